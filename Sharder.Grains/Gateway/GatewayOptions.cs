@@ -1,0 +1,115 @@
+using System.Diagnostics.CodeAnalysis;
+using Sharder.Grains.Gateway.Compression;
+
+namespace Sharder.Grains.Gateway;
+
+/// <summary>
+/// Settings for every shard's gateway connection. Checked at startup by
+/// <see cref="GatewayOptionsValidator"/>; the bot token is configured elsewhere and never appears here.
+/// </summary>
+[SuppressMessage(
+    "Naming",
+    "CA1707:Identifiers should not contain underscores",
+    Justification = "DEFAULT_* constants follow the Orleans options convention (style guide, example 16).")]
+public sealed class GatewayOptions
+{
+    /// <summary>Default for <see cref="BootstrapUrl"/>: Discord's gateway, without a trailing slash.</summary>
+    public const string DEFAULT_BOOTSTRAP_URL = "wss://gateway.discord.gg";
+
+    /// <summary>Default for <see cref="Compression"/>.</summary>
+    public const GatewayCompression DEFAULT_COMPRESSION = GatewayCompression.ZstdStream;
+
+    /// <summary>Default for <see cref="Intents"/>: GUILDS (1 &lt;&lt; 0) only.</summary>
+    public const ulong DEFAULT_INTENTS = 1;
+
+    /// <summary>Default for <see cref="LargeThreshold"/> (Discord's own default).</summary>
+    public const int DEFAULT_LARGE_THRESHOLD = 50;
+
+    /// <summary>Default for <see cref="MaxDecompressedMessageBytes"/>: 64 MiB.</summary>
+    public const int DEFAULT_MAX_DECOMPRESSED_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+    /// <summary>Default for <see cref="CommandsPerMinute"/> (Discord's documented limit).</summary>
+    public const int DEFAULT_COMMANDS_PER_MINUTE = 120;
+
+    /// <summary>Default for <see cref="MaxCommandBytes"/> (Discord closes with 4002 above it).</summary>
+    public const int DEFAULT_MAX_COMMAND_BYTES = 4096;
+
+    /// <summary>Default for <see cref="SinkBufferLimit"/>.</summary>
+    public const int DEFAULT_SINK_BUFFER_LIMIT = 4096;
+
+    /// <summary>Default for <see cref="UserAgent"/>, in the <c>DiscordBot ($url, $version)</c> form Discord asks for.</summary>
+    public const string DEFAULT_USER_AGENT = "DiscordBot (https://github.com/sharder/sharder, 1.0)";
+
+    /// <summary>Default for <see cref="HandshakeTimeout"/>.</summary>
+    public static readonly TimeSpan DEFAULT_HANDSHAKE_TIMEOUT = TimeSpan.FromSeconds(10);
+
+    /// <summary>Default for <see cref="HelloTimeout"/>.</summary>
+    public static readonly TimeSpan DEFAULT_HELLO_TIMEOUT = TimeSpan.FromSeconds(20);
+
+    /// <summary>Default for <see cref="ReconnectBaseDelay"/>.</summary>
+    public static readonly TimeSpan DEFAULT_RECONNECT_BASE_DELAY = TimeSpan.FromSeconds(1);
+
+    /// <summary>Default for <see cref="ReconnectMaxDelay"/>.</summary>
+    public static readonly TimeSpan DEFAULT_RECONNECT_MAX_DELAY = TimeSpan.FromSeconds(60);
+
+    /// <summary>Default for <see cref="SinkStallTimeout"/>.</summary>
+    public static readonly TimeSpan DEFAULT_SINK_STALL_TIMEOUT = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gateway URL used to Identify (resumes use the session's <c>resume_gateway_url</c>). Absolute
+    /// <c>ws://</c> or <c>wss://</c> URL without a query string; the client appends <c>v</c>,
+    /// <c>encoding</c> and <c>compress</c>. Point it at the simulator in tests.
+    /// </summary>
+    public Uri BootstrapUrl { get; set; } = new(DEFAULT_BOOTSTRAP_URL);
+
+    /// <summary>Transport compression to request. Default <see cref="GatewayCompression.ZstdStream"/>.</summary>
+    public GatewayCompression Compression { get; set; } = DEFAULT_COMPRESSION;
+
+    /// <summary>Gateway intents bitfield sent in Identify. Privileged intents must be enabled for the application.</summary>
+    public ulong Intents { get; set; } = DEFAULT_INTENTS;
+
+    /// <summary>Member count (50–250) above which a guild's offline members are not sent in GUILD_CREATE.</summary>
+    public int LargeThreshold { get; set; } = DEFAULT_LARGE_THRESHOLD;
+
+    /// <summary>
+    /// Largest gateway message accepted after decompression. A larger one closes the connection and the
+    /// shard resumes; it protects the silo from a runaway or hostile stream.
+    /// </summary>
+    public int MaxDecompressedMessageBytes { get; set; } = DEFAULT_MAX_DECOMPRESSED_MESSAGE_BYTES;
+
+    /// <summary>How long opening the WebSocket (TCP, TLS, upgrade) may take.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = DEFAULT_HANDSHAKE_TIMEOUT;
+
+    /// <summary>How long to wait for Hello (op 10) after the WebSocket opened.</summary>
+    public TimeSpan HelloTimeout { get; set; } = DEFAULT_HELLO_TIMEOUT;
+
+    /// <summary>First reconnect delay; each failed attempt doubles it up to <see cref="ReconnectMaxDelay"/>.</summary>
+    public TimeSpan ReconnectBaseDelay { get; set; } = DEFAULT_RECONNECT_BASE_DELAY;
+
+    /// <summary>Upper bound for the exponential reconnect delay.</summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = DEFAULT_RECONNECT_MAX_DELAY;
+
+    /// <summary>
+    /// Payloads per connection per 60 s, heartbeats included (Discord allows 120 and closes with 4008
+    /// above it). Heartbeat slots are reserved out of this number.
+    /// </summary>
+    public int CommandsPerMinute { get; set; } = DEFAULT_COMMANDS_PER_MINUTE;
+
+    /// <summary>Largest command payload the client will send (Discord closes with 4002 above 4096 bytes).</summary>
+    public int MaxCommandBytes { get; set; } = DEFAULT_MAX_COMMAND_BYTES;
+
+    /// <summary>
+    /// Dispatches buffered between a connection's read loop and the event sink. When the buffer is full
+    /// the read loop stops reading (back-pressure) until the sink catches up.
+    /// </summary>
+    public int SinkBufferLimit { get; set; } = DEFAULT_SINK_BUFFER_LIMIT;
+
+    /// <summary>
+    /// How long the read loop waits for room in a full sink buffer before it closes the connection,
+    /// keeping the session, so the shard resumes once the sink has recovered.
+    /// </summary>
+    public TimeSpan SinkStallTimeout { get; set; } = DEFAULT_SINK_STALL_TIMEOUT;
+
+    /// <summary>User-Agent header sent with the WebSocket handshake.</summary>
+    public string UserAgent { get; set; } = DEFAULT_USER_AGENT;
+}

@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Options;
+using Sharder.Grains.Gateway.Compression;
+
+namespace Sharder.Grains.Gateway;
+
+/// <summary>
+/// Checks <see cref="GatewayOptions"/> and reports every problem at once, each naming
+/// <c>GatewayOptions.Property</c> and how to fix it.
+/// </summary>
+public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+{
+    internal const int MinLargeThreshold = 50;
+    internal const int MaxLargeThreshold = 250;
+    internal const int MinDecompressedMessageBytes = 64 * 1024;
+    internal const int MinCommandsPerMinute = 10;
+    internal const int MaxCommandsPerMinute = 120;
+    internal const int MinCommandBytes = 512;
+    internal const int MaxCommandBytes = 4096;
+    internal static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
+
+    private const string Name = nameof(GatewayOptions);
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+
+        ValidateBootstrapUrl(options.BootstrapUrl, failures);
+
+        if (!Enum.IsDefined(options.Compression))
+        {
+            failures.Add($"{Name}.{nameof(GatewayOptions.Compression)} is {(int)options.Compression}; "
+                + $"set it to {string.Join(", ", Enum.GetNames<GatewayCompression>())}.");
+        }
+
+        if (options.LargeThreshold is < MinLargeThreshold or > MaxLargeThreshold)
+        {
+            failures.Add($"{Name}.{nameof(GatewayOptions.LargeThreshold)} is {options.LargeThreshold}; "
+                + $"set it between {MinLargeThreshold} and {MaxLargeThreshold} (Discord's accepted range).");
+        }
+
+        if (options.MaxDecompressedMessageBytes < MinDecompressedMessageBytes)
+        {
+            failures.Add($"{Name}.{nameof(GatewayOptions.MaxDecompressedMessageBytes)} is "
+                + $"{options.MaxDecompressedMessageBytes}; set it to at least {MinDecompressedMessageBytes} "
+                + $"(default {GatewayOptions.DEFAULT_MAX_DECOMPRESSED_MESSAGE_BYTES}): READY and GUILD_CREATE can be megabytes.");
+        }
+
+        ValidateTimeout(nameof(GatewayOptions.HandshakeTimeout), options.HandshakeTimeout, failures);
+        ValidateTimeout(nameof(GatewayOptions.HelloTimeout), options.HelloTimeout, failures);
+        ValidateTimeout(nameof(GatewayOptions.ReconnectBaseDelay), options.ReconnectBaseDelay, failures);
+        ValidateTimeout(nameof(GatewayOptions.ReconnectMaxDelay), options.ReconnectMaxDelay, failures);
+        ValidateTimeout(nameof(GatewayOptions.SinkStallTimeout), options.SinkStallTimeout, failures);
+
+        if (options.ReconnectMaxDelay < options.ReconnectBaseDelay)
+        {
+            failures.Add($"{Name}.{nameof(GatewayOptions.ReconnectMaxDelay)} ({options.ReconnectMaxDelay}) is below "
+                + $"{Name}.{nameof(GatewayOptions.ReconnectBaseDelay)} ({options.ReconnectBaseDelay}); "
+                + "set the maximum to at least the base delay.");
+        }
+
+        if (options.CommandsPerMinute is < MinCommandsPerMinute or > MaxCommandsPerMinute)
+        {
+            failures.Add($"{Name}.{nameof(GatewayOptions.CommandsPerMinute)} is {options.CommandsPerMinute}; "
+                + $"set it between {MinCommandsPerMinute} and {MaxCommandsPerMinute} "
+                + "(Discord closes a connection with 4008 above 120 per minute).");
+        }
+
+        if (options.MaxCommandBytes is < MinCommandBytes or > MaxCommandBytes)
+        {
+            failures.Add($"{Name}.{nameof(GatewayOptions.MaxCommandBytes)} is {options.MaxCommandBytes}; "
+                + $"set it between {MinCommandBytes} and {MaxCommandBytes} "
+                + "(Discord closes a connection with 4002 above 4096 bytes).");
+        }
+
+        if (options.SinkBufferLimit < 1)
+        {
+            failures.Add($"{Name}.{nameof(GatewayOptions.SinkBufferLimit)} is {options.SinkBufferLimit}; "
+                + $"set it to at least 1 (default {GatewayOptions.DEFAULT_SINK_BUFFER_LIMIT}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.UserAgent) || options.UserAgent.Any(char.IsControl))
+        {
+            failures.Add($"{Name}.{nameof(GatewayOptions.UserAgent)} is empty or has control characters; "
+                + $"set it like \"{GatewayOptions.DEFAULT_USER_AGENT}\".");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateBootstrapUrl(Uri? url, List<string> failures)
+    {
+        const string Property = $"{Name}.{nameof(GatewayOptions.BootstrapUrl)}";
+        if (url is null || !url.IsAbsoluteUri)
+        {
+            failures.Add($"{Property} is {(url is null ? "missing" : $"\"{url}\"")}; "
+                + $"set it to an absolute URL such as \"{GatewayOptions.DEFAULT_BOOTSTRAP_URL}\".");
+            return;
+        }
+
+        if (url.Scheme != Uri.UriSchemeWss && url.Scheme != Uri.UriSchemeWs)
+        {
+            failures.Add($"{Property} is \"{url}\"; set it to a ws:// or wss:// URL such as \"{GatewayOptions.DEFAULT_BOOTSTRAP_URL}\".");
+        }
+
+        if (url.Query.Length > 0 || url.Fragment.Length > 0)
+        {
+            failures.Add($"{Property} is \"{url}\"; set it without a query string or fragment "
+                + "(the client adds v, encoding and compress itself).");
+        }
+    }
+
+    private static void ValidateTimeout(string property, TimeSpan value, List<string> failures)
+    {
+        if (value <= TimeSpan.Zero || value > MaxTimeout)
+        {
+            failures.Add($"{Name}.{property} is {value}; set it to a positive duration of at most {MaxTimeout} "
+                + "(for example \"00:00:10\").");
+        }
+    }
+}
