@@ -17,7 +17,7 @@ public sealed class GatewayOptions
     public const string DEFAULT_BOOTSTRAP_URL = "wss://gateway.discord.gg";
 
     /// <summary>Default for <see cref="Compression"/>.</summary>
-    public const GatewayCompression DEFAULT_COMPRESSION = GatewayCompression.ZstdStream;
+    public const GatewayCompression DEFAULT_COMPRESSION = GatewayCompression.ZlibStream;
 
     /// <summary>Default for <see cref="Intents"/>: GUILDS (1 &lt;&lt; 0) only.</summary>
     public const ulong DEFAULT_INTENTS = 1;
@@ -38,7 +38,7 @@ public sealed class GatewayOptions
     public const int DEFAULT_SINK_BUFFER_LIMIT = 4096;
 
     /// <summary>Default for <see cref="UserAgent"/>, in the <c>DiscordBot ($url, $version)</c> form Discord asks for.</summary>
-    public const string DEFAULT_USER_AGENT = "DiscordBot (https://github.com/sharder/sharder, 1.0)";
+    public const string DEFAULT_USER_AGENT = "DiscordBot (https://github.com/sharder, 1.0) Sharder";
 
     /// <summary>Default for <see cref="HandshakeTimeout"/>.</summary>
     public static readonly TimeSpan DEFAULT_HANDSHAKE_TIMEOUT = TimeSpan.FromSeconds(10);
@@ -55,6 +55,9 @@ public sealed class GatewayOptions
     /// <summary>Default for <see cref="SinkStallTimeout"/>.</summary>
     public static readonly TimeSpan DEFAULT_SINK_STALL_TIMEOUT = TimeSpan.FromSeconds(30);
 
+    /// <summary>Default for <see cref="SessionResumeWindow"/>.</summary>
+    public static readonly TimeSpan DEFAULT_SESSION_RESUME_WINDOW = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// Gateway URL used to Identify (resumes use the session's <c>resume_gateway_url</c>). Absolute
     /// <c>ws://</c> or <c>wss://</c> URL without a query string; the client appends <c>v</c>,
@@ -62,7 +65,11 @@ public sealed class GatewayOptions
     /// </summary>
     public Uri BootstrapUrl { get; set; } = new(DEFAULT_BOOTSTRAP_URL);
 
-    /// <summary>Transport compression to request. Default <see cref="GatewayCompression.ZstdStream"/>.</summary>
+    /// <summary>
+    /// Transport compression to request. Default <see cref="GatewayCompression.ZlibStream"/> (the mode
+    /// every Discord library supports); <see cref="GatewayCompression.ZstdStream"/> and
+    /// <see cref="GatewayCompression.None"/> are also accepted.
+    /// </summary>
     public GatewayCompression Compression { get; set; } = DEFAULT_COMPRESSION;
 
     /// <summary>Gateway intents bitfield sent in Identify. Privileged intents must be enabled for the application.</summary>
@@ -109,6 +116,15 @@ public sealed class GatewayOptions
     /// keeping the session, so the shard resumes once the sink has recovered.
     /// </summary>
     public TimeSpan SinkStallTimeout { get; set; } = DEFAULT_SINK_STALL_TIMEOUT;
+
+    /// <summary>
+    /// How long a session is worth resuming after its last live connection ended. Discord keeps a
+    /// disconnected session for "a few minutes" (the exact time is undocumented); past this window the
+    /// shard identifies a new session instead of sending a Resume that would be refused. Err on the long
+    /// side: a refused Resume costs one round trip, a needless Identify loses the events Discord would
+    /// have replayed.
+    /// </summary>
+    public TimeSpan SessionResumeWindow { get; set; } = DEFAULT_SESSION_RESUME_WINDOW;
 
     /// <summary>User-Agent header sent with the WebSocket handshake.</summary>
     public string UserAgent { get; set; } = DEFAULT_USER_AGENT;

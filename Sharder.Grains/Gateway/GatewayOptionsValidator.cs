@@ -52,6 +52,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         ValidateTimeout(nameof(GatewayOptions.ReconnectBaseDelay), options.ReconnectBaseDelay, failures);
         ValidateTimeout(nameof(GatewayOptions.ReconnectMaxDelay), options.ReconnectMaxDelay, failures);
         ValidateTimeout(nameof(GatewayOptions.SinkStallTimeout), options.SinkStallTimeout, failures);
+        ValidateTimeout(nameof(GatewayOptions.SessionResumeWindow), options.SessionResumeWindow, failures);
 
         if (options.ReconnectMaxDelay < options.ReconnectBaseDelay)
         {

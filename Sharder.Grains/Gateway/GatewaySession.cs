@@ -5,7 +5,10 @@ namespace Sharder.Grains.Gateway;
 /// state handed from one connection (or grain activation) to the next.
 /// </summary>
 /// <param name="SessionId">The <c>session_id</c> from READY.</param>
-/// <param name="Sequence">The last dispatch sequence number received (<c>s</c>).</param>
+/// <param name="Sequence">
+/// The last dispatch sequence number (<c>s</c>) delivered to the sink, so a Resume replays everything
+/// after it; 0 when nothing of this session was delivered yet.
+/// </param>
 /// <param name="ResumeUrl">The <c>resume_gateway_url</c> from READY.</param>
 /// <param name="ShardId">Zero-based shard id the session was identified with.</param>
 /// <param name="ShardCount">Total shard count the session was identified with.</param>

@@ -26,6 +26,7 @@ public sealed class GatewayOptionsValidatorTests
         { nameof(GatewayOptions.MaxCommandBytes), o => o.MaxCommandBytes = 4097 },
         { nameof(GatewayOptions.SinkBufferLimit), o => o.SinkBufferLimit = 0 },
         { nameof(GatewayOptions.SinkStallTimeout), o => o.SinkStallTimeout = TimeSpan.Zero },
+        { nameof(GatewayOptions.SessionResumeWindow), o => o.SessionResumeWindow = TimeSpan.FromSeconds(-5) },
         { nameof(GatewayOptions.UserAgent), o => o.UserAgent = " " },
         { nameof(GatewayOptions.UserAgent), o => o.UserAgent = "Bot\r\nX-Injected: 1" },
     };
@@ -36,6 +37,16 @@ public sealed class GatewayOptionsValidatorTests
         var result = _validator.Validate(null, new GatewayOptions());
 
         Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public void Defaults_request_zlib_stream_and_a_discord_style_user_agent()
+    {
+        var options = new GatewayOptions();
+
+        Assert.Equal(GatewayCompression.ZlibStream, options.Compression);
+        Assert.Equal("DiscordBot (https://github.com/sharder, 1.0) Sharder", options.UserAgent);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.SessionResumeWindow);
     }
 
     [Fact]

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text;
+
+namespace Sharder.Grains.Commands;
+
+/// <summary>
+/// Names the command lists: <c>{prefix}:to:{shard}</c> per shard (sharder-binary's <c>sharder:to:{shard}</c>
+/// with the default prefix; each element is a raw gateway payload) and the guild-routed <c>{prefix}:commands</c>
+/// (each element a gateway payload whose <c>d.guild_id</c> picks the shard). Pure: no I/O.
+/// </summary>
+internal sealed class CommandKeys
+{
+    private readonly string _shardListStem;
+    private readonly byte[] _shardListStemBytes;
+
+    public CommandKeys(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        _shardListStem = $"{prefix}:to:";
+        _shardListStemBytes = Encoding.UTF8.GetBytes(_shardListStem);
+        GuildRouted = $"{prefix}:commands";
+        GuildRoutedBytes = Encoding.UTF8.GetBytes(GuildRouted);
+    }
+
+    /// <summary>The one list whose commands are routed by guild id.</summary>
+    public string GuildRouted { get; }
+
+    /// <summary><see cref="GuildRouted"/> as UTF-8.</summary>
+    public ReadOnlyMemory<byte> GuildRoutedBytes { get; }
+
+    /// <summary>The command list of one shard.</summary>
+    public string ForShard(int shardId)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shardId);
+        return _shardListStem + shardId.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Whether <paramref name="key"/> (as BLPOP returns it) is a shard's command list, and whose.</summary>
+    public bool TryParseShard(ReadOnlySpan<byte> key, out int shardId)
+    {
+        shardId = -1;
+        if (!key.StartsWith(_shardListStemBytes))
+        {
+            return false;
+        }
+
+        var digits = key[_shardListStemBytes.Length..];
+        return digits.Length > 0
+            && digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0
+            && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out shardId);
+    }
+}

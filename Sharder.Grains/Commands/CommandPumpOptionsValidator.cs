@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Options;
+
+namespace Sharder.Grains.Commands;
+
+/// <summary>
+/// Checks <see cref="CommandPumpOptions"/> and reports every problem at once, each naming
+/// <c>CommandPumpOptions.Property</c> and how to fix it.
+/// </summary>
+public sealed class CommandPumpOptionsValidator : IValidateOptions<CommandPumpOptions>
+{
+    /// <summary>Redis counts blocking timeouts in milliseconds, but below this it is polling.</summary>
+    internal static readonly TimeSpan MinBlockTimeout = TimeSpan.FromMilliseconds(10);
+
+    internal static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
+
+    private const string Name = nameof(CommandPumpOptions);
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, CommandPumpOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+
+        if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            failures.Add($"{Name}.{nameof(CommandPumpOptions.KeyPrefix)} is \"{options.KeyPrefix}\"; "
+                + $"set it to a non-empty name without spaces, such as \"{CommandPumpOptions.DEFAULT_KEY_PREFIX}\".");
+        }
+
+        if (options.BlockTimeout < MinBlockTimeout || options.BlockTimeout > MaxTimeout)
+        {
+            failures.Add($"{Name}.{nameof(CommandPumpOptions.BlockTimeout)} is {options.BlockTimeout}; "
+                + $"set it between {MinBlockTimeout} and {MaxTimeout} (default {CommandPumpOptions.DEFAULT_BLOCK_TIMEOUT}).");
+        }
+
+        ValidateDuration(nameof(CommandPumpOptions.ConnectTimeout), options.ConnectTimeout, failures);
+        ValidateDuration(nameof(CommandPumpOptions.ResponseTimeout), options.ResponseTimeout, failures);
+        ValidateDuration(nameof(CommandPumpOptions.ReconnectBaseDelay), options.ReconnectBaseDelay, failures);
+        ValidateDuration(nameof(CommandPumpOptions.ReconnectMaxDelay), options.ReconnectMaxDelay, failures);
+        ValidateDuration(nameof(CommandPumpOptions.RedeliveryDelay), options.RedeliveryDelay, failures);
+        ValidateDuration(nameof(CommandPumpOptions.DeliveryTimeout), options.DeliveryTimeout, failures);
+
+        if (options.ReconnectMaxDelay < options.ReconnectBaseDelay)
+        {
+            failures.Add($"{Name}.{nameof(CommandPumpOptions.ReconnectMaxDelay)} ({options.ReconnectMaxDelay}) is below "
+                + $"{Name}.{nameof(CommandPumpOptions.ReconnectBaseDelay)} ({options.ReconnectBaseDelay}); "
+                + "set the maximum to at least the base delay.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateDuration(string property, TimeSpan value, List<string> failures)
+    {
+        if (value <= TimeSpan.Zero || value > MaxTimeout)
+        {
+            failures.Add($"{Name}.{property} is {value}; set it to a positive duration of at most {MaxTimeout} "
+                + "(for example \"00:00:05\").");
+        }
+    }
+}

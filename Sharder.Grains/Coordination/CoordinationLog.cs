@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Sharder.Grains.Coordination;
+
+/// <summary>
+/// Log messages of the identify coordinator. Event ids and method names are part of the telemetry
+/// contract: do not renumber or rename them.
+/// </summary>
+internal static partial class CoordinationLog
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Warning,
+        Message = "GET /gateway/bot was rate limited; retrying once after {RetryAfter}")]
+    public static partial void GatewayBotRateLimited(ILogger logger, TimeSpan retryAfter);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
+        Message = "Session-start budget: {Remaining} of {Total} left (reserve {Reserve}), resets at {ResetAt}, max_concurrency {MaxConcurrency}")]
+    public static partial void BudgetRefreshed(
+        ILogger logger, int remaining, int total, int reserve, DateTimeOffset? resetAt, int maxConcurrency);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
+        Message = "Identify refused for shard {ShardId} ({Reason}): {Remaining} session starts left, reserve {Reserve}; the shard waits until {RetryAt}")]
+    public static partial void IdentifyRefused(
+        ILogger logger, int shardId, IdentifyRefusalReason reason, int remaining, int reserve, DateTimeOffset retryAt);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug,
+        Message = "Identify slot for shard {ShardId} on rate-limit key {RateLimitKey} at {SlotAt}")]
+    public static partial void IdentifyGranted(ILogger logger, int shardId, int rateLimitKey, DateTimeOffset slotAt);
+}

@@ -1,0 +1,52 @@
+namespace Sharder.Grains.Coordination;
+
+/// <summary>
+/// The coordinator's answer to one identify request: either a slot (an absolute time at which the shard
+/// may send Identify; it waits for it locally) or a refusal with the time to ask again. Never a wait.
+/// </summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record IdentifyGrant
+{
+    private IdentifyGrant()
+    {
+    }
+
+    /// <summary>The shard that asked.</summary>
+    [Id(0)]
+    public int ShardId { get; private init; }
+
+    /// <summary><c>shard_id % max_concurrency</c>; null when <c>max_concurrency</c> is not known yet.</summary>
+    [Id(1)]
+    public int? RateLimitKey { get; private init; }
+
+    /// <summary>When granted: the earliest time (UTC, not before the request) the shard may send Identify.</summary>
+    [Id(2)]
+    public DateTimeOffset? SlotAt { get; private init; }
+
+    /// <summary>When refused: when asking again can succeed.</summary>
+    [Id(3)]
+    public DateTimeOffset? RetryAt { get; private init; }
+
+    /// <summary>Why the request was refused; <see cref="IdentifyRefusalReason.None"/> when granted.</summary>
+    [Id(4)]
+    public IdentifyRefusalReason Reason { get; private init; }
+
+    /// <summary>True when <see cref="SlotAt"/> holds a slot.</summary>
+    public bool IsGranted => SlotAt is not null;
+
+    /// <summary>A reserved slot; the session start is already charged.</summary>
+    public static IdentifyGrant Granted(int shardId, int rateLimitKey, DateTimeOffset slotAt)
+        => new() { ShardId = shardId, RateLimitKey = rateLimitKey, SlotAt = slotAt };
+
+    /// <summary>A refusal; nothing is charged.</summary>
+    public static IdentifyGrant Refused(int shardId, int? rateLimitKey, DateTimeOffset retryAt, IdentifyRefusalReason reason)
+    {
+        if (reason == IdentifyRefusalReason.None)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reason), reason, "A refusal needs a reason.");
+        }
+
+        return new() { ShardId = shardId, RateLimitKey = rateLimitKey, RetryAt = retryAt, Reason = reason };
+    }
+}

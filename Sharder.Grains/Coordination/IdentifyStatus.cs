@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+
+namespace Sharder.Grains.Coordination;
+
+/// <summary>A snapshot of the identify coordinator for dashboards, health and metrics.</summary>
+/// <param name="Total">Daily session starts allowed (<c>session_start_limit.total</c>).</param>
+/// <param name="Remaining">Session starts left, after every slot granted so far.</param>
+/// <param name="Reserve">Session starts kept back; nothing is granted at or below it.</param>
+/// <param name="ResetAt">When the budget resets; null while no window runs.</param>
+/// <param name="MaxConcurrency"><c>max_concurrency</c>; 0 until <c>/gateway/bot</c> was read.</param>
+/// <param name="IsBudgetExhausted">True when requests are being refused until <paramref name="ResetAt"/>.</param>
+/// <param name="WaitingShards">Shards refused and not granted since (they wait for the reset); kept in memory, so it restarts from 0 with a new activation and refills as shards ask again.</param>
+/// <param name="Grants">Slots granted since the ledger was created.</param>
+/// <param name="Refusals">Requests refused since the ledger was created.</param>
+/// <param name="Released">Granted slots given back before their time (certainly unused, still charged).</param>
+/// <param name="NextFreeSlotByKey">Per rate-limit key (the index), the earliest slot a request would get now.</param>
+/// <param name="GatewayInfoAt">When <c>/gateway/bot</c> was last applied.</param>
+[GenerateSerializer]
+[Immutable]
+public sealed record IdentifyStatus(
+    [property: Id(0)] int Total,
+    [property: Id(1)] int Remaining,
+    [property: Id(2)] int Reserve,
+    [property: Id(3)] DateTimeOffset? ResetAt,
+    [property: Id(4)] int MaxConcurrency,
+    [property: Id(5)] bool IsBudgetExhausted,
+    [property: Id(6)] int WaitingShards,
+    [property: Id(7)] long Grants,
+    [property: Id(8)] long Refusals,
+    [property: Id(9)] long Released,
+    [property: Id(10)] ImmutableArray<DateTimeOffset> NextFreeSlotByKey,
+    [property: Id(11)] DateTimeOffset? GatewayInfoAt);

@@ -1,0 +1,284 @@
+using System.Threading.Channels;
+using Sharder.Grains.Gateway.Protocol;
+using Sharder.Grains.Gateway.RateLimiting;
+using Sharder.Grains.Gateway.Transport;
+
+namespace Sharder.Grains.Gateway;
+
+/// <summary>
+/// Everything that lives exactly as long as one gateway connection: its transport, cancellation, buffers,
+/// heartbeat state, rate limiter, sink buffer and background tasks. <see cref="Disconnect"/> is the only
+/// way a connection ends; the first call decides the reason, later calls are ignored.
+/// </summary>
+/// <remarks>
+/// Two tokens: <see cref="Lifetime"/> is cancelled the moment the connection is told to end and stops the
+/// heartbeat, sender and identify tasks; <see cref="IoToken"/> aborts socket operations and fires later,
+/// after the peer had <c>closeTimeout</c> to answer our close frame (or at once when there is nothing to
+/// wait for), because cancelling a WebSocket operation aborts the socket and could lose the close frame.
+/// </remarks>
+internal sealed class ConnectionScope : IAsyncDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _io;
+    private readonly CancellationTokenSource _lifetime;
+    private readonly CancellationTokenRegistration _hardStopRegistration;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly List<Task> _tasks = [];
+    private readonly Channel<SinkItem> _sinkBuffer;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _closeTimeout;
+    private DisconnectReason? _reason;
+    private ITimer? _helloTimer;
+    private Task _deliveries = Task.CompletedTask;
+    private volatile bool _dropUndelivered;
+    private volatile bool _helloReceived;
+    private int _active;
+    private bool _disposed;
+
+    public ConnectionScope(
+        IGatewayTransport transport,
+        ConnectionPlan plan,
+        int sinkBufferLimit,
+        TimeProvider timeProvider,
+        TimeSpan closeTimeout,
+        CancellationToken hardStop)
+    {
+        Transport = transport;
+        Plan = plan;
+        SessionId = plan.Resume?.SessionId;
+        _timeProvider = timeProvider;
+        _closeTimeout = closeTimeout;
+
+        // Created with the TimeProvider so CancelAfter (the close deadline) follows the injected clock.
+        _io = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        _lifetime = CancellationTokenSource.CreateLinkedTokenSource(_io.Token);
+        _hardStopRegistration = hardStop.UnsafeRegister(static state => ((ConnectionScope)state!).CancelIo(), this);
+        Heartbeat = new HeartbeatMonitor(timeProvider);
+        _sinkBuffer = Channel.CreateBounded<SinkItem>(new BoundedChannelOptions(sinkBufferLimit)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public IGatewayTransport Transport { get; }
+
+    public ConnectionPlan Plan { get; }
+
+    /// <summary>Cancelled when the connection is told to end.</summary>
+    public CancellationToken Lifetime => _lifetime.Token;
+
+    /// <summary>Cancelled when socket operations must stop (close deadline passed, or nothing left to wait for).</summary>
+    public CancellationToken IoToken => _io.Token;
+
+    public HeartbeatMonitor Heartbeat { get; }
+
+    /// <summary>Created when Hello gives the heartbeat interval.</summary>
+    public CommandRateLimiter? RateLimiter { get; set; }
+
+    /// <summary>Bytes of the WebSocket message being received.</summary>
+    public PooledBufferWriter RawBuffer { get; } = new();
+
+    /// <summary>The decompressed gateway message.</summary>
+    public PooledBufferWriter JsonBuffer { get; } = new();
+
+    public ChannelWriter<SinkItem> SinkWriter => _sinkBuffer.Writer;
+
+    public ChannelReader<SinkItem> SinkReader => _sinkBuffer.Reader;
+
+    /// <summary>The session this connection resumes or identified; null until READY on a new session.</summary>
+    public string? SessionId { get; set; }
+
+    /// <summary>Set once the connection is ending; the read loop then only drains until the peer's close.</summary>
+    public DisconnectReason? Reason
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _reason;
+            }
+        }
+    }
+
+    public bool IsDisconnecting => Reason is not null;
+
+    public bool HelloReceived => _helloReceived;
+
+    /// <summary>Whether READY or RESUMED arrived on this connection.</summary>
+    public bool IsActive => Volatile.Read(ref _active) == 1;
+
+    /// <summary>When true, the delivery loop stops after its current item (the rest will be replayed on resume).</summary>
+    public bool DropUndelivered => _dropUndelivered;
+
+    /// <summary>Ends the connection. Returns false when it was already ending (the first reason stands).</summary>
+    public bool Disconnect(DisconnectReason reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        lock (_lock)
+        {
+            if (_reason is not null || _disposed)
+            {
+                return false;
+            }
+
+            _reason = reason;
+        }
+
+        _helloTimer?.Dispose();
+        _lifetime.Cancel();
+        if (reason.Initiator == CloseInitiator.Client && reason.Code is { } code)
+        {
+            // Keep reading until the peer answers the close frame, but not forever; a peer that stopped
+            // answering (zombie, no Hello) will not answer this either, so drop it once the frame is out.
+            _io.CancelAfter(_closeTimeout);
+            var peerSilent = reason.Cause is ReconnectCause.ZombieConnection or ReconnectCause.HelloTimeout;
+            Track(SendCloseFrameAsync(code, abortAfterSend: peerSilent));
+        }
+        else
+        {
+            CancelIo();
+        }
+
+        return true;
+    }
+
+    public void ArmHelloTimeout(TimeSpan timeout, Action onTimeout)
+    {
+        _helloTimer = _timeProvider.CreateTimer(static state => ((Action)state!)(), onTimeout, timeout, Timeout.InfiniteTimeSpan);
+    }
+
+    public void MarkHelloReceived()
+    {
+        _helloReceived = true;
+        _helloTimer?.Dispose();
+    }
+
+    /// <summary>Marks the session established; true only the first time, so per-session work starts once.</summary>
+    public bool MarkActive() => Interlocked.Exchange(ref _active, 1) == 0;
+
+    /// <summary>Sends one payload; sends never interleave, and none starts once the connection is ending.</summary>
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> payload)
+    {
+        await _sendLock.WaitAsync(Lifetime).ConfigureAwait(false);
+        try
+        {
+            Lifetime.ThrowIfCancellationRequested();
+            await Transport.SendAsync(payload, IoToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Registers a background task of this connection, awaited by <see cref="WhenTasksCompletedAsync"/>.</summary>
+    public void Track(Task task)
+    {
+        lock (_lock)
+        {
+            _tasks.Add(task);
+        }
+    }
+
+    /// <summary>Awaits every tracked task, including ones added while waiting.</summary>
+    public async Task WhenTasksCompletedAsync()
+    {
+        while (true)
+        {
+            Task[] pending;
+            lock (_lock)
+            {
+                pending = [.. _tasks];
+                _tasks.Clear();
+            }
+
+            if (pending.Length == 0)
+            {
+                return;
+            }
+
+            await Task.WhenAll(pending).ConfigureAwait(false);
+        }
+    }
+
+    public void StartDeliveries(Task deliveries) => _deliveries = deliveries;
+
+    /// <summary>
+    /// Tells the delivery loop to finish: with all buffered items (<paramref name="drain"/>), or with only
+    /// the item in flight, which is retried until the sink takes it (the rest is dropped and replayed on
+    /// resume). Returns the loop's task.
+    /// </summary>
+    public Task EndDeliveries(bool drain)
+    {
+        _dropUndelivered = !drain;
+        _sinkBuffer.Writer.TryComplete();
+        return _deliveries;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        _helloTimer?.Dispose();
+        await _hardStopRegistration.DisposeAsync().ConfigureAwait(false);
+        CancelIo();
+        await Transport.DisposeAsync().ConfigureAwait(false);
+        RawBuffer.Dispose();
+        JsonBuffer.Dispose();
+        _lifetime.Dispose();
+        _io.Dispose();
+        _sendLock.Dispose();
+    }
+
+    private void CancelIo()
+    {
+        try
+        {
+            _io.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A hard stop raced with disposal; the scope is already gone.
+        }
+    }
+
+    private async Task SendCloseFrameAsync(int code, bool abortAfterSend)
+    {
+        var reason = code is 1000 or 1001 ? "shutting down" : "reconnecting";
+        try
+        {
+            await _sendLock.WaitAsync(IoToken).ConfigureAwait(false);
+            try
+            {
+                await Transport.CloseAsync(code, reason, IoToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The close deadline passed first; the socket is aborted instead.
+        }
+        catch (GatewayTransportException)
+        {
+            // Already broken: nothing left to close.
+        }
+
+        if (abortAfterSend)
+        {
+            CancelIo();
+        }
+    }
+}

@@ -1,0 +1,12 @@
+namespace Sharder.Grains.Gateway;
+
+/// <summary>
+/// Spaces out Identify calls so the bot stays within Discord's <c>max_concurrency</c> limit: at most one
+/// Identify per rate-limit key (<c>shard_id % max_concurrency</c>) every 5 seconds. Every shard of a bot
+/// must go through the same gate; exceeding the limit costs the shard its new session (op 9).
+/// </summary>
+internal interface IIdentifyGate
+{
+    /// <summary>Waits until <paramref name="shardId"/> may identify. Cancelling gives up the place without using a slot.</summary>
+    ValueTask<IdentifyPermit> AcquireAsync(int shardId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,78 @@
+namespace Sharder.Grains.Gateway;
+
+/// <summary>
+/// An in-process <see cref="IIdentifyGate"/> for shards that all run in one process: one queue per
+/// rate-limit key, each letting one shard through per window. It does not track the daily session-start
+/// budget, nor start buckets strictly in order; the cluster-wide coordinator is the gate for a cluster.
+/// </summary>
+internal sealed class LocalIdentifyGate : IIdentifyGate, IDisposable
+{
+    /// <summary>Discord's window per rate-limit key.</summary>
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromSeconds(5);
+
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _window;
+    private readonly Bucket[] _buckets;
+
+    /// <param name="maxConcurrency">The <c>max_concurrency</c> from <c>/gateway/bot</c> (1 for most bots).</param>
+    /// <param name="timeProvider">Clock for the window.</param>
+    /// <param name="window">Spacing between two identifies on one key; <see cref="DefaultWindow"/> when null.</param>
+    public LocalIdentifyGate(int maxConcurrency, TimeProvider timeProvider, TimeSpan? window = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxConcurrency);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var spacing = window ?? DefaultWindow;
+        ArgumentOutOfRangeException.ThrowIfLessThan(spacing, TimeSpan.Zero);
+
+        _timeProvider = timeProvider;
+        _window = spacing;
+        _buckets = new Bucket[maxConcurrency];
+        for (var i = 0; i < _buckets.Length; i++)
+        {
+            _buckets[i] = new Bucket();
+        }
+    }
+
+    public int MaxConcurrency => _buckets.Length;
+
+    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shardId);
+        var key = shardId % _buckets.Length;
+        var bucket = _buckets[key];
+        await bucket.Turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (bucket.LastGrant is { } last)
+            {
+                var wait = _window - _timeProvider.GetElapsedTime(last);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            bucket.LastGrant = _timeProvider.GetTimestamp();
+            return new IdentifyPermit(shardId, key, _timeProvider.GetUtcNow());
+        }
+        finally
+        {
+            bucket.Turn.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var bucket in _buckets)
+        {
+            bucket.Turn.Dispose();
+        }
+    }
+
+    private sealed class Bucket
+    {
+        public SemaphoreSlim Turn { get; } = new(1, 1);
+
+        public long? LastGrant { get; set; }
+    }
+}

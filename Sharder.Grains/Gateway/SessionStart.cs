@@ -1,0 +1,25 @@
+namespace Sharder.Grains.Gateway;
+
+/// <summary>A session began on a shard: a new one (READY) or an old one continued (RESUMED).</summary>
+internal sealed class SessionStart
+{
+    public required int ShardId { get; init; }
+
+    public required string SessionId { get; init; }
+
+    /// <summary>True after RESUMED (no events were lost); false for a new session from READY.</summary>
+    public required bool Resumed { get; init; }
+
+    /// <summary>
+    /// For a new session that replaced an earlier one: that session's id. Events after
+    /// <see cref="PreviousLastDeliveredSequence"/> in it were never delivered and are gone for good.
+    /// </summary>
+    public string? PreviousSessionId { get; init; }
+
+    /// <summary>The last sequence of <see cref="PreviousSessionId"/> that reached the sink (0: none).</summary>
+    public long? PreviousLastDeliveredSequence { get; init; }
+
+    public override string ToString() => PreviousSessionId is null
+        ? $"Shard {ShardId} session {SessionId} ({(Resumed ? "resumed" : "new")})"
+        : $"Shard {ShardId} session {SessionId} (new; replaced {PreviousSessionId} after seq {PreviousLastDeliveredSequence})";
+}

@@ -1,0 +1,329 @@
+using Sharder.Grains.Gateway.Compression;
+using Sharder.Grains.Gateway.Protocol;
+using Sharder.Grains.Gateway.RateLimiting;
+using Sharder.Grains.Gateway.Transport;
+
+namespace Sharder.Grains.Gateway;
+
+/// <summary>The read loop: receive, decompress, peek, and act on each gateway message.</summary>
+internal sealed partial class ShardConnection
+{
+    /// <summary>
+    /// Largest WebSocket message accepted before decompression: the decompressed cap plus deflate's
+    /// worst-case overhead, so even an uncompressible message that fits the cap gets through.
+    /// </summary>
+    private long MaxRawMessageBytes => _options.MaxDecompressedMessageBytes + (_options.MaxDecompressedMessageBytes / 1024L) + 64;
+
+    /// <summary>
+    /// Reads until the connection ends. Once it is ending (our close frame sent), messages are read and
+    /// discarded until the gateway answers the close or the close deadline aborts the socket.
+    /// </summary>
+    private async Task ReadLoopAsync(ConnectionScope scope)
+    {
+        var raw = scope.RawBuffer;
+        try
+        {
+            while (true)
+            {
+                raw.Clear();
+                var discard = false;
+                TransportReceiveResult result;
+                do
+                {
+                    if (discard || scope.IsDisconnecting)
+                    {
+                        raw.Clear();
+                    }
+
+                    result = await scope.Transport.ReceiveAsync(raw, scope.IoToken).ConfigureAwait(false);
+                    if (!discard && raw.WrittenCount > MaxRawMessageBytes)
+                    {
+                        discard = true;
+                        RejectMalformed(scope, raw.WrittenCount, $"larger than {MaxRawMessageBytes} bytes");
+                    }
+                }
+                while (!result.EndOfMessage && result.MessageType != TransportMessageType.Close);
+
+                if (result.MessageType == TransportMessageType.Close)
+                {
+                    var peerReason = string.IsNullOrEmpty(result.CloseReason) ? null : result.CloseReason;
+                    var detail = peerReason is null ? "closed by the gateway" : $"closed by the gateway: {peerReason}";
+                    scope.Disconnect(new DisconnectReason(
+                        CloseInitiator.Gateway, result.CloseCode, ReconnectCause.GatewayClosed, detail, peerReason));
+                    return;
+                }
+
+                if (!discard && !scope.IsDisconnecting)
+                {
+                    await HandleMessageAsync(scope).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (scope.IoToken.IsCancellationRequested)
+        {
+            scope.Disconnect(new DisconnectReason(CloseInitiator.Transport, null, ReconnectCause.TransportError, "the connection was aborted"));
+        }
+        catch (GatewayTransportException ex)
+        {
+            scope.Disconnect(new DisconnectReason(CloseInitiator.Transport, null, ReconnectCause.TransportError, ex.Message));
+        }
+    }
+
+    private ValueTask HandleMessageAsync(ConnectionScope scope)
+    {
+        var json = scope.JsonBuffer;
+        json.Clear();
+        try
+        {
+            if (_decompressor.Decompress(scope.RawBuffer.WrittenSpan, json) == DecompressResult.Incomplete)
+            {
+                return ValueTask.CompletedTask;
+            }
+        }
+        catch (GatewayDecompressionException ex)
+        {
+            GatewayLog.DecompressionFailed(_logger, ShardId, ex);
+            scope.Disconnect(new DisconnectReason(CloseInitiator.Client, ResumableCloseCode, ReconnectCause.DecompressionFailed, ex.Message));
+            return ValueTask.CompletedTask;
+        }
+
+        if (!GatewayPayloadPeek.TryPeek(json.WrittenSpan, out var header))
+        {
+            RejectMalformed(scope, json.WrittenCount, "not a gateway payload");
+            return ValueTask.CompletedTask;
+        }
+
+        switch (header.Opcode)
+        {
+            case GatewayOpcode.Dispatch:
+                return HandleDispatchAsync(scope, header);
+            case GatewayOpcode.HeartbeatAck:
+                scope.Heartbeat.OnAckReceived();
+                Interlocked.Exchange(ref _lastAckUtcTicks, _timeProvider.GetUtcNow().UtcTicks);
+                if (scope.Heartbeat.Latency is { } latency)
+                {
+                    Interlocked.Exchange(ref _latencyTicks, latency.Ticks);
+                }
+
+                break;
+            case GatewayOpcode.Heartbeat:
+                GatewayLog.HeartbeatRequested(_logger, ShardId);
+                scope.Track(SendRequestedHeartbeatAsync(scope));
+                break;
+            case GatewayOpcode.Hello:
+                OnHello(scope, header);
+                break;
+            case GatewayOpcode.Reconnect:
+                GatewayLog.ReconnectRequested(_logger, ShardId);
+                scope.Disconnect(new DisconnectReason(CloseInitiator.Client, ResumableCloseCode, ReconnectCause.ReconnectRequested, "op 7 Reconnect"));
+                break;
+            case GatewayOpcode.InvalidSession:
+                OnInvalidSession(scope, header);
+                break;
+            default:
+                GatewayLog.UnknownOpcode(_logger, ShardId, header.Op);
+                break;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void OnHello(ConnectionScope scope, in PayloadHeader header)
+    {
+        if (scope.HelloReceived)
+        {
+            return;
+        }
+
+        if (!GatewayPayloads.TryReadHello(header.GetData(scope.JsonBuffer.WrittenSpan), out var interval))
+        {
+            RejectMalformed(scope, scope.JsonBuffer.WrittenCount, "Hello without a valid heartbeat_interval");
+            return;
+        }
+
+        scope.MarkHelloReceived();
+        if (scope.Plan.UsesResumeUrl)
+        {
+            Volatile.Write(ref _resumeUrlFailures, 0);
+        }
+
+        GatewayLog.HelloReceived(_logger, ShardId, interval.TotalMilliseconds);
+        scope.RateLimiter = new CommandRateLimiter(_timeProvider, interval, _options.CommandsPerMinute);
+
+        // Runs synchronously up to its first timer, so the heartbeat is scheduled before Identify goes out.
+        scope.Track(RunHeartbeatAsync(scope, interval));
+        scope.Track(AuthenticateAsync(scope));
+    }
+
+    private void OnInvalidSession(ConnectionScope scope, in PayloadHeader header)
+    {
+        // Discord's d is a boolean; anything else is read as "not resumable", the safe reading.
+        GatewayPayloads.TryReadInvalidSession(header.GetData(scope.JsonBuffer.WrittenSpan), out var resumable);
+        GatewayLog.InvalidSession(_logger, ShardId, resumable);
+        var code = resumable ? ResumableCloseCode : NormalCloseCode;
+        var detail = resumable ? "op 9 Invalid Session (resumable)" : "op 9 Invalid Session (not resumable)";
+        scope.Disconnect(new DisconnectReason(CloseInitiator.Client, code, ReconnectCause.InvalidSession, detail));
+    }
+
+    private async ValueTask HandleDispatchAsync(ConnectionScope scope, PayloadHeader header)
+    {
+        if (header.Sequence is not { } sequence || header.EventType is not { } eventType)
+        {
+            RejectMalformed(scope, scope.JsonBuffer.WrittenCount, "a dispatch without s or t");
+            return;
+        }
+
+        SessionStart? start = null;
+        if (eventType == GatewayEventNames.Ready && !IsReplayedReady(scope, header))
+        {
+            if (!TryStartSession(scope, header, out start))
+            {
+                return;
+            }
+        }
+        else if (eventType == GatewayEventNames.Resumed && scope.Plan.Resume is not null && !scope.IsActive)
+        {
+            start = OnResumed(scope);
+        }
+
+        if (scope.SessionId is not { } sessionId)
+        {
+            RejectMalformed(scope, scope.JsonBuffer.WrittenCount, $"a {eventType} dispatch before READY");
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastSequence, sequence);
+
+        // The payload copy is the one allocation per event: the pooled buffer is reused for the next message.
+        var json = scope.JsonBuffer.WrittenSpan;
+        var dispatch = new ShardDispatch(
+            ShardId, sessionId, sequence, eventType, header.GuildId, json.ToArray(), header.DataStart, header.DataLength);
+        if (start is not null)
+        {
+            await EnqueueAsync(scope, new SinkItem(start)).ConfigureAwait(false);
+        }
+
+        await EnqueueAsync(scope, new SinkItem(dispatch)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A READY of the very session being resumed is part of the replay (the Resume asked for everything
+    /// after a sequence before READY was delivered): it is delivered like any other replayed event, but
+    /// starts nothing.
+    /// </summary>
+    private static bool IsReplayedReady(ConnectionScope scope, in PayloadHeader header) =>
+        scope.Plan.Resume is { } resume
+        && GatewayPayloads.TryReadReady(header.GetData(scope.JsonBuffer.WrittenSpan), out var ready)
+        && ready.SessionId == resume.SessionId;
+
+    private bool TryStartSession(ConnectionScope scope, in PayloadHeader header, out SessionStart? start)
+    {
+        start = null;
+        if (!GatewayPayloads.TryReadReady(header.GetData(scope.JsonBuffer.WrittenSpan), out var ready))
+        {
+            RejectMalformed(scope, scope.JsonBuffer.WrittenCount, "READY without session_id or resume_gateway_url");
+            return false;
+        }
+
+        var resumeBase = GatewayUrl.ParseBaseOrNull(ready.ResumeGatewayUrl);
+        PreviousSession? previous;
+        lock (_lock)
+        {
+            // A READY on a resuming connection still means a new session: the old one is replaced.
+            if (_session is { } replaced && replaced.Id != ready.SessionId)
+            {
+                DropSessionLocked();
+            }
+
+            previous = _previousSession;
+            _previousSession = null;
+            _session = new SessionInfo(ready.SessionId, ready.ResumeGatewayUrl, resumeBase);
+            SetStateLocked(GatewayState.Active);
+        }
+
+        Volatile.Write(ref _resumeUrlFailures, 0);
+        scope.SessionId = ready.SessionId;
+        GatewayLog.SessionReady(_logger, ShardId, ready.SessionId);
+        if (scope.MarkActive())
+        {
+            scope.Track(RunSenderAsync(scope));
+        }
+
+        start = new SessionStart
+        {
+            ShardId = ShardId,
+            SessionId = ready.SessionId,
+            Resumed = false,
+            PreviousSessionId = previous?.Id,
+            PreviousLastDeliveredSequence = previous?.LastDeliveredSequence,
+        };
+        return true;
+    }
+
+    private SessionStart OnResumed(ConnectionScope scope)
+    {
+        var sessionId = scope.Plan.Resume!.SessionId;
+        lock (_lock)
+        {
+            _resumes++;
+            SetStateLocked(GatewayState.Active);
+        }
+
+        GatewayLog.SessionResumed(_logger, ShardId, sessionId);
+        if (scope.MarkActive())
+        {
+            scope.Track(RunSenderAsync(scope));
+        }
+
+        return new SessionStart { ShardId = ShardId, SessionId = sessionId, Resumed = true };
+    }
+
+    private void RejectMalformed(ConnectionScope scope, long length, string problem)
+    {
+        if (scope.Disconnect(new DisconnectReason(
+            CloseInitiator.Client, ResumableCloseCode, ReconnectCause.MalformedPayload, $"malformed message: {problem}")))
+        {
+            GatewayLog.MalformedPayload(_logger, ShardId, length, problem);
+        }
+    }
+
+    /// <summary>Hands one item to the sink buffer; when it is full, stops reading (back-pressure) up to the stall timeout.</summary>
+    private ValueTask EnqueueAsync(ConnectionScope scope, SinkItem item) =>
+        scope.SinkWriter.TryWrite(item) ? ValueTask.CompletedTask : WaitForSinkAsync(scope, item);
+
+    private async ValueTask WaitForSinkAsync(ConnectionScope scope, SinkItem item)
+    {
+        var pausedAt = _timeProvider.GetTimestamp();
+        scope.Heartbeat.PauseReading();
+        GatewayLog.ReadingPaused(_logger, ShardId, _options.SinkBufferLimit);
+        using var stall = new CancellationTokenSource(_options.SinkStallTimeout, _timeProvider);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stall.Token, scope.Lifetime);
+        try
+        {
+            while (!scope.SinkWriter.TryWrite(item))
+            {
+                if (!await scope.SinkWriter.WaitToWriteAsync(wait.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+
+            var pausedFor = _timeProvider.GetElapsedTime(pausedAt);
+            GatewayLog.ReadingResumed(_logger, ShardId, pausedFor);
+        }
+        catch (OperationCanceledException) when (scope.Lifetime.IsCancellationRequested)
+        {
+            // The connection is ending for another reason; the item will be replayed on resume.
+        }
+        catch (OperationCanceledException) when (stall.IsCancellationRequested)
+        {
+            GatewayLog.SinkStalled(_logger, ShardId, _options.SinkStallTimeout);
+            scope.Disconnect(new DisconnectReason(
+                CloseInitiator.Client, ResumableCloseCode, ReconnectCause.SinkStalled, $"the sink took nothing for {_options.SinkStallTimeout}"));
+        }
+        finally
+        {
+            scope.Heartbeat.ResumeReading();
+        }
+    }
+}

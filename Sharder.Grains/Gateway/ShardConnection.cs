@@ -1,0 +1,512 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Sharder.Grains.Gateway.Compression;
+using Sharder.Grains.Gateway.Protocol;
+using Sharder.Grains.Gateway.RateLimiting;
+using Sharder.Grains.Gateway.Transport;
+
+namespace Sharder.Grains.Gateway;
+
+/// <summary>
+/// Owns one shard's gateway connection for its whole life: connects, identifies (through the identify
+/// gate) or resumes, heartbeats, hands dispatches to the sink with back-pressure, sends commands within
+/// the rate limit, and reconnects as <see cref="CloseCodePolicy.Decide"/> says until it is stopped or
+/// closed fatally. Contains no Orleans types: the grain owns one and reports its state.
+/// </summary>
+/// <remarks>
+/// <para>One state machine (<see cref="GatewayState"/>) and one run loop: plan the connection (resume on
+/// the resume URL, or identify on the bootstrap URL), run it inside a <see cref="ConnectionScope"/> until
+/// <see cref="ConnectionScope.Disconnect"/> ends it, then decide the next step from the one
+/// <see cref="DisconnectReason"/>. Every deliberate close goes through that policy too: op 7, op 9
+/// resumable, zombie, corrupt data and a stalled sink close with 4000 (resume); op 9 not resumable closes
+/// with 1000 (new session).</para>
+/// <para>Sequence numbers: heartbeats carry the last sequence received; a Resume (and
+/// <see cref="ExportSession"/>) carries the last sequence the sink accepted, so events buffered but not
+/// delivered when a connection ends are replayed by Discord rather than lost.</para>
+/// <para>Heartbeat policy: see <see cref="HeartbeatMonitor"/> (an ACK is required; other traffic does not count).</para>
+/// </remarks>
+internal sealed partial class ShardConnection : IAsyncDisposable
+{
+    /// <summary>Failed attempts to reach a session's resume URL before resuming through the bootstrap URL.</summary>
+    internal const int ResumeUrlFailureLimit = 3;
+
+    /// <summary>Commands waiting to be sent; <see cref="SendAsync"/> waits when the queue is full.</summary>
+    internal const int OutboundQueueLimit = 256;
+
+    /// <summary>A close code that keeps the session (twilight's choice; anything but 1000/1001 works).</summary>
+    internal const int ResumableCloseCode = 4000;
+
+    /// <summary>The close code that ends the session.</summary>
+    internal const int NormalCloseCode = 1000;
+
+    /// <summary>How long the gateway may take to answer our close frame before the socket is aborted.</summary>
+    internal static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>First delay before retrying a sink call that threw.</summary>
+    internal static readonly TimeSpan SinkRetryBaseDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest delay between two retries of a sink call.</summary>
+    internal static readonly TimeSpan SinkRetryMaxDelay = TimeSpan.FromSeconds(10);
+
+    private const long NoSequence = -1;
+
+    private readonly BotToken _token;
+    private readonly GatewayOptions _options;
+    private readonly IGatewayTransportFactory _transports;
+    private readonly IIdentifyGate _identifyGate;
+    private readonly IDispatchSink _sink;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Random _random;
+    private readonly IGatewayDecompressor _decompressor;
+    private readonly ReconnectBackoff _backoff;
+    private readonly Channel<OutboundCommand> _outbound;
+    private readonly CancellationTokenSource _stopSignal = new();
+    private readonly CancellationTokenSource _hardStop = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _lock = new();
+    private readonly int[] _reconnects = new int[Enum.GetValues<ReconnectCause>().Length];
+
+    // Guarded by _lock.
+    private GatewayState _state = GatewayState.Disconnected;
+    private SessionInfo? _session;
+    private long _sessionLastAlive;
+    private string? _deliveredSessionId;
+    private long _deliveredSequence;
+    private PreviousSession? _previousSession;
+    private int _resumes;
+    private int _identifies;
+    private int? _lastCloseCode;
+    private GatewayFatalCloseException? _fatalError;
+    private ConnectionScope? _currentScope;
+    private ShardStopMode? _stopMode;
+    private Task? _runTask;
+    private bool _disposed;
+
+    private long _lastSequence = NoSequence;
+    private long _latencyTicks = -1;
+    private long _lastAckUtcTicks = -1;
+    private int _resumeUrlFailures;
+
+    /// <param name="shardId">Zero-based shard id.</param>
+    /// <param name="shardCount">Total shards of the bot.</param>
+    /// <param name="token">The bot token; sent only in Identify and Resume.</param>
+    /// <param name="options">Validated gateway settings.</param>
+    /// <param name="transports">Creates one transport per connection attempt.</param>
+    /// <param name="identifyGate">Shared by all shards of the bot; asked before every Identify.</param>
+    /// <param name="sink">Receives the shard's events, in order.</param>
+    /// <param name="timeProvider">Every timer, timeout and delay goes through it.</param>
+    /// <param name="logger">Gets <see cref="GatewayLog"/> messages.</param>
+    /// <param name="session">A session exported by an earlier connection (possibly in another process) to resume.</param>
+    /// <param name="random">Jitter source; must be safe to use from several threads. <see cref="Random.Shared"/> by default.</param>
+    public ShardConnection(
+        int shardId,
+        int shardCount,
+        BotToken token,
+        GatewayOptions options,
+        IGatewayTransportFactory transports,
+        IIdentifyGate identifyGate,
+        IDispatchSink sink,
+        TimeProvider timeProvider,
+        ILogger logger,
+        GatewaySession? session = null,
+        Random? random = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shardId);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(shardCount, shardId);
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(transports);
+        ArgumentNullException.ThrowIfNull(identifyGate);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        var validation = new GatewayOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new ArgumentException(validation.FailureMessage, nameof(options));
+        }
+
+        ShardId = shardId;
+        ShardCount = shardCount;
+        _token = token;
+        _options = options;
+        _transports = transports;
+        _identifyGate = identifyGate;
+        _sink = sink;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _random = random ?? Random.Shared;
+        _decompressor = GatewayDecompressors.Create(options.Compression, options.MaxDecompressedMessageBytes);
+        _backoff = new ReconnectBackoff(options.ReconnectBaseDelay, options.ReconnectMaxDelay, BackoffJitter.Equal, _random);
+        _outbound = Channel.CreateBounded<OutboundCommand>(new BoundedChannelOptions(OutboundQueueLimit)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+
+        if (session is not null)
+        {
+            ImportSession(session);
+        }
+    }
+
+    public int ShardId { get; }
+
+    public int ShardCount { get; }
+
+    /// <summary>Starts the connection loop in the background. Call once.</summary>
+    public void Start()
+    {
+        lock (_lock)
+        {
+            if (_runTask is not null || _stopMode is not null)
+            {
+                throw new InvalidOperationException($"Shard {ShardId} was already started or stopped; create a new ShardConnection.");
+            }
+
+            // Task.Run keeps the socket loop off whatever scheduler the caller runs on (a grain's, for one).
+            _runTask = Task.Run(RunAsync);
+        }
+    }
+
+    /// <summary>
+    /// Stops the shard: <see cref="ShardStopMode.Resumable"/> closes with 4000 and keeps the session for
+    /// <see cref="ExportSession"/> (undelivered buffered events are left to the replay);
+    /// <see cref="ShardStopMode.Shutdown"/> closes with 1000, delivers what is buffered and drops the session.
+    /// Waits for an event the sink is taking; cancelling <paramref name="cancellationToken"/> abandons it.
+    /// </summary>
+    public async Task StopAsync(ShardStopMode mode, CancellationToken cancellationToken = default)
+    {
+        ConnectionScope? scope;
+        Task? run;
+        ShardStopMode effectiveMode;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _stopMode ??= mode;
+            effectiveMode = _stopMode.Value;
+            scope = _currentScope;
+            run = _runTask;
+            if (run is null)
+            {
+                if (effectiveMode == ShardStopMode.Shutdown)
+                {
+                    DropSessionLocked();
+                }
+
+                _state = GatewayState.Stopped;
+            }
+        }
+
+        if (run is null)
+        {
+            _completion.TrySetResult();
+            return;
+        }
+
+        await _stopSignal.CancelAsync().ConfigureAwait(false);
+        var code = effectiveMode == ShardStopMode.Shutdown ? NormalCloseCode : ResumableCloseCode;
+        scope?.Disconnect(new DisconnectReason(CloseInitiator.Client, code, null, $"stopped ({effectiveMode})"));
+        await using (cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _hardStop))
+        {
+            // The run loop never throws: its outcome (a fatal close included) is on Completion.
+            await run.ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+        }
+
+        await StopAsync(ShardStopMode.Resumable, new CancellationToken(canceled: true)).ConfigureAwait(false);
+        lock (_lock)
+        {
+            _disposed = true;
+            if (_runTask is null)
+            {
+                _decompressor.Dispose();
+            }
+        }
+
+        _stopSignal.Dispose();
+        _hardStop.Dispose();
+    }
+
+    private bool IsStopRequested
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stopMode is not null;
+            }
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        Exception? failure = null;
+        try
+        {
+            while (!IsStopRequested)
+            {
+                var next = await RunConnectionAsync(PlanConnection()).ConfigureAwait(false);
+                if (next == NextStep.Exit)
+                {
+                    break;
+                }
+
+                if (next == NextStep.RetryAfterBackoff)
+                {
+                    await DelayBeforeRetryAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
+        {
+            // Abandoned by a cancelled StopAsync or by DisposeAsync.
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            GatewayLog.LoopFailed(_logger, ShardId, ex);
+        }
+
+        FinishRun(failure);
+    }
+
+    private void FinishRun(Exception? failure)
+    {
+        GatewayFatalCloseException? fatal;
+        ShardStopMode? mode;
+        lock (_lock)
+        {
+            fatal = _fatalError;
+            mode = _stopMode;
+            if (mode == ShardStopMode.Shutdown)
+            {
+                DropSessionLocked();
+            }
+
+            if (_state != GatewayState.FatallyClosed)
+            {
+                _state = GatewayState.Stopped;
+            }
+        }
+
+        Exception commandError = fatal ?? failure
+            ?? new InvalidOperationException($"Shard {ShardId} stopped before the command was sent.");
+        FailPendingCommands(commandError);
+        _decompressor.Dispose();
+
+        if (fatal is not null)
+        {
+            _completion.TrySetException(fatal);
+        }
+        else if (failure is not null)
+        {
+            _completion.TrySetException(failure);
+        }
+        else
+        {
+            GatewayLog.Stopped(_logger, ShardId, mode ?? ShardStopMode.Resumable);
+            _completion.TrySetResult();
+        }
+    }
+
+    private async Task<NextStep> RunConnectionAsync(ConnectionPlan plan)
+    {
+        var scope = new ConnectionScope(
+            _transports.Create(), plan, _options.SinkBufferLimit, _timeProvider, CloseHandshakeTimeout, _hardStop.Token);
+        await using (scope.ConfigureAwait(false))
+        {
+            lock (_lock)
+            {
+                // Checked under the lock StopAsync takes, so a stop either sees this scope or is seen here.
+                if (_stopMode is not null)
+                {
+                    return NextStep.Exit;
+                }
+
+                _currentScope = scope;
+                SetStateLocked(GatewayState.Connecting);
+            }
+
+            try
+            {
+                _decompressor.Reset();
+                scope.StartDeliveries(DeliverAsync(scope));
+                if (await ConnectAsync(scope).ConfigureAwait(false))
+                {
+                    scope.ArmHelloTimeout(_options.HelloTimeout, () => OnHelloTimeout(scope));
+                    await ReadLoopAsync(scope).ConfigureAwait(false);
+                }
+
+                scope.Disconnect(new DisconnectReason(CloseInitiator.Transport, null, ReconnectCause.TransportError, "the connection ended"));
+                await scope.WhenTasksCompletedAsync().ConfigureAwait(false);
+                return await DecideNextStepAsync(scope).ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    _currentScope = null;
+                }
+            }
+        }
+    }
+
+    private async Task<bool> ConnectAsync(ConnectionScope scope)
+    {
+        var url = scope.Plan.Url;
+        GatewayLog.Connecting(_logger, ShardId, url, scope.Plan.Resume is null ? "identify" : "resume");
+        try
+        {
+            await scope.Transport.ConnectAsync(url, scope.Lifetime).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (scope.Lifetime.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (GatewayTransportException ex)
+        {
+            GatewayLog.ConnectFailed(_logger, ShardId, url, ex);
+            scope.Disconnect(new DisconnectReason(CloseInitiator.Transport, null, ReconnectCause.ConnectFailed, ex.Message));
+            return false;
+        }
+    }
+
+    private void OnHelloTimeout(ConnectionScope scope)
+    {
+        if (scope.Disconnect(new DisconnectReason(
+            CloseInitiator.Client, ResumableCloseCode, ReconnectCause.HelloTimeout, $"no Hello within {_options.HelloTimeout}")))
+        {
+            GatewayLog.HelloTimedOut(_logger, ShardId, _options.HelloTimeout);
+        }
+    }
+
+    /// <summary>The one place that turns how a connection ended into what the shard does next.</summary>
+    private async Task<NextStep> DecideNextStepAsync(ConnectionScope scope)
+    {
+        var reason = scope.Reason!;
+        if (scope.Plan.UsesResumeUrl
+            && !scope.HelloReceived
+            && Interlocked.Increment(ref _resumeUrlFailures) == ResumeUrlFailureLimit)
+        {
+            GatewayLog.ResumeUrlAbandoned(_logger, ShardId, ResumeUrlFailureLimit);
+        }
+
+        ShardStopMode? stopMode;
+        lock (_lock)
+        {
+            stopMode = _stopMode;
+            _lastCloseCode = reason.Code ?? _lastCloseCode;
+            if (scope.IsActive && _session is { } session && session.Id == scope.SessionId)
+            {
+                _sessionLastAlive = _timeProvider.GetTimestamp();
+            }
+        }
+
+        if (reason.IsStop || stopMode is not null)
+        {
+            var stopped = scope.EndDeliveries(drain: stopMode == ShardStopMode.Shutdown);
+            SetState(GatewayState.Disconnected);
+            await AwaitDeliveriesAsync(scope, stopped).ConfigureAwait(false);
+            return NextStep.Exit;
+        }
+
+        var action = CloseCodePolicy.Decide(reason.Initiator, reason.Code);
+        GatewayLog.Disconnected(_logger, ShardId, reason.Initiator, reason.Code, reason.Cause, reason.Detail, action);
+
+        // Resume: Discord replays what was not delivered. Otherwise nothing will be replayed: deliver it all.
+        var deliveries = scope.EndDeliveries(drain: action != CloseAction.Resume);
+        if (action == CloseAction.Fatal)
+        {
+            var fatal = new GatewayFatalCloseException(ShardId, reason.Code ?? 0, reason.PeerReason);
+            lock (_lock)
+            {
+                _fatalError = fatal;
+                _state = GatewayState.FatallyClosed;
+            }
+
+            GatewayLog.FatalClose(_logger, ShardId, fatal.CloseCode, fatal.Message);
+            await AwaitDeliveriesAsync(scope, deliveries).ConfigureAwait(false);
+            lock (_lock)
+            {
+                DropSessionLocked();
+            }
+
+            return NextStep.Exit;
+        }
+
+        lock (_lock)
+        {
+            _reconnects[(int)reason.Cause!.Value]++;
+            SetStateLocked(GatewayState.Disconnected);
+        }
+
+        // After a stall this is where the shard waits for the sink to accept again before reconnecting.
+        await AwaitDeliveriesAsync(scope, deliveries).ConfigureAwait(false);
+        if (action == CloseAction.Reidentify)
+        {
+            lock (_lock)
+            {
+                DropSessionLocked();
+            }
+        }
+
+        if (scope.IsActive)
+        {
+            _backoff.Reset();
+            return NextStep.Reconnect;
+        }
+
+        return NextStep.RetryAfterBackoff;
+    }
+
+    private async Task DelayBeforeRetryAsync()
+    {
+        var delay = _backoff.NextDelay();
+        GatewayLog.ReconnectDelay(_logger, ShardId, delay, _backoff.Attempt);
+        try
+        {
+            await Task.Delay(delay, _timeProvider, _stopSignal.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopSignal.IsCancellationRequested)
+        {
+            // Stopped while waiting; the loop condition ends the run.
+        }
+    }
+
+    /// <summary>Moves to <paramref name="state"/> unless the shard already ended.</summary>
+    private void SetStateLocked(GatewayState state)
+    {
+        if (_state is not (GatewayState.FatallyClosed or GatewayState.Stopped))
+        {
+            _state = state;
+        }
+    }
+
+    private void SetState(GatewayState state)
+    {
+        lock (_lock)
+        {
+            SetStateLocked(state);
+        }
+    }
+
+    private enum NextStep
+    {
+        Reconnect,
+        RetryAfterBackoff,
+        Exit,
+    }
+}

@@ -1,0 +1,138 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace Sharder.Grains.Gateway.Transport;
+
+/// <summary>
+/// <see cref="IGatewayTransport"/> on <see cref="ClientWebSocket"/>: sends the User-Agent Discord asks
+/// for, turns off WebSocket pings (the gateway has its own heartbeat) and bounds the opening handshake.
+/// </summary>
+internal sealed class WebSocketGatewayTransport : IGatewayTransport
+{
+    /// <summary>Size hint for each receive; a message larger than this takes several receives.</summary>
+    internal const int ReceiveChunkBytes = 16 * 1024;
+
+    private readonly ClientWebSocket _socket = new();
+    private readonly TimeSpan _handshakeTimeout;
+    private readonly TimeProvider _timeProvider;
+
+    public WebSocketGatewayTransport(string userAgent, TimeSpan handshakeTimeout, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userAgent);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(handshakeTimeout, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _handshakeTimeout = handshakeTimeout;
+        _timeProvider = timeProvider;
+        _socket.Options.SetRequestHeader("User-Agent", userAgent);
+        _socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        _socket.Options.CollectHttpResponseDetails = true;
+    }
+
+    public async ValueTask ConnectAsync(Uri url, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        using var handshakeTimeout = new CancellationTokenSource(_handshakeTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, handshakeTimeout.Token);
+        try
+        {
+            await _socket.ConnectAsync(url, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new GatewayTransportException(
+                $"The WebSocket handshake with {url.Host}:{url.Port} did not complete within {_handshakeTimeout.TotalSeconds:0.###} s "
+                + "(GatewayOptions.HandshakeTimeout).",
+                ex);
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or HttpRequestException)
+        {
+            var status = _socket.HttpStatusCode == 0 ? "" : $" (HTTP {(int)_socket.HttpStatusCode})";
+            throw new GatewayTransportException($"Could not open a WebSocket to {url.Host}:{url.Port}{status}: {ex.Message}", ex);
+        }
+    }
+
+    public async ValueTask<TransportReceiveResult> ReceiveAsync(IBufferWriter<byte> destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ValueWebSocketReceiveResult result;
+        try
+        {
+            result = await _socket.ReceiveAsync(destination.GetMemory(ReceiveChunkBytes), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex))
+        {
+            throw new GatewayTransportException($"The gateway connection broke while receiving: {ex.Message}", ex);
+        }
+
+        if (result.MessageType == WebSocketMessageType.Close)
+        {
+            return await AnswerCloseAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        destination.Advance(result.Count);
+        var type = result.MessageType == WebSocketMessageType.Binary ? TransportMessageType.Binary : TransportMessageType.Text;
+        return TransportReceiveResult.Data(type, result.Count, result.EndOfMessage);
+    }
+
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex))
+        {
+            throw new GatewayTransportException($"The gateway connection broke while sending: {ex.Message}", ex);
+        }
+    }
+
+    public async ValueTask CloseAsync(int code, string reason, CancellationToken cancellationToken)
+    {
+        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        try
+        {
+            await _socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex))
+        {
+            throw new GatewayTransportException($"The gateway connection broke while closing: {ex.Message}", ex);
+        }
+    }
+
+    public void Abort() => _socket.Abort();
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static bool IsConnectionFailure(Exception ex) =>
+        ex is WebSocketException or IOException or ObjectDisposedException;
+
+    private async ValueTask<TransportReceiveResult> AnswerCloseAsync(CancellationToken cancellationToken)
+    {
+        var status = _socket.CloseStatus;
+        int? code = status is null or WebSocketCloseStatus.Empty ? null : (int)status.Value;
+        var reason = _socket.CloseStatusDescription;
+        if (_socket.State == WebSocketState.CloseReceived)
+        {
+            try
+            {
+                // Echo the peer's code to complete the close handshake, as RFC 6455 asks.
+                var echo = status is null or WebSocketCloseStatus.Empty ? WebSocketCloseStatus.NormalClosure : status.Value;
+                await _socket.CloseOutputAsync(echo, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsConnectionFailure(ex) || ex is OperationCanceledException)
+            {
+                // The peer's close already decided the outcome; a failed echo changes nothing.
+            }
+        }
+
+        return TransportReceiveResult.Closed(code, reason);
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace Sharder.Grains.Options;
+
+/// <summary>
+/// Fills <see cref="CoordinatorOptions"/> from <c>Coordinator:IdentifyWindow</c>, <c>BudgetReserve</c> and
+/// <c>GatewayInfoRefresh</c>.
+/// </summary>
+/// <exception cref="OptionsValidationException">A value does not parse.</exception>
+public sealed class ConfigureCoordinatorOptions(IConfiguration configuration) : IConfigureOptions<CoordinatorOptions>
+{
+    /// <inheritdoc />
+    public void Configure(CoordinatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        const string Section = CoordinatorOptions.SectionName;
+        var reader = new ConfigurationReader(configuration);
+
+        options.IdentifyWindow = reader.ReadTimeSpan(options.IdentifyWindow, Section, nameof(CoordinatorOptions.IdentifyWindow));
+        options.BudgetReserve = reader.ReadInt32(options.BudgetReserve, Section, nameof(CoordinatorOptions.BudgetReserve))
+            ?? options.BudgetReserve;
+        options.GatewayInfoRefresh = reader.ReadTimeSpan(
+            options.GatewayInfoRefresh, Section, nameof(CoordinatorOptions.GatewayInfoRefresh));
+
+        if (reader.Failures.Count > 0)
+        {
+            throw new OptionsValidationException(MsOptions.DefaultName, typeof(CoordinatorOptions), reader.Failures);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Sharder.Grains.Options;
+
+/// <summary>
+/// Settings of the identify coordinator. Read from the section <c>Coordinator</c>; checked at startup by
+/// <see cref="CoordinatorOptionsValidator"/>.
+/// </summary>
+[SuppressMessage(
+    "Naming",
+    "CA1707:Identifiers should not contain underscores",
+    Justification = "DEFAULT_* constants follow the Orleans options convention (style guide, example 16).")]
+public sealed class CoordinatorOptions
+{
+    /// <summary>Configuration section bound to this class.</summary>
+    public const string SectionName = "Coordinator";
+
+    /// <summary>Default for <see cref="BudgetReserve"/>.</summary>
+    public const int DEFAULT_BUDGET_RESERVE = 10;
+
+    /// <summary>Default for <see cref="IdentifyWindow"/>: Discord's documented 5 seconds.</summary>
+    public static readonly TimeSpan DEFAULT_IDENTIFY_WINDOW = TimeSpan.FromSeconds(5);
+
+    /// <summary>Default for <see cref="GatewayInfoRefresh"/>.</summary>
+    public static readonly TimeSpan DEFAULT_GATEWAY_INFO_REFRESH = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Spacing between two Identify calls on one rate-limit key (<c>shard_id % max_concurrency</c>).
+    /// Keep Discord's 5 s in production: a shorter window gets Identify refused with op 9. Only tests
+    /// against the simulator shorten it.
+    /// </summary>
+    public TimeSpan IdentifyWindow { get; set; } = DEFAULT_IDENTIFY_WINDOW;
+
+    /// <summary>
+    /// Session starts left untouched out of Discord's daily budget: the coordinator refuses new sessions
+    /// once <c>remaining</c> is at or below this number, so a bot that keeps failing cannot burn the
+    /// budget to zero (which makes Discord reset the token). Resumes are never charged.
+    /// </summary>
+    public int BudgetReserve { get; set; } = DEFAULT_BUDGET_RESERVE;
+
+    /// <summary>How often the coordinator re-reads <c>/gateway/bot</c> for the budget and <c>max_concurrency</c>.</summary>
+    public TimeSpan GatewayInfoRefresh { get; set; } = DEFAULT_GATEWAY_INFO_REFRESH;
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+
+namespace Sharder.Grains.Options;
+
+/// <summary>Checks <see cref="CoordinatorOptions"/> and reports every problem at once.</summary>
+public sealed class CoordinatorOptionsValidator : IValidateOptions<CoordinatorOptions>
+{
+    internal static readonly TimeSpan MaxIdentifyWindow = TimeSpan.FromMinutes(1);
+    internal static readonly TimeSpan MinGatewayInfoRefresh = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan MaxGatewayInfoRefresh = TimeSpan.FromHours(12);
+
+    private const string Section = CoordinatorOptions.SectionName;
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, CoordinatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+
+        if (options.IdentifyWindow <= TimeSpan.Zero || options.IdentifyWindow > MaxIdentifyWindow)
+        {
+            failures.Add($"{Section}:{nameof(CoordinatorOptions.IdentifyWindow)} is {options.IdentifyWindow}; set it to a "
+                + $"positive duration of at most {MaxIdentifyWindow} (Discord's window is "
+                + $"{CoordinatorOptions.DEFAULT_IDENTIFY_WINDOW}; only simulator tests go below it).");
+        }
+
+        if (options.BudgetReserve < 0)
+        {
+            failures.Add($"{Section}:{nameof(CoordinatorOptions.BudgetReserve)} is {options.BudgetReserve}; set it to 0 "
+                + $"or more (default {CoordinatorOptions.DEFAULT_BUDGET_RESERVE}).");
+        }
+
+        if (options.GatewayInfoRefresh < MinGatewayInfoRefresh || options.GatewayInfoRefresh > MaxGatewayInfoRefresh)
+        {
+            failures.Add($"{Section}:{nameof(CoordinatorOptions.GatewayInfoRefresh)} is {options.GatewayInfoRefresh}; set "
+                + $"it between {MinGatewayInfoRefresh} and {MaxGatewayInfoRefresh} "
+                + $"(default {CoordinatorOptions.DEFAULT_GATEWAY_INFO_REFRESH}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace Sharder.Grains.Sink;
+
+/// <summary>
+/// Turns a batch or a marker into the arguments of its script (<see cref="RedisScripts"/>): picks each
+/// event's list, applies the event-type filter and writes the payloads. Pure: no I/O.
+/// </summary>
+internal sealed class BatchEncoder
+{
+    /// <summary>ARGV slots before the per-event triples in <see cref="RedisScripts.PublishText"/>.</summary>
+    public const int PublishHeaderValues = 4;
+
+    // Typical envelope overhead beyond d (field names, numbers, type, session), for sizing the batch buffer.
+    private const int EnvelopeOverheadEstimate = 160;
+    private const int MaxCachedEventTypes = 512;
+
+    private readonly RedisOutputFormat _format;
+    private readonly FrozenSet<string> _allowed;
+    private readonly FrozenSet<string> _denied;
+    private readonly ConcurrentDictionary<string, JsonEncodedText> _encodedEventTypes = new(StringComparer.Ordinal);
+
+    public BatchEncoder(RedisOutputOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _format = options.Format;
+        _allowed = options.AllowedEventTypes.ToFrozenSet(StringComparer.Ordinal);
+        _denied = options.DeniedEventTypes.ToFrozenSet(StringComparer.Ordinal);
+        Layout = new KeyLayout(options.Format, options.Layout, options.Partitions);
+    }
+
+    public KeyLayout Layout { get; }
+
+    /// <summary>Whether events of this type are pushed (allow-list, then deny-list).</summary>
+    public bool IsPushed(string eventType)
+        => (_allowed.Count == 0 || _allowed.Contains(eventType)) && !_denied.Contains(eventType);
+
+    /// <summary>
+    /// Arguments for <see cref="RedisScripts.PublishText"/>. All payloads share one buffer allocated for the
+    /// batch; it is not pooled because Redis may still hold it after a timed-out call.
+    /// </summary>
+    /// <exception cref="ArgumentException">An event belongs to another shard or session.</exception>
+    public ScriptArguments EncodeBatch(int shardId, long epoch, string sessionId, string? resumeUrl, IReadOnlyList<OutboundEvent> batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var keys = new List<RedisKey> { KeyLayout.CheckpointKey(shardId) };
+        var keyIndexes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var slots = new List<(long Sequence, int KeyIndex, int Start, int Length)>(batch.Count);
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(1, EstimateSize(batch)));
+        var encodedSession = _format == RedisOutputFormat.Envelope ? JsonEncodedText.Encode(sessionId) : default;
+        long highest = 0;
+
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var outbound = batch[i];
+            if (outbound.ShardId != shardId || !string.Equals(outbound.SessionId, sessionId, StringComparison.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"Event {i} (seq {outbound.Sequence}) belongs to shard {outbound.ShardId} session {outbound.SessionId}, "
+                    + $"not shard {shardId} session {sessionId}.",
+                    nameof(batch));
+            }
+
+            highest = Math.Max(highest, outbound.Sequence);
+            if (!IsPushed(outbound.EventType))
+            {
+                continue;
+            }
+
+            var key = Layout.EventKey(outbound.EventType, outbound.GuildId);
+            if (!keyIndexes.TryGetValue(key, out int keyIndex))
+            {
+                keys.Add(key);
+                keyIndex = keys.Count; // Lua's KEYS is 1-based
+                keyIndexes.Add(key, keyIndex);
+            }
+
+            int start = buffer.WrittenCount;
+            if (_format == RedisOutputFormat.SharderBinary)
+            {
+                EnvelopeWriter.WriteSharderBinary(buffer, outbound);
+            }
+            else
+            {
+                EnvelopeWriter.WriteEnvelope(buffer, outbound, EncodedEventType(outbound.EventType), encodedSession);
+            }
+
+            slots.Add((outbound.Sequence, keyIndex, start, buffer.WrittenCount - start));
+        }
+
+        var values = new RedisValue[PublishHeaderValues + (3 * slots.Count)];
+        values[0] = epoch;
+        values[1] = sessionId;
+        values[2] = resumeUrl ?? "";
+        values[3] = highest;
+        var payloads = buffer.WrittenMemory;
+        for (int i = 0; i < slots.Count; i++)
+        {
+            var (sequence, keyIndex, start, length) = slots[i];
+            int at = PublishHeaderValues + (3 * i);
+            values[at] = sequence;
+            values[at + 1] = keyIndex;
+            values[at + 2] = payloads.Slice(start, length);
+        }
+
+        return new ScriptArguments([.. keys], values);
+    }
+
+    /// <summary>Arguments for <see cref="RedisScripts.MarkerText"/>; no marker lists for sharder-binary.</summary>
+    public ScriptArguments EncodeMarker(int shardId, long epoch, ShardLifecycleMarker marker)
+    {
+        ArgumentNullException.ThrowIfNull(marker);
+        var kind = marker.Kind == ShardLifecycleMarkerKind.Resumed ? "resumed" : "reidentified";
+        var keys = new RedisKey[1 + Layout.MarkerLists.Count];
+        keys[0] = KeyLayout.CheckpointKey(shardId);
+        for (int i = 0; i < Layout.MarkerLists.Count; i++)
+        {
+            keys[i + 1] = Layout.MarkerLists[i];
+        }
+
+        RedisValue head = Layout.MarkerLists.Count == 0
+            ? RedisValue.EmptyString
+            : EnvelopeWriter.WriteMarkerHead(shardId, kind, marker.SessionId);
+        RedisValue[] values = [epoch, kind, marker.SessionId, marker.Sequence, marker.ResumeUrl ?? "", head];
+        return new ScriptArguments(keys, values);
+    }
+
+    private int EstimateSize(IReadOnlyList<OutboundEvent> batch)
+    {
+        long size = 0;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            size += _format == RedisOutputFormat.SharderBinary
+                ? batch[i].Frame.Length + sizeof(ushort)
+                : batch[i].Data.GetOffsetAndLength(batch[i].Frame.Length).Length + EnvelopeOverheadEstimate;
+        }
+
+        return (int)Math.Min(size, Array.MaxLength);
+    }
+
+    private JsonEncodedText EncodedEventType(string eventType)
+    {
+        if (_encodedEventTypes.TryGetValue(eventType, out var encoded))
+        {
+            return encoded;
+        }
+
+        encoded = JsonEncodedText.Encode(eventType);
+        if (_encodedEventTypes.Count < MaxCachedEventTypes)
+        {
+            _encodedEventTypes.TryAdd(eventType, encoded);
+        }
+
+        return encoded;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace Sharder.Grains.Sink;
+
+/// <summary>
+/// Names the Redis keys of the event output. Names are relative: the publisher's database view adds
+/// <c>{KeyPrefix}:</c> (<c>WithKeyPrefix</c>), so <see cref="EventKey"/> "events:MESSAGE_CREATE" is stored
+/// as "sharder:events:MESSAGE_CREATE". Pure: no I/O.
+/// </summary>
+internal sealed class KeyLayout
+{
+    /// <summary>The list that <see cref="RedisOutputFormat.SharderBinary"/> pushes to (<c>sharder:from</c>).</summary>
+    public const string SharderBinaryList = "from";
+
+    /// <summary>The single list, and the stem of every other event list.</summary>
+    public const string EventsList = "events";
+
+    /// <summary>Where <see cref="EventListLayout.PerEventType"/> puts markers.</summary>
+    public const string LifecycleList = "events:_lifecycle";
+
+    // Event types come from Discord (about 80 names); the cap only guards against a flood of invented ones.
+    private const int MaxCachedEventTypes = 512;
+
+    private readonly RedisOutputFormat _format;
+    private readonly EventListLayout _layout;
+    private readonly string[] _partitionLists;
+    private readonly ConcurrentDictionary<string, string> _eventTypeLists = new(StringComparer.Ordinal);
+
+    public KeyLayout(RedisOutputFormat format, EventListLayout layout, int partitions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        _format = format;
+        _layout = layout;
+        _partitionLists = layout == EventListLayout.GuildPartitioned
+            ? [.. Enumerable.Range(0, partitions).Select(p => $"{EventsList}:{p.ToString(CultureInfo.InvariantCulture)}")]
+            : [];
+        MarkerLists = format == RedisOutputFormat.SharderBinary
+            ? []
+            : layout switch
+            {
+                EventListLayout.PerEventType => [LifecycleList],
+                EventListLayout.GuildPartitioned => _partitionLists,
+                _ => [EventsList],
+            };
+    }
+
+    /// <summary>Lists that receive lifecycle markers: every list a worker of a shard may read. Empty for sharder-binary.</summary>
+    public IReadOnlyList<string> MarkerLists { get; }
+
+    /// <summary>The partition of a guild: <c>(guild_id &gt;&gt; 22) % partitions</c>; 0 without a guild.</summary>
+    public static int GuildPartition(ulong? guildId, int partitions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        return guildId is { } id ? (int)((id >> 22) % (ulong)partitions) : 0;
+    }
+
+    /// <summary>The shard's checkpoint hash (session, seq, resume_url, epoch, marker).</summary>
+    public static string CheckpointKey(int shardId) => $"shard:{shardId.ToString(CultureInfo.InvariantCulture)}:checkpoint";
+
+    /// <summary>The list an event goes to.</summary>
+    public string EventKey(string eventType, ulong? guildId)
+    {
+        if (_format == RedisOutputFormat.SharderBinary)
+        {
+            return SharderBinaryList;
+        }
+
+        return _layout switch
+        {
+            EventListLayout.PerEventType => EventTypeList(eventType),
+            EventListLayout.GuildPartitioned => _partitionLists[GuildPartition(guildId, _partitionLists.Length)],
+            _ => EventsList,
+        };
+    }
+
+    private string EventTypeList(string eventType)
+    {
+        if (_eventTypeLists.TryGetValue(eventType, out var list))
+        {
+            return list;
+        }
+
+        list = $"{EventsList}:{eventType}";
+        if (_eventTypeLists.Count < MaxCachedEventTypes)
+        {
+            _eventTypeLists.TryAdd(eventType, list);
+        }
+
+        return list;
+    }
+}

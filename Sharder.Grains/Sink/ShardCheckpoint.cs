@@ -1,0 +1,8 @@
+namespace Sharder.Grains.Sink;
+
+/// <summary>
+/// What Redis holds for a shard in <c>{prefix}:shard:{id}:checkpoint</c>: the session whose events were
+/// pushed, the last sequence pushed (or skipped by the event filter), the session's resume URL and the
+/// fencing epoch. A shard that restarts RESUMEs from here, so nothing is pushed twice or skipped.
+/// </summary>
+internal sealed record ShardCheckpoint(int ShardId, string SessionId, long Sequence, string? ResumeUrl, long Epoch);

@@ -1,0 +1,259 @@
+using Microsoft.Extensions.Time.Testing;
+using Sharder.Grains.Coordination;
+using static Sharder.Grains.Tests.Coordination.SchedulerFixture;
+
+namespace Sharder.Grains.Tests.Coordination;
+
+public sealed class IdentifySchedulerBudgetTests
+{
+    private readonly FakeTimeProvider _clock = Clock();
+
+    [Fact]
+    public void Refuses_everything_until_gateway_info_is_known()
+    {
+        var scheduler = new IdentifyScheduler(null, Settings(), _clock);
+
+        var grant = scheduler.Request(0, 1);
+
+        Assert.False(grant.IsGranted);
+        Assert.Equal(IdentifyRefusalReason.GatewayInfoUnknown, grant.Reason);
+        Assert.Null(grant.RateLimitKey);
+        Assert.Equal(Start + Window, grant.RetryAt);
+        Assert.False(scheduler.GetStatus().IsBudgetExhausted);
+        Assert.Empty(scheduler.GetStatus().NextFreeSlotByKey);
+    }
+
+    [Fact]
+    public void A_ledger_without_max_concurrency_refuses_instead_of_dividing_by_zero()
+    {
+        var damaged = new IdentifyLedgerState { Total = 1000, Remaining = 1000, MaxConcurrency = 0, GatewayInfoAt = Start };
+        var scheduler = new IdentifyScheduler(damaged, Settings(), _clock);
+
+        Assert.Equal(IdentifyRefusalReason.GatewayInfoUnknown, scheduler.Request(0, 1).Reason);
+    }
+
+    [Fact]
+    public void Each_grant_charges_one_session_start_at_grant_time()
+    {
+        var scheduler = Create(_clock, total: 1000, remaining: 900);
+
+        scheduler.RequestMany([0, 1, 2], 3);
+
+        Assert.Equal(897, scheduler.State.Remaining);
+        Assert.Equal(3, scheduler.State.Grants);
+    }
+
+    [Fact]
+    public void Refuses_at_the_reserve_with_the_reset_time_and_never_a_slot()
+    {
+        var scheduler = Create(_clock, total: 1000, remaining: 12, resetAfter: TimeSpan.FromHours(3), reserve: 10);
+
+        var grants = scheduler.RequestMany([0, 1, 2, 3], 4);
+
+        Assert.Equal([true, true, false, false], grants.Select(grant => grant.IsGranted));
+        Assert.All(grants.Skip(2), refused =>
+        {
+            Assert.Equal(IdentifyRefusalReason.BudgetExhausted, refused.Reason);
+            Assert.Equal(Start + TimeSpan.FromHours(3), refused.RetryAt);
+            Assert.Null(refused.SlotAt);
+        });
+        Assert.Equal(10, scheduler.State.Remaining);
+        Assert.Equal(2, scheduler.State.Refusals);
+    }
+
+    [Fact]
+    public void Status_says_the_budget_is_spent_and_counts_the_waiting_shards()
+    {
+        var scheduler = Create(_clock, total: 100, remaining: 10, reserve: 10);
+
+        scheduler.Request(3, 8);
+        scheduler.Request(5, 8);
+        scheduler.Request(3, 8);
+        var status = scheduler.GetStatus();
+
+        Assert.True(status.IsBudgetExhausted);
+        Assert.Equal(2, status.WaitingShards);
+        Assert.Equal(3, status.Refusals);
+        Assert.Equal(10, status.Remaining);
+        Assert.Equal(10, status.Reserve);
+        Assert.Equal(100, status.Total);
+    }
+
+    [Fact]
+    public void After_the_reset_the_budget_returns_and_waiting_shards_are_granted()
+    {
+        var scheduler = Create(_clock, total: 50, remaining: 0, resetAfter: TimeSpan.FromHours(1), reserve: 5);
+        var refused = scheduler.Request(0, 1);
+
+        _clock.Advance(TimeSpan.FromHours(1));
+        var granted = scheduler.Request(0, 1);
+
+        Assert.False(refused.IsGranted);
+        Assert.Equal(Start + TimeSpan.FromHours(1), granted.Slot());
+        Assert.Equal(49, scheduler.State.Remaining);
+        Assert.Equal(0, scheduler.GetStatus().WaitingShards);
+        Assert.Equal(granted.Slot() + IdentifyScheduler.SessionStartWindow, scheduler.State.ResetAt);
+    }
+
+    [Fact]
+    public void With_no_window_running_the_first_grant_starts_one()
+    {
+        var scheduler = Create(_clock, total: 1000, remaining: 1000, resetAfter: TimeSpan.Zero);
+        Assert.Null(scheduler.State.ResetAt);
+
+        var slot = scheduler.Request(0, 1).Slot();
+
+        Assert.Equal(slot + IdentifyScheduler.SessionStartWindow, scheduler.State.ResetAt);
+    }
+
+    [Fact]
+    public void Refusal_without_a_running_window_retries_after_the_next_refresh()
+    {
+        var scheduler = Create(_clock, total: 5, remaining: 5, resetAfter: TimeSpan.Zero, reserve: 5);
+
+        var refused = scheduler.Request(0, 1);
+
+        Assert.Equal(IdentifyRefusalReason.BudgetExhausted, refused.Reason);
+        Assert.Equal(Start + TimeSpan.FromMinutes(5), refused.RetryAt);
+    }
+
+    [Fact]
+    public void Gateway_info_only_lowers_remaining_inside_one_window()
+    {
+        var scheduler = Create(_clock, total: 1000, remaining: 800, resetAfter: TimeSpan.FromHours(10));
+        scheduler.RequestMany([0, 1, 2], 3);
+
+        // Discord has not seen our three slots yet, so it still says 800.
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        scheduler.ApplyGatewayInfo(1000, 800, TimeSpan.FromHours(10) - TimeSpan.FromMinutes(5), 1);
+        Assert.Equal(797, scheduler.State.Remaining);
+
+        // Someone else used the token: Discord's lower figure wins.
+        scheduler.ApplyGatewayInfo(1000, 700, TimeSpan.FromHours(10) - TimeSpan.FromMinutes(5), 1);
+        Assert.Equal(700, scheduler.State.Remaining);
+        Assert.Equal(Start + TimeSpan.FromHours(10), scheduler.State.ResetAt);
+    }
+
+    [Fact]
+    public void Gateway_info_from_a_newer_window_is_taken_as_reported()
+    {
+        var scheduler = Create(_clock, total: 1000, remaining: 100, resetAfter: TimeSpan.FromHours(2));
+
+        _clock.Advance(TimeSpan.FromHours(1));
+        scheduler.ApplyGatewayInfo(1000, 990, TimeSpan.FromHours(23), 1);
+
+        Assert.Equal(990, scheduler.State.Remaining);
+        Assert.Equal(Start + TimeSpan.FromHours(24), scheduler.State.ResetAt);
+    }
+
+    [Fact]
+    public void Gateway_info_without_a_running_window_keeps_our_window_and_count()
+    {
+        var scheduler = Create(_clock, total: 1000, remaining: 1000, resetAfter: TimeSpan.Zero);
+        var slot = scheduler.Request(0, 1).Slot();
+
+        scheduler.ApplyGatewayInfo(1000, 1000, TimeSpan.Zero, 1);
+
+        Assert.Equal(999, scheduler.State.Remaining);
+        Assert.Equal(slot + IdentifyScheduler.SessionStartWindow, scheduler.State.ResetAt);
+    }
+
+    [Fact]
+    public void The_window_rolls_when_its_reset_time_has_passed_before_new_info_arrives()
+    {
+        var scheduler = Create(_clock, total: 1000, remaining: 20, resetAfter: TimeSpan.FromHours(1));
+
+        _clock.Advance(TimeSpan.FromHours(2));
+        var status = scheduler.GetStatus();
+
+        Assert.Equal(1000, status.Remaining);
+        Assert.Null(status.ResetAt);
+    }
+
+    [Fact]
+    public void Released_slots_stay_charged()
+    {
+        var scheduler = Create(_clock, maxConcurrency: 1, total: 100);
+        scheduler.Request(0, 2);
+        var unused = scheduler.Request(1, 2).Slot();
+
+        scheduler.Release(1, unused);
+        var next = scheduler.Request(1, 2).Slot();
+
+        Assert.Equal(97, scheduler.State.Remaining);
+        Assert.Equal(1, scheduler.State.Released);
+        Assert.Equal(unused + Window, next);
+    }
+
+    [Fact]
+    public void A_slot_released_after_its_time_is_not_counted_as_certainly_unused()
+    {
+        var scheduler = Create(_clock);
+        var slot = scheduler.Request(0, 1).Slot();
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        scheduler.Release(0, slot);
+
+        Assert.Equal(0, scheduler.State.Released);
+        Assert.Equal(999, scheduler.State.Remaining);
+    }
+
+    [Fact]
+    public void Release_clears_a_waiting_shard()
+    {
+        var scheduler = Create(_clock, total: 10, remaining: 0);
+        var refused = scheduler.Request(2, 4);
+        Assert.Equal(1, scheduler.GetStatus().WaitingShards);
+
+        scheduler.Release(2, refused.RetryAt!.Value);
+
+        Assert.Equal(0, scheduler.GetStatus().WaitingShards);
+    }
+
+    [Fact]
+    public void The_configured_reserve_replaces_the_persisted_one()
+    {
+        var persisted = new IdentifyLedgerState { Reserve = 50, Remaining = 40, Total = 100, MaxConcurrency = 1, GatewayInfoAt = Start };
+
+        var scheduler = new IdentifyScheduler(persisted, Settings(reserve: 30), _clock);
+
+        Assert.Equal(30, scheduler.State.Reserve);
+        Assert.True(scheduler.Request(0, 1).IsGranted);
+    }
+
+    [Fact]
+    public void Status_reports_the_figures()
+    {
+        var scheduler = Create(_clock, maxConcurrency: 2, total: 1000, remaining: 500, resetAfter: TimeSpan.FromHours(4), reserve: 10);
+        scheduler.Request(0, 2);
+
+        var status = scheduler.GetStatus();
+
+        Assert.Equal(
+            new IdentifyStatus(
+                Total: 1000,
+                Remaining: 499,
+                Reserve: 10,
+                ResetAt: Start + TimeSpan.FromHours(4),
+                MaxConcurrency: 2,
+                IsBudgetExhausted: false,
+                WaitingShards: 0,
+                Grants: 1,
+                Refusals: 0,
+                Released: 0,
+                NextFreeSlotByKey: status.NextFreeSlotByKey,
+                GatewayInfoAt: Start),
+            status);
+        Assert.Equal<DateTimeOffset>([Start + Window, Start], status.NextFreeSlotByKey);
+    }
+
+    [Fact]
+    public void Rejects_impossible_gateway_info()
+    {
+        var scheduler = Create(_clock);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.ApplyGatewayInfo(1000, 10, TimeSpan.Zero, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.ApplyGatewayInfo(1000, -1, TimeSpan.Zero, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.ApplyGatewayInfo(1000, 10, TimeSpan.FromSeconds(-1), 1));
+    }
+}

@@ -1,0 +1,162 @@
+using Sharder.Grains.Gateway;
+using Sharder.Grains.Tests.Gateway.Fakes;
+
+namespace Sharder.Grains.Tests.Gateway;
+
+public sealed class ShardConnectionSinkTests
+{
+    private const int IntervalMs = 10_000;
+
+    [Fact]
+    public async Task Dispatches_reach_the_sink_raw_and_in_order()
+    {
+        await using var harness = new ShardHarness();
+        harness.Start(shardId: 3, shardCount: 4);
+        var connection = await harness.IdentifyAsync();
+        const string Data = """{"guild_id":"81384788765712384","content":"h\u00e9llo","nested":{"guild_id":"1"}}""";
+
+        connection.SendDispatch(2, "MESSAGE_CREATE", Data);
+        connection.SendDispatch(3, "TYPING_START", """{"channel_id":"5"}""");
+        await Waits.UntilAsync(() => harness.Sink.Delivered.Count == 3, "three events were delivered");
+
+        var events = harness.Sink.Delivered;
+        Assert.Equal(["READY", "MESSAGE_CREATE", "TYPING_START"], events.Select(e => e.EventType));
+        var message = events[1];
+        Assert.Equal(3, message.ShardId);
+        Assert.Equal("session-1", message.SessionId);
+        Assert.Equal(2, message.Sequence);
+        Assert.Equal(81384788765712384UL, message.GuildId);
+        Assert.Equal($$"""{"t":"MESSAGE_CREATE","s":2,"op":0,"d":{{Data}}}""", message.Payload);
+        Assert.Equal(Data, message.Data);
+        Assert.Null(events[2].GuildId);
+        Assert.Equal(3, harness.Shard.Status.LastDeliveredSequence);
+    }
+
+    [Fact]
+    public async Task A_failing_sink_is_retried_and_no_event_is_skipped()
+    {
+        await using var harness = new ShardHarness();
+        harness.Start();
+        var connection = await harness.IdentifyAsync();
+        harness.Sink.FailNext(3);
+
+        connection.SendDispatch(2);
+        connection.SendDispatch(3);
+
+        await Waits.AdvanceUntilAsync(
+            harness.Clock, TimeSpan.FromMilliseconds(50), () => harness.Sink.Delivered.Count == 3, "both events were delivered");
+        Assert.Equal([1, 2, 3], harness.Sink.DeliveredSequences);
+        Assert.Equal(2 + 3 + 2, harness.Sink.Calls); // READY and its session start, three failures, two events
+        Assert.Equal(3, harness.Shard.Status.LastDeliveredSequence);
+    }
+
+    [Fact]
+    public async Task A_slow_sink_stops_the_reading_but_not_the_heartbeat()
+    {
+        await using var harness = new ShardHarness(o =>
+        {
+            o.SinkBufferLimit = 2;
+            o.SinkStallTimeout = TimeSpan.FromMinutes(10);
+        });
+        harness.Start();
+        var connection = await harness.IdentifyAsync(heartbeatMs: IntervalMs);
+        harness.Sink.Block();
+
+        for (var sequence = 2; sequence <= 11; sequence++)
+        {
+            connection.SendDispatch(sequence);
+        }
+
+        // One event in the sink, two buffered, one held by the paused reader: six never read.
+        await Waits.UntilAsync(
+            () => harness.Shard.Status is { ReadingPaused: true, LastSequence: 5 } && harness.Sink.WaitingCalls == 1,
+            "the reader paused on event 5");
+        Assert.Equal(6, connection.PendingFrames);
+        Assert.Equal(5, harness.Shard.Status.LastSequence);
+        Assert.Equal(1, harness.Shard.Status.LastDeliveredSequence);
+
+        // ACKs queue up behind the unread events, yet the paused connection is not taken for a zombie.
+        for (var beat = 1; beat <= 6; beat++)
+        {
+            harness.Clock.Advance(TimeSpan.FromMilliseconds(IntervalMs));
+            await Waits.UntilAsync(() => connection.CountSent(1) == beat, $"heartbeat {beat} was sent");
+        }
+
+        Assert.False(connection.ClosedByClient);
+        Assert.Equal(6 + 6, connection.PendingFrames); // six events and six ACKs still unread
+
+        harness.Sink.Release();
+
+        await Waits.UntilAsync(() => harness.Sink.Delivered.Count == 11, "every event was delivered");
+        Assert.Equal(Enumerable.Range(1, 11).Select(i => (long)i), harness.Sink.DeliveredSequences);
+        Assert.False(harness.Shard.Status.ReadingPaused);
+        Assert.Empty(harness.Shard.Status.Reconnects);
+        harness.Clock.Advance(TimeSpan.FromMilliseconds(IntervalMs));
+        await Waits.UntilAsync(() => connection.CountSent(1) == 7, "heartbeat 7 was sent");
+        Assert.False(connection.ClosedByClient);
+    }
+
+    [Fact]
+    public async Task A_stalled_sink_closes_resumably_and_resumes_from_the_last_delivered_event_once_it_recovers()
+    {
+        await using var harness = new ShardHarness(o =>
+        {
+            o.SinkBufferLimit = 2;
+            o.SinkStallTimeout = TimeSpan.FromSeconds(30);
+        });
+        harness.Start();
+        var connection = await harness.IdentifyAsync();
+        harness.Sink.Block();
+        for (var sequence = 2; sequence <= 8; sequence++)
+        {
+            connection.SendDispatch(sequence);
+        }
+
+        await Waits.UntilAsync(() => harness.Shard.Status.ReadingPaused, "the reader paused");
+        await harness.Clock.WaitForTimerAsync(TimeSpan.FromSeconds(30));
+        harness.Clock.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(4000, await connection.ClientCloseCodeAsync());
+        await Waits.UntilAsync(
+            () => harness.Shard.Status.Reconnects.ContainsKey(ReconnectCause.SinkStalled),
+            "the shard decided to resume and waits for the sink");
+        Assert.Equal(GatewayState.Disconnected, harness.Shard.State);
+        Assert.Single(harness.Server.ConnectAttempts);
+        Assert.False(harness.Server.HasPendingConnection);
+
+        harness.Sink.Release();
+
+        var next = await harness.Server.NextConnectionAsync();
+        Assert.Equal(ShardHarness.ResumeHost, next.Url!.Host);
+        next.SendHello();
+        var resume = await next.NextSentAsync(6);
+        Assert.Equal(2, resume.Data.GetProperty("seq").GetInt64());
+        Assert.Equal([1, 2], harness.Sink.DeliveredSequences);
+        Assert.Equal(1, harness.Shard.Status.Reconnects[ReconnectCause.SinkStalled]);
+    }
+
+    [Fact]
+    public async Task Undelivered_events_of_a_dead_session_are_still_delivered_before_the_new_one()
+    {
+        await using var harness = new ShardHarness();
+        harness.Start();
+        var connection = await harness.IdentifyAsync();
+        harness.Sink.Block();
+        connection.SendDispatch(2);
+        connection.SendDispatch(3);
+        await Waits.UntilAsync(() => harness.Shard.Status.LastSequence == 3, "both events were received");
+
+        connection.CloseFromServer(4009);
+        await Waits.UntilAsync(() => harness.Shard.Status.LastCloseCode == 4009, "the close was read");
+        Assert.False(harness.Server.HasPendingConnection);
+        harness.Sink.Release();
+
+        var next = await harness.Server.NextConnectionAsync();
+        next.SendHello();
+        await next.NextSentAsync(2);
+        next.SendReady("session-2", ShardHarness.ResumeUrl);
+        await Waits.UntilAsync(() => harness.Sink.Sessions.Count == 2, "the new session was reported");
+        Assert.Equal([1, 2, 3], harness.Sink.DeliveredSequences.Take(3));
+        Assert.Equal(3, harness.Sink.Sessions[1].PreviousLastDeliveredSequence);
+    }
+}

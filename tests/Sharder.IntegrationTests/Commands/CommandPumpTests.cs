@@ -1,0 +1,321 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sharder.Grains.Commands;
+using Sharder.IntegrationTests.Sink;
+using Sharder.TestKit;
+using Sharder.TestKit.Redis;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace Sharder.IntegrationTests.Commands;
+
+/// <summary>Worker commands from Redis lists to the delivery delegate, against a real redis-server.</summary>
+[Collection(RedisServerFixture.CollectionName)]
+public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper output) : IAsyncLifetime
+{
+    /// <summary>Generous bound for "promptly", so a slow CI machine does not fail the test; the measured figure is printed.</summary>
+    private static readonly TimeSpan _prompt = TimeSpan.FromSeconds(2);
+
+    /// <summary>Long enough that passing within <see cref="_prompt"/> proves the BLPOP was woken, not timed out.</summary>
+    private static readonly TimeSpan _longBlock = TimeSpan.FromSeconds(30);
+
+    private readonly string _prefix = TestRedis.UniquePrefix("commands");
+    private readonly RecordingShards _shards = new();
+    private readonly List<CommandPump> _pumps = [];
+    private ConnectionMultiplexer _connection = null!;
+
+    private IDatabase Database => _connection.GetDatabase();
+
+    public async Task InitializeAsync() => _connection = await TestRedis.ConnectAsync(redis.ConnectionString);
+
+    public async Task DisposeAsync()
+    {
+        foreach (var pump in _pumps)
+        {
+            await pump.DisposeAsync();
+        }
+
+        await _connection.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ShardCommand_ReachesTheDelegateWithinMilliseconds_WhenIdle()
+    {
+        var pump = StartPump();
+        pump.Host(3, 8);
+        await WaitUntilListeningAsync(pump);
+        var latencies = new List<double>();
+
+        for (int i = 0; i < 50; i++)
+        {
+            var payload = "{\"op\":4,\"d\":{\"guild_id\":\"1\",\"channel_id\":null,\"self_mute\":false,\"n\":" + i + "}}";
+            await WaitUntilListeningAsync(pump);
+            long sent = Stopwatch.GetTimestamp();
+            await Database.ListRightPushAsync($"{_prefix}:to:3", payload);
+            var delivered = await _shards.NextDeliveredAsync(_prompt, $"command {i} reaches shard 3");
+            latencies.Add(Stopwatch.GetElapsedTime(sent, delivered.Timestamp).TotalMilliseconds);
+
+            Assert.Equal((3, payload), (delivered.ShardId, delivered.Text));
+        }
+
+        latencies.Sort();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RPUSH -> delegate latency over {latencies.Count} commands: median {latencies[latencies.Count / 2]:F2} ms, p95 {latencies[(int)(latencies.Count * 0.95)]:F2} ms, max {latencies[^1]:F2} ms"));
+        Assert.Equal(0, await Database.ListLengthAsync($"{_prefix}:to:3"));
+    }
+
+    [Fact]
+    public async Task GuildRoutedCommand_ReachesTheShardOfItsGuild()
+    {
+        var pump = StartPump();
+        pump.Host(1, 4);
+        pump.Host(2, 4);
+        await WaitUntilListeningAsync(pump);
+        ulong guildOnShard2 = (6UL << 22) | 77; // 6 % 4 = 2
+        var payload = "{\"op\":8,\"d\":{\"guild_id\":\"" + guildOnShard2 + "\",\"query\":\"\",\"limit\":0}}";
+
+        await Database.ListRightPushAsync($"{_prefix}:commands", payload);
+        var delivered = await _shards.NextDeliveredAsync(_prompt, "the guild command reaches shard 2");
+
+        Assert.Equal((2, payload), (delivered.ShardId, delivered.Text));
+        Assert.Equal(0, await Database.ListLengthAsync($"{_prefix}:commands"));
+    }
+
+    [Fact]
+    public async Task GuildRoutedCommand_ForAShardHostedElsewhere_MovesToThatShardsList()
+    {
+        var pump = StartPump();
+        pump.Host(1, 4);
+        await WaitUntilListeningAsync(pump);
+        ulong guildOnShard3 = 3UL << 22;
+        var payload = "{\"op\":4,\"d\":{\"guild_id\":" + guildOnShard3 + ",\"channel_id\":\"5\"}}";
+
+        await Database.ListRightPushAsync($"{_prefix}:commands", payload);
+        await Eventually.TrueAsync(
+            async () => await Database.ListLengthAsync($"{_prefix}:to:3") == 1, _prompt, "the command is moved to shard 3's list");
+        pump.Host(3, 4);
+        var delivered = await _shards.NextDeliveredAsync(_prompt, "shard 3, hosted now, gets the moved command");
+
+        Assert.Equal((3, payload), (delivered.ShardId, delivered.Text));
+        Assert.Equal(1, _shards.AttemptCount);
+    }
+
+    [Fact]
+    public async Task UnroutableGuildCommand_IsDropped_AndThePumpCarriesOn()
+    {
+        var pump = StartPump();
+        pump.Host(0, 1);
+        await WaitUntilListeningAsync(pump);
+
+        await Database.ListRightPushAsync($"{_prefix}:commands", "not a gateway payload");
+        await Database.ListRightPushAsync($"{_prefix}:commands", """{"op":4,"d":{"channel_id":"1"}}""");
+        await Database.ListRightPushAsync($"{_prefix}:to:0", "after");
+        var delivered = await _shards.NextDeliveredAsync(_prompt, "the valid command after two unroutable ones arrives");
+
+        Assert.Equal("after", delivered.Text);
+        Assert.Equal(1, _shards.AttemptCount);
+        Assert.Equal(0, await Database.ListLengthAsync($"{_prefix}:commands"));
+    }
+
+    [Fact]
+    public async Task HostingAShard_TakesEffectAtOnce_NotAfterTheBlockTimeout()
+    {
+        var pump = StartPump(o => o.BlockTimeout = _longBlock);
+        pump.Host(1, 4);
+        await WaitUntilListeningAsync(pump);
+        await Database.ListRightPushAsync($"{_prefix}:to:2", "waiting for shard 2");
+
+        long hosted = Stopwatch.GetTimestamp();
+        pump.Host(2, 4);
+        var delivered = await _shards.NextDeliveredAsync(_prompt, "shard 2's waiting command is taken once shard 2 is hosted");
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Host(2) -> waiting command delivered in {Stopwatch.GetElapsedTime(hosted, delivered.Timestamp).TotalMilliseconds:F2} ms (BLPOP timeout {_longBlock.TotalSeconds} s)"));
+        Assert.Equal((2, "waiting for shard 2"), (delivered.ShardId, delivered.Text));
+        Assert.Equal([1, 2], pump.HostedShards);
+    }
+
+    [Fact]
+    public async Task ReleasingAShard_StopsTakingItsCommands()
+    {
+        var pump = StartPump(o => o.BlockTimeout = _longBlock);
+        pump.Host(1, 4);
+        pump.Host(2, 4);
+        await WaitUntilListeningAsync(pump);
+
+        pump.Release(2);
+        await WaitUntilListeningAsync(pump);
+        await Database.ListRightPushAsync($"{_prefix}:to:2", "for shard 2");
+        await Database.ListRightPushAsync($"{_prefix}:to:1", "for shard 1");
+        var delivered = await _shards.NextDeliveredAsync(_prompt, "shard 1's command arrives");
+
+        Assert.Equal((1, "for shard 1"), (delivered.ShardId, delivered.Text));
+        Assert.Equal(1, _shards.AttemptCount);
+        Assert.Equal(["for shard 2"], (await Database.ListRangeAsync($"{_prefix}:to:2")).Select(v => (string)v!));
+        Assert.Equal([1], pump.HostedShards);
+    }
+
+    [Fact]
+    public async Task FailingDelegate_LeavesTheCommandAtTheHeadOfItsList()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _shards.Behaviour = async (_, _) =>
+        {
+            await gate.Task;
+            throw new InvalidOperationException("shard 3 is not here any more");
+        };
+        var pump = StartPump(o => o.RedeliveryDelay = TimeSpan.FromMinutes(10));
+        pump.Host(3, 4);
+        await WaitUntilListeningAsync(pump);
+
+        await Database.ListRightPushAsync($"{_prefix}:to:3", "first");
+        var attempt = await _shards.NextAttemptAsync(_prompt, "the pump hands over the first command");
+        await Database.ListRightPushAsync($"{_prefix}:to:3", "second");
+        gate.SetResult();
+        await Eventually.TrueAsync(
+            async () => await Database.ListLengthAsync($"{_prefix}:to:3") == 2, _prompt, "the refused command is back in the list");
+
+        Assert.Equal("first", attempt.Text);
+        Assert.Equal(["first", "second"], (await Database.ListRangeAsync($"{_prefix}:to:3")).Select(v => (string)v!));
+        Assert.Equal(1, _shards.AttemptCount);
+    }
+
+    [Fact]
+    public async Task RefusedCommand_IsDeliveredAgainAfterTheRedeliveryDelay()
+    {
+        int attempts = 0;
+        _shards.Behaviour = (_, _) => Interlocked.Increment(ref attempts) == 1
+            ? throw new InvalidOperationException("busy")
+            : Task.CompletedTask;
+        var pump = StartPump(o => o.RedeliveryDelay = TimeSpan.FromMilliseconds(100));
+        pump.Host(3, 4);
+        await WaitUntilListeningAsync(pump);
+
+        await Database.ListRightPushAsync($"{_prefix}:to:3", "retry me");
+        var delivered = await _shards.NextDeliveredAsync(TimeSpan.FromSeconds(5), "the refused command is delivered on the second attempt");
+
+        Assert.Equal((3, "retry me"), (delivered.ShardId, delivered.Text));
+        Assert.Equal(2, _shards.AttemptCount);
+        Assert.Equal(0, await Database.ListLengthAsync($"{_prefix}:to:3"));
+    }
+
+    [Fact]
+    public async Task SlowDelegate_TimesOut_AndTheCommandGoesBack()
+    {
+        _shards.Behaviour = (_, cancellationToken) => Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        var pump = StartPump(o =>
+        {
+            o.DeliveryTimeout = TimeSpan.FromMilliseconds(100);
+            o.RedeliveryDelay = TimeSpan.FromMinutes(10);
+        });
+        pump.Host(0, 1);
+        await WaitUntilListeningAsync(pump);
+
+        await Database.ListRightPushAsync($"{_prefix}:to:0", "slow");
+        await Eventually.TrueAsync(
+            async () => await Database.ListLengthAsync($"{_prefix}:to:0") == 1, _prompt, "the timed-out command is back in the list");
+
+        Assert.Equal(1, _shards.AttemptCount);
+    }
+
+    [Fact]
+    public async Task Stop_DuringDelivery_PutsTheCommandBack()
+    {
+        _shards.Behaviour = (_, cancellationToken) => Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        var pump = StartPump();
+        pump.Host(0, 1);
+        await WaitUntilListeningAsync(pump);
+        await Database.ListRightPushAsync($"{_prefix}:to:0", "in flight");
+        await _shards.NextAttemptAsync(_prompt, "the command is being delivered");
+
+        await pump.StopAsync();
+
+        Assert.Equal(["in flight"], (await Database.ListRangeAsync($"{_prefix}:to:0")).Select(v => (string)v!));
+    }
+
+    [Fact]
+    public async Task BusyShard_DoesNotStarveTheOthers()
+    {
+        var pump = StartPump();
+        pump.Host(0, 2);
+        pump.Host(1, 2);
+        await WaitUntilListeningAsync(pump);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _shards.Behaviour = (_, _) => gate.Task;
+        await Database.ListRightPushAsync($"{_prefix}:to:0", "hold");
+        await _shards.NextAttemptAsync(_prompt, "the pump is held by the first command");
+        await Database.ListRightPushAsync($"{_prefix}:to:0", [.. Enumerable.Range(0, 20).Select(i => (RedisValue)$"busy {i}")]);
+        await Database.ListRightPushAsync($"{_prefix}:to:1", "quiet");
+
+        gate.SetResult();
+        var firstSix = new List<RecordingShards.Delivery>();
+        for (int i = 0; i < 6; i++)
+        {
+            firstSix.Add(await _shards.NextDeliveredAsync(_prompt, $"delivery {i}"));
+        }
+
+        Assert.Contains(firstSix, d => d.ShardId == 1);
+    }
+
+    [Fact]
+    public async Task StopAndDispose_CanBeRepeated()
+    {
+        var pump = StartPump();
+        pump.Host(0, 1);
+        await WaitUntilListeningAsync(pump);
+
+        await pump.StopAsync();
+        await pump.StopAsync();
+        await pump.DisposeAsync();
+
+        Assert.Equal(-1, pump.ListeningVersion);
+        Assert.Throws<InvalidOperationException>(pump.Start);
+    }
+
+    [Fact]
+    public void InvalidOptions_AreRefused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new CommandPump(
+            new RespEndpoint(new IPEndPoint(IPAddress.Loopback, redis.Port)),
+            new CommandPumpOptions { BlockTimeout = TimeSpan.Zero },
+            _shards.DeliverAsync,
+            TimeProvider.System,
+            NullLogger<CommandPump>.Instance));
+
+        Assert.Contains("CommandPumpOptions.BlockTimeout", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Host_ShardOutsideTheCount_IsRefused()
+    {
+        var pump = CreatePump();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => pump.Host(4, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pump.Host(-1, 4));
+        Assert.Empty(pump.HostedShards);
+    }
+
+    private CommandPump StartPump(Action<CommandPumpOptions>? configure = null)
+    {
+        var pump = CreatePump(configure);
+        pump.Start();
+        return pump;
+    }
+
+    private CommandPump CreatePump(Action<CommandPumpOptions>? configure = null)
+    {
+        var options = new CommandPumpOptions { KeyPrefix = _prefix };
+        configure?.Invoke(options);
+        var pump = new CommandPump(
+            new RespEndpoint(new IPEndPoint(IPAddress.Loopback, redis.Port)), options, _shards.DeliverAsync, TimeProvider.System, NullLogger<CommandPump>.Instance);
+        _pumps.Add(pump);
+        return pump;
+    }
+
+    private static Task WaitUntilListeningAsync(CommandPump pump)
+        => Eventually.TrueAsync(
+            () => pump.ListeningVersion == pump.HostedVersion, _prompt, "the pump's BLPOP waits on the current hosted shards");
+}
