@@ -1,0 +1,9 @@
+namespace Sharder.Simulator.Sessions;
+
+internal enum ResumeResult
+{
+    Resumed,
+    SessionInvalid,
+    SeqAhead,
+    TooOld,
+}
