@@ -219,20 +219,8 @@ internal sealed partial class GatewayConnection
     /// </summary>
     private IReadOnlyList<ReadOnlyMemory<byte>> SplitZlib(ReadOnlyMemory<byte> data)
     {
-        try
-        {
-            return ZlibSplitter.Split(data, Math.Min(_zlibSplitPieces, data.Length), _faultRng!);
-        }
-        catch (ArgumentException)
-        {
-            var allowed = 0;
-            for (var cut = 1; cut < data.Length; cut++)
-            {
-                if (ZlibSplitter.IsAllowedSplitPoint(data.Span, cut)) allowed++;
-            }
-
-            return allowed == 0 ? [data] : ZlibSplitter.Split(data, allowed + 1, _faultRng!);
-        }
+        var pieces = Math.Min(_zlibSplitPieces, ZlibSplitter.MaxPieces(data.Span));
+        return pieces < 2 ? [data] : ZlibSplitter.Split(data, pieces, _faultRng!);
     }
 
     private static int? PeekOp(ReadOnlySpan<byte> json)
