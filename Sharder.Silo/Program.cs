@@ -1,13 +1,8 @@
-using Orleans.Dashboard;
+using Sharder.Silo.Extensions;
 
-// The cluster host is composed in a later step (see README "Status"); until then it runs a
-// single local silo with the dashboard so the Orleans wiring is built and checked.
+// Composition lives in Extensions/. A bad setting ends the process with one message and exit code 1.
 var builder = WebApplication.CreateBuilder(args);
-builder.UseOrleans(silo =>
-{
-    silo.UseLocalhostClustering();
-    silo.AddDashboard();
-});
-var app = builder.Build();
-app.MapOrleansDashboard(routePrefix: "/dashboard");
-await app.RunAsync();
+builder.AddSharderHost();
+await using var app = builder.Build();
+app.MapSharderEndpoints();
+return await app.RunSharderAsync();

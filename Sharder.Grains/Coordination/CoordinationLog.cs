@@ -25,4 +25,12 @@ internal static partial class CoordinationLog
     [LoggerMessage(EventId = 3003, Level = LogLevel.Debug,
         Message = "Identify slot for shard {ShardId} on rate-limit key {RateLimitKey} at {SlotAt}")]
     public static partial void IdentifyGranted(ILogger logger, int shardId, int rateLimitKey, DateTimeOffset slotAt);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning,
+        Message = "Could not refresh /gateway/bot; identify requests are refused until it succeeds")]
+    public static partial void GatewayInfoRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Error,
+        Message = "The identify ledger was written by another coordinator activation (stale ETag); no slot is granted from this one")]
+    public static partial void LedgerWriteConflict(ILogger logger, Exception exception);
 }

@@ -128,4 +128,24 @@ public sealed class GatewayOptions
 
     /// <summary>User-Agent header sent with the WebSocket handshake.</summary>
     public string UserAgent { get; set; } = DEFAULT_USER_AGENT;
+
+    /// <summary>A copy that connects to <paramref name="bootstrapUrl"/> (the URL <c>/gateway/bot</c> returned).</summary>
+    internal GatewayOptions WithBootstrapUrl(Uri bootstrapUrl) => new()
+    {
+        BootstrapUrl = bootstrapUrl,
+        Compression = Compression,
+        Intents = Intents,
+        LargeThreshold = LargeThreshold,
+        MaxDecompressedMessageBytes = MaxDecompressedMessageBytes,
+        HandshakeTimeout = HandshakeTimeout,
+        HelloTimeout = HelloTimeout,
+        ReconnectBaseDelay = ReconnectBaseDelay,
+        ReconnectMaxDelay = ReconnectMaxDelay,
+        CommandsPerMinute = CommandsPerMinute,
+        MaxCommandBytes = MaxCommandBytes,
+        SinkBufferLimit = SinkBufferLimit,
+        SinkStallTimeout = SinkStallTimeout,
+        SessionResumeWindow = SessionResumeWindow,
+        UserAgent = UserAgent,
+    };
 }

@@ -13,7 +13,7 @@ public sealed class CoordinatorOptionsTests
     {
         var options = new CoordinatorOptions();
 
-        Assert.Equal(TimeSpan.FromSeconds(5), options.IdentifyWindow);
+        Assert.Equal(TimeSpan.FromSeconds(5.5), options.IdentifyWindow);
         Assert.Equal(10, options.BudgetReserve);
         Assert.Equal(TimeSpan.FromMinutes(5), options.GatewayInfoRefresh);
         Assert.True(_validator.Validate(null, options).Succeeded);

@@ -1,0 +1,32 @@
+# Sharder images. `docker build .` gives the silo; `--target simulator` the gateway simulator (demo only).
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY Sharder.Grains.Interfaces/Sharder.Grains.Interfaces.csproj Sharder.Grains.Interfaces/
+COPY Sharder.Grains/Sharder.Grains.csproj Sharder.Grains/
+COPY Sharder.Silo/Sharder.Silo.csproj Sharder.Silo/
+COPY tests/Sharder.Simulator/Sharder.Simulator.csproj tests/Sharder.Simulator/
+RUN dotnet restore Sharder.Silo/Sharder.Silo.csproj \
+ && dotnet restore tests/Sharder.Simulator/Sharder.Simulator.csproj
+COPY Sharder.Grains.Interfaces/ Sharder.Grains.Interfaces/
+COPY Sharder.Grains/ Sharder.Grains/
+COPY Sharder.Silo/ Sharder.Silo/
+COPY tests/Sharder.Simulator/ tests/Sharder.Simulator/
+RUN dotnet publish Sharder.Silo/Sharder.Silo.csproj -c Release --no-restore -o /out/silo \
+ && dotnet publish tests/Sharder.Simulator/Sharder.Simulator.csproj -c Release --no-restore -o /out/simulator
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS simulator
+WORKDIR /app
+COPY --from=build /out/simulator ./
+USER $APP_UID
+ENTRYPOINT ["dotnet", "Sharder.Simulator.dll"]
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS silo
+WORKDIR /app
+# Kestrel listens on Cluster:HttpPort (SHARDER_HTTP_PORT); the image's default HTTP_PORTS would only add a warning.
+ENV ASPNETCORE_HTTP_PORTS="" \
+    SHARDER_HTTP_PORT=8080
+COPY --from=build /out/silo ./
+EXPOSE 8080 11111 30000
+USER $APP_UID
+ENTRYPOINT ["dotnet", "Sharder.Silo.dll"]

@@ -1,0 +1,32 @@
+namespace Sharder.Grains.Interfaces.Models;
+
+/// <summary>A snapshot of one shard activation. Never contains the token.</summary>
+/// <param name="ShardId">The shard.</param>
+/// <param name="ShardCount">The bot's shard count the shard runs with.</param>
+/// <param name="Silo">The silo the activation runs on.</param>
+/// <param name="ConnectionState">The gateway connection's state (Disconnected, Connecting, Identifying, Resuming, Active, ...).</param>
+/// <param name="SessionId">The current gateway session; null when there is none.</param>
+/// <param name="LastDeliveredSequence">The last sequence of the session that reached Redis; null when none.</param>
+/// <param name="Epoch">The activation's fencing epoch in Redis.</param>
+/// <param name="StartKind">How the activation began.</param>
+/// <param name="ActivatedAt">When the activation started.</param>
+/// <param name="HandoffGap">For a migration: from the previous activation starting to stop until this one started.</param>
+/// <param name="Resumes">Sessions resumed by this activation.</param>
+/// <param name="Identifies">Identify payloads sent by this activation.</param>
+/// <param name="IsFenced">True when a newer activation took the shard over and this one is going away.</param>
+[GenerateSerializer]
+[Immutable]
+public sealed record ShardGrainStatus(
+    [property: Id(0)] int ShardId,
+    [property: Id(1)] int ShardCount,
+    [property: Id(2)] SiloAddress Silo,
+    [property: Id(3)] string ConnectionState,
+    [property: Id(4)] string? SessionId,
+    [property: Id(5)] long? LastDeliveredSequence,
+    [property: Id(6)] long Epoch,
+    [property: Id(7)] ShardStartKind StartKind,
+    [property: Id(8)] DateTimeOffset ActivatedAt,
+    [property: Id(9)] TimeSpan? HandoffGap,
+    [property: Id(10)] int Resumes,
+    [property: Id(11)] int Identifies,
+    [property: Id(12)] bool IsFenced);

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Logging;
+using Sharder.Grains.Gateway;
+using Sharder.Grains.Gateway.RateLimiting;
+using Sharder.Grains.Interfaces;
+using Sharder.Grains.Shards;
+
+namespace Sharder.Grains.Coordination;
+
+/// <summary>
+/// The shard connection's identify gate in a cluster: asks the coordinator grain for a slot and waits
+/// for it locally (the coordinator never waits); after a refusal it waits until the given retry time and
+/// asks again. Runs on the connection's loop (thread pool), never on the shard grain's scheduler.
+/// </summary>
+internal sealed class CoordinatorIdentifyGate : IIdentifyGate
+{
+    /// <summary>Shortest wait before asking again after a refusal, whatever time it named.</summary>
+    internal static readonly TimeSpan MinimumRetryDelay = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan _unreachableBaseDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan _unreachableMaxDelay = TimeSpan.FromSeconds(10);
+
+    private readonly IGrainFactory _grains;
+    private readonly int _shardCount;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public CoordinatorIdentifyGate(IGrainFactory grains, int shardCount, TimeProvider timeProvider, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _grains = grains;
+        _shardCount = shardCount;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, CancellationToken cancellationToken)
+    {
+        var coordinator = _grains.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey);
+        ReconnectBackoff? backoff = null;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            IdentifyGrant grant;
+            try
+            {
+                grant = await coordinator.RequestIdentifyAsync(shardId, _shardCount).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The coordinator's silo may be failing over; it comes back on the next call elsewhere.
+                backoff ??= new ReconnectBackoff(_unreachableBaseDelay, _unreachableMaxDelay, BackoffJitter.Equal, Random.Shared);
+                var delay = backoff.NextDelay();
+                ShardLog.CoordinatorUnreachable(_logger, shardId, backoff.Attempt, delay, ex);
+                await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (grant.SlotAt is { } slot)
+            {
+                var wait = slot - _timeProvider.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    ShardLog.WaitingForSlot(_logger, shardId, wait, slot, grant.RateLimitKey);
+                    await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+
+                return new IdentifyPermit(shardId, grant.RateLimitKey ?? 0, _timeProvider.GetUtcNow());
+            }
+
+            var retryAt = grant.RetryAt ?? _timeProvider.GetUtcNow();
+            ShardLog.IdentifyRefused(_logger, shardId, grant.Reason, retryAt);
+            var retryIn = retryAt - _timeProvider.GetUtcNow();
+            await Task.Delay(retryIn > MinimumRetryDelay ? retryIn : MinimumRetryDelay, _timeProvider, cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Sharder.Grains.Commands;
+using Sharder.Grains.Coordination;
+using Sharder.Grains.Diagnostics;
+using Sharder.Grains.Gateway;
+using Sharder.Grains.Gateway.Transport;
+using Sharder.Grains.Options;
+using Sharder.Grains.Shards;
+using Sharder.Grains.Sink;
+using Sharder.Grains.Supervision;
+using StackExchange.Redis;
+using GatewayOptions = Sharder.Grains.Gateway.GatewayOptions;
+
+namespace Sharder.Grains.Hosting;
+
+/// <summary>Composes Sharder into a silo.</summary>
+public static class SharderSiloBuilderExtensions
+{
+    /// <summary>Environment variable with the Redis address (host:port, or any StackExchange.Redis configuration string).</summary>
+    public const string RedisAddressVariable = "REDIS_ADDR";
+
+    /// <summary>Configuration key with the Redis address when <see cref="RedisAddressVariable"/> is not set.</summary>
+    public const string RedisAddressKey = "Redis:Address";
+
+    /// <summary>Configuration section of the membership tuning (<see cref="ClusterMembershipOptions"/>).</summary>
+    public const string MembershipSection = "Cluster:Membership";
+
+    /// <summary>Name of the grain storage the coordinator persists its ledger in.</summary>
+    public const string GrainStorageName = "redis";
+
+    private const string SharderHttpClientKey = "sharder";
+
+    /// <summary>
+    /// Adds everything Sharder needs on a silo, whatever hosts it: options (<c>Discord</c>, <c>Sharding</c>,
+    /// <c>Coordinator</c>, <c>Gateway</c>, <c>Redis:Output</c>, <c>Redis:Commands</c>, <c>Supervisor</c>), the
+    /// shared Redis multiplexer, the event publisher, the command pump, the <c>/gateway/bot</c> client, the
+    /// gateway transport, the local shard registry, the membership watcher and the metrics; and the Orleans
+    /// pieces the product relies on: Redis grain storage "redis", the Redis grain directory as the default
+    /// (surviving silos keep their activations when one leaves) and the membership failure-detection tuning
+    /// from <c>Cluster:Membership</c>. Clustering, endpoints and the dashboard are the host's job.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No Redis address is configured.</exception>
+    public static ISiloBuilder AddSharder(this ISiloBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var redisAddress = configuration[RedisAddressVariable] ?? configuration[RedisAddressKey]
+            ?? throw new InvalidOperationException($"Set {RedisAddressVariable} (or {RedisAddressKey}) to the Redis address, e.g. 127.0.0.1:6379.");
+        var redisConfiguration = ConfigurationOptions.Parse(redisAddress);
+
+        var services = builder.Services;
+        services.AddSharderOptions();
+        services.AddOptions<GatewayOptions>()
+            .Bind(configuration.GetSection("Gateway"))
+            .PostConfigure<IOptions<DiscordOptions>>((gateway, discord) =>
+            {
+                if (discord.Value.GatewayUrl is { } url)
+                {
+                    gateway.BootstrapUrl = url;
+                }
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        services.AddOptions<RedisOutputOptions>().Bind(configuration.GetSection("Redis:Output")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisOutputOptions>, RedisOutputOptionsValidator>());
+        services.AddOptions<CommandPumpOptions>().Bind(configuration.GetSection("Redis:Commands")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommandPumpOptions>, CommandPumpOptionsValidator>());
+        services.AddOptions<SupervisorOptions>().Bind(configuration.GetSection(SupervisorOptions.SectionName));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<SharderInstruments>();
+        services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisConfiguration.Clone()));
+        services.TryAddSingleton(sp => new RedisEventPublisher(
+            sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<RedisOutputOptions>>().Value));
+        services.TryAddSingleton<LocalShardRegistry>();
+        services.TryAddSingleton(sp =>
+        {
+            var registry = sp.GetRequiredService<LocalShardRegistry>();
+            return new CommandPump(
+                RespEndpoint.FromConfiguration(redisConfiguration),
+                sp.GetRequiredService<IOptions<CommandPumpOptions>>().Value,
+                registry.DeliverCommandAsync,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<CommandPump>>());
+        });
+        services.AddKeyedSingleton(SharderHttpClientKey, (_, _) => new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
+        services.TryAddSingleton(sp => new GatewayBotClient(
+            sp.GetRequiredKeyedService<HttpClient>(SharderHttpClientKey),
+            sp.GetRequiredService<IOptions<DiscordOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<GatewayBotClient>>()));
+        services.TryAddSingleton<IGatewayTransportFactory>(sp => new WebSocketGatewayTransportFactory(
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ShardSelectionProvider>();
+
+        services.AddSingleton<SharderSiloLifecycle>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SharderSiloLifecycle>());
+        services.AddSingleton<MembershipWatcher>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<MembershipWatcher>());
+
+        builder.AddRedisGrainStorage(GrainStorageName, o => o.ConfigurationOptions = redisConfiguration.Clone());
+        builder.UseRedisGrainDirectoryAsDefault(o => o.ConfigurationOptions = redisConfiguration.Clone());
+        services.AddOptions<ClusterMembershipOptions>()
+            .Configure(ApplyMembershipDefaults)
+            .Bind(configuration.GetSection(MembershipSection));
+        return builder;
+    }
+
+    /// <summary>Failure detection in about a second instead of Orleans' 10-60 s (measured; see the Orleans notes).</summary>
+    private static void ApplyMembershipDefaults(ClusterMembershipOptions options)
+    {
+        options.ProbeTimeout = TimeSpan.FromSeconds(1);
+        options.NumMissedProbesLimit = 2;
+        options.NumVotesForDeathDeclaration = 1;
+        options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+    }
+}

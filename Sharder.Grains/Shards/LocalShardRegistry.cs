@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using Sharder.Grains.Gateway;
+
+namespace Sharder.Grains.Shards;
+
+/// <summary>
+/// The shard connections active in this silo, by shard id: the command pump hands commands to them
+/// without a grain call. A silo-level singleton.
+/// </summary>
+internal sealed class LocalShardRegistry
+{
+    private readonly ConcurrentDictionary<int, ShardConnection> _connections = new();
+
+    /// <summary>The shards running here, ascending.</summary>
+    public IReadOnlyList<int> ShardIds => [.. _connections.Keys.Order()];
+
+    public void Register(ShardConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _connections[connection.ShardId] = connection;
+    }
+
+    /// <summary>Removes <paramref name="connection"/>, unless another one has been registered for its shard since.</summary>
+    public void Unregister(ShardConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _connections.TryRemove(new KeyValuePair<int, ShardConnection>(connection.ShardId, connection));
+    }
+
+    public bool TryGet(int shardId, out ShardConnection connection) => _connections.TryGetValue(shardId, out connection!);
+
+    /// <summary>The command pump's delivery: queue the payload on the local shard, or throw so the pump puts it back.</summary>
+    public ValueTask DeliverCommandAsync(int shardId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        => TryGet(shardId, out var connection)
+            ? connection.SendAsync(payload, cancellationToken)
+            : throw new InvalidOperationException($"Shard {shardId} is not running in this silo.");
+}

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime.Placement;
+using Sharder.Grains.Gateway;
+
+namespace Sharder.Grains.Shards;
+
+/// <summary>
+/// Deactivation and migration: a graceful silo stop (with another silo active) or <see cref="MoveToAsync"/>
+/// migrates the shard; the connection stops resumably (close 4000) and its session, with the last sequence
+/// delivered to Redis, is dehydrated into a <see cref="ShardHandoff"/> so the next activation resumes.
+/// </summary>
+internal sealed partial class ShardGrain : IGrainMigrationParticipant
+{
+    /// <summary>Longest wait for the connection to stop (an event being pushed to an unreachable Redis); then it is abandoned.</summary>
+    internal static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
+    private const string HandoffKey = "sharder.handoff";
+
+    private readonly IClusterMembershipService _membership;
+    private readonly ILocalSiloDetails _localSilo;
+    private ShardHandoff? _rehydrated;
+    private ShardHandoff? _outgoing;
+
+    public Task MoveToAsync(SiloAddress target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.Equals(_localSilo.SiloAddress))
+        {
+            return Task.CompletedTask;
+        }
+
+        ShardLog.MoveRequested(_logger, ShardId, target);
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+        this.MigrateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        var stopStartedAt = _timeProvider.GetUtcNow();
+        var fenced = _sink?.IsFenced ?? false;
+        var migrating = reason.ReasonCode == DeactivationReasonCode.Migrating;
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !fenced && AnotherSiloIsActive())
+        {
+            // Orleans only deactivates on shutdown; asking for a migration here hands the shard to a live silo.
+            this.MigrateOnIdle();
+            migrating = true;
+        }
+
+        if (_connection is not { } connection)
+        {
+            return;
+        }
+
+        _registry.Unregister(connection);
+        _commandPump.Release(connection.ShardId);
+        await StopConnectionAsync(connection, abandon: fenced).ConfigureAwait(true);
+
+        var session = fenced ? null : connection.ExportSession();
+        _outgoing = session is null
+            ? null
+            : new ShardHandoff(session.SessionId, session.Sequence, session.ResumeUrl, session.ShardCount, stopStartedAt);
+        ShardLog.Deactivating(_logger, connection.ShardId, reason, migrating, session?.SessionId, session?.Sequence);
+        await connection.DisposeAsync().ConfigureAwait(true);
+        _connection = null;
+        _instruments.OnShardDeactivated();
+    }
+
+    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext dehydrationContext)
+    {
+        ArgumentNullException.ThrowIfNull(dehydrationContext);
+        if (_outgoing is { } handoff)
+        {
+            dehydrationContext.TryAddValue(HandoffKey, handoff);
+        }
+    }
+
+    void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        ArgumentNullException.ThrowIfNull(rehydrationContext);
+        if (rehydrationContext.TryGetValue<ShardHandoff>(HandoffKey, out var handoff))
+        {
+            _rehydrated = handoff;
+        }
+    }
+
+    /// <summary>
+    /// Stops resumably. The connection's loop never calls into this grain, so awaiting it cannot deadlock;
+    /// the timeout only bounds an event stuck on an unreachable Redis (Discord replays it to the next activation).
+    /// </summary>
+    private async Task StopConnectionAsync(ShardConnection connection, bool abandon)
+    {
+        using var timeout = new CancellationTokenSource(abandon ? TimeSpan.Zero : StopTimeout, _timeProvider);
+        try
+        {
+            await connection.StopAsync(ShardStopMode.Resumable, timeout.Token).ConfigureAwait(true);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            ShardLog.StopAbandoned(_logger, connection.ShardId, StopTimeout);
+        }
+    }
+
+    private bool AnotherSiloIsActive()
+    {
+        var self = _localSilo.SiloAddress;
+        return _membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(self));
+    }
+}

@@ -1,0 +1,193 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Placement;
+using Sharder.Grains.Commands;
+using Sharder.Grains.Coordination;
+using Sharder.Grains.Diagnostics;
+using Sharder.Grains.Gateway;
+using Sharder.Grains.Gateway.Transport;
+using Sharder.Grains.Interfaces;
+using Sharder.Grains.Interfaces.Models;
+using Sharder.Grains.Options;
+using Sharder.Grains.Sink;
+using Sharder.Grains.Supervision;
+
+namespace Sharder.Grains.Shards;
+
+/// <summary>
+/// One shard: owns a <see cref="ShardConnection"/> for as long as it is active. On activation it takes a
+/// new fencing epoch in Redis, then starts the connection with the session handed over by a migration, or
+/// else the one in the Redis checkpoint (crash recovery), or else none (it identifies through the
+/// coordinator). Events go from the connection's own loop straight to Redis; the grain only starts, stops
+/// and reports. Kept alive (<see cref="KeepAliveAttribute"/>): its loop does not count as activity.
+/// </summary>
+[KeepAlive]
+[RandomPlacement]
+internal sealed partial class ShardGrain : Grain, IShardGrain
+{
+    private readonly RedisEventPublisher _publisher;
+    private readonly LocalShardRegistry _registry;
+    private readonly CommandPump _commandPump;
+    private readonly ShardSelectionProvider _selection;
+    private readonly GatewayOptions _gatewayOptions;
+    private readonly DiscordOptions _discordOptions;
+    private readonly IGatewayTransportFactory _transports;
+    private readonly SharderInstruments _instruments;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    private ShardConnection? _connection;
+    private RedisDispatchSink? _sink;
+    private long _epoch;
+    private ShardStartKind _startKind;
+    private DateTimeOffset _activatedAt;
+    private TimeSpan? _handoffGap;
+
+    public ShardGrain(
+        RedisEventPublisher publisher,
+        LocalShardRegistry registry,
+        CommandPump commandPump,
+        ShardSelectionProvider selection,
+        IOptions<GatewayOptions> gatewayOptions,
+        IOptions<DiscordOptions> discordOptions,
+        IGatewayTransportFactory transports,
+        SharderInstruments instruments,
+        IClusterMembershipService membership,
+        ILocalSiloDetails localSilo,
+        TimeProvider timeProvider,
+        ILogger<ShardGrain> logger)
+    {
+        ArgumentNullException.ThrowIfNull(gatewayOptions);
+        ArgumentNullException.ThrowIfNull(discordOptions);
+        _publisher = publisher;
+        _registry = registry;
+        _commandPump = commandPump;
+        _selection = selection;
+        _gatewayOptions = gatewayOptions.Value;
+        _discordOptions = discordOptions.Value;
+        _transports = transports;
+        _instruments = instruments;
+        _membership = membership;
+        _localSilo = localSilo;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    private int ShardId => (int)this.GetPrimaryKeyLong();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var shardId = ShardId;
+        _activatedAt = _timeProvider.GetUtcNow();
+        var selection = await _selection.GetAsync().ConfigureAwait(true);
+        var shardCount = selection.Total;
+        if (shardId >= shardCount)
+        {
+            throw new InvalidOperationException($"Shard {shardId} does not exist: the bot has {shardCount} shards.");
+        }
+
+        _epoch = await _publisher.AcquireEpochAsync(shardId).ConfigureAwait(true);
+        var session = await ChooseSessionAsync(shardId, shardCount).ConfigureAwait(true);
+        var token = new BotToken(_discordOptions.Token
+            ?? throw new InvalidOperationException($"{DiscordOptions.DISCORD_TOKEN} is not set; a shard cannot connect without it."));
+
+        // Read from the connection's loop; the connection is assigned before Start, so it is never null there.
+        ShardConnection? connection = null;
+        _sink = new RedisDispatchSink(
+            shardId, _epoch, _publisher, session?.Sequence ?? 0, () => connection?.ExportSession(), OnFenced, _instruments);
+        var gate = new CoordinatorIdentifyGate(GrainFactory, shardCount, _timeProvider, _logger);
+        connection = new ShardConnection(
+            shardId, shardCount, token, await GatewayOptionsAsync().ConfigureAwait(true), _transports, gate, _sink, _timeProvider, _logger, session);
+        _connection = connection;
+
+        _registry.Register(connection);
+        _commandPump.Host(shardId, shardCount);
+        connection.Start();
+        _ = ReportFatalCloseAsync(connection);
+        _instruments.OnShardActivated(_startKind);
+        ShardLog.Activated(_logger, shardId, _localSilo.SiloAddress, _epoch, _startKind, session?.SessionId, session?.Sequence ?? 0);
+    }
+
+    public Task EnsureActiveAsync() => Task.CompletedTask;
+
+    /// <summary>Connects where <c>/gateway/bot</c> says, unless <c>Discord:GatewayUrl</c> pins a URL.</summary>
+    private async Task<GatewayOptions> GatewayOptionsAsync()
+    {
+        if (_discordOptions.GatewayUrl is not null) return _gatewayOptions;
+        var url = await GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey).GetGatewayUrlAsync().ConfigureAwait(true);
+        return url is null ? _gatewayOptions : _gatewayOptions.WithBootstrapUrl(new Uri(url.TrimEnd('/')));
+    }
+
+    public Task<ShardGrainStatus> GetStatusAsync()
+    {
+        var status = _connection?.Status;
+        return Task.FromResult(new ShardGrainStatus(
+            ShardId,
+            _connection?.ShardCount ?? 0,
+            _localSilo.SiloAddress,
+            status?.State.ToString() ?? "Stopped",
+            status?.SessionId,
+            status?.LastDeliveredSequence,
+            _epoch,
+            _startKind,
+            _activatedAt,
+            _handoffGap,
+            status?.Resumes ?? 0,
+            status?.Identifies ?? 0,
+            _sink?.IsFenced ?? false));
+    }
+
+    public async Task SendCommandAsync(byte[] payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var connection = _connection ?? throw new InvalidOperationException($"Shard {ShardId} has no connection.");
+        await connection.SendAsync(payload, CancellationToken.None).ConfigureAwait(true);
+    }
+
+    private async Task<GatewaySession?> ChooseSessionAsync(int shardId, int shardCount)
+    {
+        if (_rehydrated is { } handoff && handoff.ShardCount == shardCount)
+        {
+            _startKind = ShardStartKind.Migration;
+            _handoffGap = _timeProvider.GetUtcNow() - handoff.StopStartedAt;
+            _instruments.OnHandoff(_handoffGap.Value);
+            ShardLog.Rehydrated(_logger, shardId, handoff.SessionId, handoff.Sequence, _handoffGap.Value);
+            return new GatewaySession(handoff.SessionId, handoff.Sequence, handoff.ResumeUrl, shardId, shardCount);
+        }
+
+        // The checkpoint is what reached Redis, so resuming from it replays exactly what is missing.
+        if (await _publisher.ReadCheckpointAsync(shardId).ConfigureAwait(true) is { } checkpoint)
+        {
+            _startKind = ShardStartKind.Checkpoint;
+            return new GatewaySession(checkpoint.SessionId, checkpoint.Sequence, checkpoint.ResumeUrl ?? string.Empty, shardId, shardCount);
+        }
+
+        _startKind = ShardStartKind.Identify;
+        return null;
+    }
+
+    /// <summary>Runs on the connection's delivery loop: deactivate this activation on its own scheduler.</summary>
+    private void OnFenced()
+    {
+        ShardLog.Fenced(_logger, ShardId, _epoch);
+        GrainContext.Scheduler.QueueAction(() => GrainContext.Deactivate(
+            new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "A newer activation owns the shard (stale epoch).")));
+    }
+
+    private async Task ReportFatalCloseAsync(ShardConnection connection)
+    {
+        try
+        {
+            await connection.Completion.ConfigureAwait(true);
+        }
+        catch (GatewayFatalCloseException ex)
+        {
+            ShardLog.FatallyClosed(_logger, connection.ShardId, ex.Message);
+        }
+#pragma warning disable CA1031 // Observed only to log it; the loop logged its own failure already.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Sharder.Silo.Configuration;
+
+/// <summary>
+/// Checks <see cref="SiloHostOptions"/> and the <c>.env</c> file it may have come from, reporting every problem
+/// at once; each message names the setting and says how to fix it. The Redis address is never echoed (it may
+/// carry a password).
+/// </summary>
+internal sealed class SiloHostOptionsValidator(DotEnvDocument dotEnv) : IValidateOptions<SiloHostOptions>
+{
+    internal static readonly TimeSpan MaxShutdownTimeout = TimeSpan.FromMinutes(10);
+
+    private const string Section = SiloHostOptions.SectionName;
+    private const string SiloPort = $"{Section}:{nameof(SiloHostOptions.SiloPort)} ({SiloHostOptions.SHARDER_SILO_PORT})";
+    private const string GatewayPort = $"{Section}:{nameof(SiloHostOptions.GatewayPort)} ({SiloHostOptions.SHARDER_GATEWAY_PORT})";
+    private const string HttpPort = $"{Section}:{nameof(SiloHostOptions.HttpPort)} ({SiloHostOptions.SHARDER_HTTP_PORT})";
+    private const string RedisAddress = $"{SiloHostOptions.REDIS_ADDR} ({SiloHostOptions.RedisAddressKey})";
+
+    public ValidateOptionsResult Validate(string? name, SiloHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>(dotEnv.Errors.Concat(options.ReadFailures));
+
+        ValidateId(options.ClusterId, nameof(SiloHostOptions.ClusterId), failures);
+        ValidateId(options.ServiceId, nameof(SiloHostOptions.ServiceId), failures);
+        ValidatePort(options.SiloPort, SiloPort, failures);
+        ValidatePort(options.GatewayPort, GatewayPort, failures);
+        ValidatePort(options.HttpPort, HttpPort, failures);
+        if (options.SiloPort == options.GatewayPort || options.SiloPort == options.HttpPort || options.GatewayPort == options.HttpPort)
+        {
+            failures.Add($"{SiloPort}, {GatewayPort} and {HttpPort} are {options.SiloPort}, {options.GatewayPort} and "
+                + $"{options.HttpPort}; give each a different port.");
+        }
+
+        if (options.AdvertisedIp is { } ip && !IPAddress.TryParse(ip, out _))
+        {
+            failures.Add($"{Section}:{nameof(SiloHostOptions.AdvertisedIp)} is \"{ip}\"; set it to an IP address such as "
+                + "10.0.0.5, or leave it unset to use the host name's address.");
+        }
+
+        if (options.ShutdownTimeout <= TimeSpan.Zero || options.ShutdownTimeout > MaxShutdownTimeout)
+        {
+            failures.Add($"{Section}:{nameof(SiloHostOptions.ShutdownTimeout)} is {options.ShutdownTimeout:c}; set it to a "
+                + $"positive duration of at most {MaxShutdownTimeout:c} (default {SiloHostOptions.DEFAULT_SHUTDOWN_TIMEOUT:c}).");
+        }
+
+        if (!IsRedisAddress(options.RedisAddress))
+        {
+            failures.Add($"{RedisAddress} is not a Redis address; set it to host:port such as "
+                + $"{SiloHostOptions.DEFAULT_REDIS_ADDRESS} (StackExchange.Redis options may follow after commas).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    internal static bool IsRedisAddress(string? address)
+    {
+        if (string.IsNullOrWhiteSpace(address))
+        {
+            return false;
+        }
+
+        try
+        {
+            var endPoints = ConfigurationOptions.Parse(address).EndPoints;
+            return endPoints.Count > 0
+                && endPoints.All(static endPoint => endPoint is not DnsEndPoint dns || Uri.CheckHostName(dns.Host) != UriHostNameType.Unknown);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void ValidateId(string? value, string property, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Any(char.IsWhiteSpace))
+        {
+            failures.Add($"{Section}:{property} is \"{value}\"; set it to a name without spaces "
+                + $"(default \"{SiloHostOptions.DEFAULT_CLUSTER_ID}\").");
+        }
+    }
+
+    private static void ValidatePort(int port, string setting, List<string> failures)
+    {
+        if (port is < 1 or > IPEndPoint.MaxPort)
+        {
+            failures.Add($"{setting} is {port}; set it to a port from 1 to {IPEndPoint.MaxPort}.");
+        }
+    }
+}

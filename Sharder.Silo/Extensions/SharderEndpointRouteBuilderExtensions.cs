@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Orleans.Dashboard;
+using Sharder.Silo.Health;
+
+namespace Sharder.Silo.Extensions;
+
+/// <summary>Maps the host's HTTP endpoints.</summary>
+public static class SharderEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// <c>/healthz</c> (live: the process answers), <c>/readyz</c> (the silo is Active and Redis answers PING;
+    /// 503 otherwise), <c>/status</c> (shards, sessions, silos, identify budget as JSON) and the Orleans
+    /// dashboard under <c>/dashboard/</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapSharderEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions
+        {
+            Predicate = static check => check.Tags.Contains(SharderHostBuilderExtensions.LiveTag),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = static check => check.Tags.Contains(SharderHostBuilderExtensions.ReadyTag),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+        endpoints.MapGet("/status", StatusEndpoint.GetAsync);
+        endpoints.MapOrleansDashboard(routePrefix: "/dashboard");
+        return endpoints;
+    }
+}

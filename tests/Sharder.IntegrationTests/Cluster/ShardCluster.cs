@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+using Sharder.Grains.Interfaces;
+using Sharder.Grains.Interfaces.Models;
+using Sharder.Simulator;
+using Sharder.Simulator.Ledger;
+using Sharder.TestKit.Redis;
+using StackExchange.Redis;
+
+namespace Sharder.IntegrationTests.Cluster;
+
+/// <summary>
+/// A TestCluster of silos configured with <c>AddSharder</c> and the production directory and membership
+/// settings (TestCluster's own distributed-directory configurator removed, so the Redis grain directory is
+/// the one in use), an in-process gateway simulator as Discord, and Redis from the shared fixture.
+/// </summary>
+internal sealed class ShardCluster : IAsyncDisposable
+{
+    /// <summary>Added to the coordinator's identify window over the simulator's.</summary>
+    public static readonly TimeSpan IdentifySafetyMargin = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>GUILDS, GUILD_PRESENCES and the message, reaction and typing intents (guild and DM), so the simulator's mix is delivered.</summary>
+    private const ulong AllNonPrivilegedMessageIntents = 1 | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12) | (1 << 13) | (1 << 14);
+
+    private static int _clusterCounter;
+
+    private readonly ConnectionMultiplexer _redis;
+
+    private ShardCluster(TestCluster cluster, GatewaySimulator simulator, ConnectionMultiplexer redis, string keyPrefix)
+    {
+        Cluster = cluster;
+        Simulator = simulator;
+        _redis = redis;
+        KeyPrefix = keyPrefix;
+    }
+
+    public TestCluster Cluster { get; }
+
+    public GatewaySimulator Simulator { get; }
+
+    public string KeyPrefix { get; }
+
+    public IShardSupervisorGrain Supervisor => Cluster.GrainFactory.GetGrain<IShardSupervisorGrain>(IShardSupervisorGrain.SingletonKey);
+
+    public static async Task<ShardCluster> StartAsync(RedisServerFixture redis, ShardClusterOptions options)
+    {
+        var simulator = new GatewaySimulator(new SimulatorOptions
+        {
+            MaxConcurrency = options.MaxConcurrency,
+            IdentifyWindowMs = (int)options.IdentifyWindow.TotalMilliseconds,
+            HeartbeatIntervalMs = 2_000,
+            World = new() { GuildCount = options.Shards * 4 },
+        });
+        await simulator.StartAsync();
+
+        var keyPrefix = string.Create(
+            CultureInfo.InvariantCulture, $"cluster{Interlocked.Increment(ref _clusterCounter)}-{Environment.ProcessId}");
+        var settings = new Dictionary<string, string?>
+        {
+            ["REDIS_ADDR"] = redis.ConnectionString,
+            ["DISCORD_TOKEN"] = simulator.Token,
+            ["Discord:ApiBaseUrl"] = simulator.RestUrl,
+            ["Discord:GatewayUrl"] = simulator.GatewayUrl,
+            ["Sharding:ShardTotal"] = options.Shards.ToString(CultureInfo.InvariantCulture),
+            // The coordinator spaces slots a little wider than Discord checks them: an Identify sent on time
+            // can still arrive late, and the next one early.
+            ["Coordinator:IdentifyWindow"] = (options.IdentifyWindow + IdentifySafetyMargin).ToString("c", CultureInfo.InvariantCulture),
+            ["Gateway:Intents"] = AllNonPrivilegedMessageIntents.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:ReconnectBaseDelay"] = "00:00:00.100",
+            ["Gateway:ReconnectMaxDelay"] = "00:00:02",
+            ["Redis:Output:KeyPrefix"] = keyPrefix,
+            ["Redis:Commands:KeyPrefix"] = keyPrefix,
+            ["Supervisor:EnsureInterval"] = "00:00:01",
+            ["Supervisor:RebalanceDelay"] = "00:00:00.500",
+            ["Supervisor:EnsureOnMembershipChange"] = options.StartShardsOnMembership ? "true" : "false",
+            ["Supervisor:RebalanceOnJoin"] = options.RebalanceOnJoin ? "true" : "false",
+        };
+
+        var builder = new TestClusterBuilder((short)options.Silos);
+        builder.Options.ServiceId = keyPrefix;
+        builder.Options.SiloBuilderConfiguratorTypes.RemoveAll(t => t?.Contains("ConfigureDistributedGrainDirectory", StringComparison.Ordinal) == true);
+        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+        builder.AddSiloBuilderConfigurator<SharderSiloConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        return new ShardCluster(cluster, simulator, multiplexer, keyPrefix);
+    }
+
+    /// <summary>The silo each shard runs on now.</summary>
+    public async Task<IReadOnlyDictionary<int, SiloAddress>> PlacementAsync()
+    {
+        var status = await Supervisor.GetStatusAsync();
+        return status.Shards.ToDictionary(s => s.ShardId, s => s.Silo);
+    }
+
+    public async Task<IReadOnlyList<ShardGrainStatus>> ShardStatusesAsync() => (await Supervisor.GetStatusAsync()).Shards;
+
+    /// <summary>Every dispatch in the Redis event list, in list order (markers left out).</summary>
+    public async Task<IReadOnlyList<SinkRecord>> PublishedAsync()
+    {
+        var values = await _redis.GetDatabase().ListRangeAsync($"{KeyPrefix}:events");
+        var records = new List<SinkRecord>(values.Length);
+        foreach (var value in values)
+        {
+            using var document = JsonDocument.Parse((byte[])value!);
+            var root = document.RootElement;
+            if (root.TryGetProperty("marker", out _))
+            {
+                continue;
+            }
+
+            records.Add(new SinkRecord(
+                root.GetProperty("shard").GetInt32(),
+                root.GetProperty("session").GetString(),
+                root.GetProperty("seq").GetInt64(),
+                root.GetProperty("t").GetString()!,
+                null));
+        }
+
+        return records;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        await Simulator.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+}
