@@ -42,6 +42,11 @@ internal sealed class ShardCluster : IAsyncDisposable
 
     public string KeyPrefix { get; }
 
+    /// <summary>The test's own view of the shared Redis (reconnects by itself after an outage).</summary>
+    public IDatabase Redis => _redis.GetDatabase();
+
+    public IShardCoordinatorGrain Coordinator => Cluster.GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey);
+
     public IShardSupervisorGrain Supervisor => Cluster.GrainFactory.GetGrain<IShardSupervisorGrain>(IShardSupervisorGrain.SingletonKey);
 
     public static async Task<ShardCluster> StartAsync(RedisServerFixture redis, ShardClusterOptions options)
@@ -51,12 +56,14 @@ internal sealed class ShardCluster : IAsyncDisposable
             MaxConcurrency = options.MaxConcurrency,
             IdentifyWindowMs = (int)options.IdentifyWindow.TotalMilliseconds,
             HeartbeatIntervalMs = 2_000,
+            DailyIdentifyTotal = options.DailyIdentifyTotal,
             World = new() { GuildCount = options.Shards * 4 },
         });
         await simulator.StartAsync();
 
-        var keyPrefix = string.Create(
+        var serviceId = string.Create(
             CultureInfo.InvariantCulture, $"cluster{Interlocked.Increment(ref _clusterCounter)}-{Environment.ProcessId}");
+        var keyPrefix = options.KeyPrefix ?? serviceId;
         var settings = new Dictionary<string, string?>
         {
             ["REDIS_ADDR"] = redis.ConnectionString,
@@ -77,9 +84,13 @@ internal sealed class ShardCluster : IAsyncDisposable
             ["Supervisor:EnsureOnMembershipChange"] = options.StartShardsOnMembership ? "true" : "false",
             ["Supervisor:RebalanceOnJoin"] = options.RebalanceOnJoin ? "true" : "false",
         };
+        foreach (var (key, value) in options.Settings)
+        {
+            settings[key] = value;
+        }
 
         var builder = new TestClusterBuilder((short)options.Silos);
-        builder.Options.ServiceId = keyPrefix;
+        builder.Options.ServiceId = serviceId;
         builder.Options.SiloBuilderConfiguratorTypes.RemoveAll(t => t?.Contains("ConfigureDistributedGrainDirectory", StringComparison.Ordinal) == true);
         builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(settings));
         builder.AddSiloBuilderConfigurator<SharderSiloConfigurator>();

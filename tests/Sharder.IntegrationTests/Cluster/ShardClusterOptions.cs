@@ -18,4 +18,13 @@ internal sealed class ShardClusterOptions
 
     /// <summary>Whether a joining silo triggers a rebalance.</summary>
     public bool RebalanceOnJoin { get; init; } = true;
+
+    /// <summary>The simulated app's daily session-start budget (Discord's <c>session_start_limit.total</c>).</summary>
+    public int DailyIdentifyTotal { get; init; } = 1_000;
+
+    /// <summary>Prefix of the Redis output and command keys; null gives every cluster its own.</summary>
+    public string? KeyPrefix { get; init; }
+
+    /// <summary>Further silo configuration (e.g. <c>Gateway:SinkBufferLimit</c>); overrides the cluster's own settings.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 }

@@ -1,0 +1,80 @@
+using Sharder.Grains.Gateway;
+
+namespace Sharder.IntegrationTests.Gateway;
+
+/// <summary>
+/// The real <see cref="LocalIdentifyGate"/> with a hold: while held, shards wait before even queueing for
+/// a permit, so a test can keep a shard sessionless for as long as it needs (e.g. to produce events that
+/// Discord cannot deliver) and release it at a known point. Counts permits granted.
+/// </summary>
+internal sealed class HeldIdentifyGate : IIdentifyGate, IDisposable
+{
+    private readonly LocalIdentifyGate _inner;
+    private readonly Lock _lock = new();
+    private TaskCompletionSource? _hold;
+    private int _waiting;
+    private int _granted;
+
+    public HeldIdentifyGate(int maxConcurrency, TimeSpan window)
+    {
+        _inner = new LocalIdentifyGate(maxConcurrency, TimeProvider.System, window);
+    }
+
+    /// <summary>Shards waiting at the hold.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Identify permits handed out.</summary>
+    public int Granted => Volatile.Read(ref _granted);
+
+    public void Hold()
+    {
+        lock (_lock)
+        {
+            _hold ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    public void Release()
+    {
+        TaskCompletionSource? hold;
+        lock (_lock)
+        {
+            hold = _hold;
+            _hold = null;
+        }
+
+        hold?.TrySetResult();
+    }
+
+    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, CancellationToken cancellationToken)
+    {
+        Task? hold;
+        lock (_lock)
+        {
+            hold = _hold?.Task;
+        }
+
+        if (hold is not null)
+        {
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                await hold.WaitAsync(cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+        }
+
+        var permit = await _inner.AcquireAsync(shardId, cancellationToken);
+        Interlocked.Increment(ref _granted);
+        return permit;
+    }
+
+    public void Dispose()
+    {
+        Release();
+        _inner.Dispose();
+    }
+}
