@@ -231,16 +231,23 @@ internal sealed partial class GatewayConnection
     {
         var factory = _context.Events;
         var ready = factory.ReadyData(session.Id, session.ResumeUrl, session.ShardId, session.NumShards, guilds);
-        session.TryDispatch("READY", _context.Uids.Next(), null, ready, _context.Time.GetUtcNow());
         var pace = _context.Options.GuildCreatesPerSecond;
-        if (pace <= 0)
+
+        // READY takes s = 1 and the session joins routing in the same critical section: an event
+        // produced meanwhile waits for the lock and follows READY instead of being lost.
+        session.Atomically(() =>
         {
-            foreach (var guild in guilds) DispatchGuildCreate(session, guild);
+            session.TryDispatch("READY", _context.Uids.Next(), null, ready, _context.Time.GetUtcNow());
+            if (pace <= 0)
+            {
+                foreach (var guild in guilds) DispatchGuildCreate(session, guild);
+            }
+
             _context.App.AddSession(session);
-        }
-        else
+        });
+
+        if (pace > 0)
         {
-            _context.App.AddSession(session);
             var queue = new Queue<SimGuild>(guilds);
             ITimer? timer = null;
             timer = _context.Time.CreateTimer(_ =>

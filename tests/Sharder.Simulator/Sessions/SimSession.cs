@@ -78,6 +78,13 @@ internal sealed class SimSession
         }
     }
 
+    /// <summary>Runs <paramref name="action"/> under the session's lock, so no routed event can slip in
+    /// between the dispatches it makes (the lock is reentrant).</summary>
+    public void Atomically(Action action)
+    {
+        lock (_gate) action();
+    }
+
     /// <summary>Attaches a connection after READY (the session's first connection).</summary>
     public void AttachNew(GatewayConnection connection)
     {
