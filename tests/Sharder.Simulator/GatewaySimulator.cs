@@ -169,10 +169,12 @@ public sealed class GatewaySimulator : IAsyncDisposable
             return 0;
         }
 
+        // Expiry is a fact about the session, attached or not: it must not depend on which sockets are still closing.
+        if (spec is { Kind: FaultKind.ExpireSession, Trigger: FaultTrigger.Now }) return ExpireSessions(spec);
+
         var targets = _context.Connections.Values.Where(c => Matches(c, spec)).ToList();
         if (targets.Count == 0 && spec.ShardId is not null)
         {
-            if (spec.Kind == FaultKind.ExpireSession) return ExpireDetached(spec.ShardId.Value);
             _context.Faults.Add(spec);
             return 0;
         }
@@ -191,17 +193,19 @@ public sealed class GatewaySimulator : IAsyncDisposable
         return true;
     }
 
-    private int ExpireDetached(int shardId)
+    private int ExpireSessions(FaultSpec spec)
     {
         var count = 0;
-        foreach (var session in _context.App.Sessions().Where(s => s.ShardId == shardId))
+        foreach (var session in _context.App.Sessions())
         {
+            if (spec.SessionId is { } id ? session.Id != id : spec.ShardId is { } shard && session.ShardId != shard) continue;
             if (!session.Invalidate("expired (injected)")) continue;
             _context.Ledger.Session(SessionEventKind.Expired, _context.App.Id, session.ShardId, session.NumShards, session.Id, 0, session.ResumeListener, "injected expiry", true);
             _context.App.Forget(session, "expired (injected)");
             count++;
         }
 
+        _context.Changed.Pulse();
         return count;
     }
 

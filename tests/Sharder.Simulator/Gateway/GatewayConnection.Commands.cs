@@ -92,9 +92,11 @@ internal sealed partial class GatewayConnection
 
         LastHeartbeatSeq = seq;
         LastHeartbeatAt = _context.Time.GetUtcNow();
-        _context.Ledger.Heartbeat(Id, Session?.Id, seq, HighestSentSeq);
+        var highestSent = HighestSentSeq;
         ArmHeartbeatDeadline();
         SendAck();
+        // Recorded last, so a test that sees the record knows the ACK (or its delay timer) exists.
+        _context.Ledger.Heartbeat(Id, Session?.Id, seq, highestSent);
     }
 
     private void OnIdentify(JsonElement d)
