@@ -87,11 +87,12 @@ internal sealed class MembershipWatcher : ILifecycleParticipant<ISiloLifecycle>,
         {
             await foreach (var snapshot in _membership.MembershipUpdates.WithCancellation(stopping).ConfigureAwait(false))
             {
-                var changes = previous is null
-                    ? []
-                    : snapshot.CreateUpdate(previous).Changes
-                        .Where(c => c.Status is SiloStatus.Joining or SiloStatus.Active or SiloStatus.Dead)
-                        .ToArray();
+                // The first snapshot counts every member as a change: a silo that joins a running cluster
+                // may itself be the one that decides rebalancing (silos started in the same second tie on
+                // generation), and it would otherwise never see the join that needs it.
+                var changes = (previous is null ? snapshot.Members.Values : snapshot.CreateUpdate(previous).Changes)
+                    .Where(c => c.Status is SiloStatus.Joining or SiloStatus.Active or SiloStatus.Dead)
+                    .ToArray();
                 var first = previous is null;
                 previous = snapshot;
                 if (!first && changes.Length == 0)
@@ -104,14 +105,16 @@ internal sealed class MembershipWatcher : ILifecycleParticipant<ISiloLifecycle>,
                     SupervisionLog.MembershipChanged(_logger, change.SiloAddress, change.Status);
                 }
 
-                if (_options.EnsureOnMembershipChange)
-                {
-                    await EnsureShardsAsync().ConfigureAwait(false);
-                }
-
+                // Scheduled before the ensure call, and the ensure call is not awaited: a slow or queued
+                // supervisor call must not hold back the membership loop and the rebalance it decides.
                 if (_options.RebalanceOnJoin && changes.Any(c => c.Status == SiloStatus.Active) && IsOldestActiveSilo(snapshot))
                 {
                     ScheduleRebalance(stopping);
+                }
+
+                if (_options.EnsureOnMembershipChange)
+                {
+                    _ = EnsureShardsAsync();
                 }
             }
         }

@@ -7,6 +7,13 @@ public static partial class InvariantChecker
     /// Resume of that session. An Identify instead is a violation, and so is losing the session (expiry,
     /// invalidation, rejected resume) unless an injected fault caused it.
     /// </summary>
+    /// <summary>
+    /// A session the server closed with 4009 stays resumable here, but Discord's docs tell the
+    /// client to "reconnect and start a new one", so an Identify after it is what a correct client does.
+    /// </summary>
+    private static bool ToldToStartANewSession(SessionRecord detached) =>
+        string.Equals(detached.Detail, "server close 4009", StringComparison.Ordinal);
+
     private static void CheckResumeWhenPossible(CheckContext context)
     {
         foreach (var shard in ShardTimelines(context.Ledger, []))
@@ -25,7 +32,7 @@ public static partial class InvariantChecker
                         detached = null;
                         break;
                     case SessionEventKind.Identified:
-                        if (detached is not null)
+                        if (detached is not null && !ToldToStartANewSession(detached))
                         {
                             context.Violation(
                                 $"identify instead of resume: {shard.Key} identified session {record.SessionId} at {record.At:O} on {record.Listener} " +
