@@ -137,6 +137,23 @@ public sealed class InvariantCheckerTests
     }
 
     [Fact]
+    public void Identify_after_the_server_closed_with_4009_is_what_the_docs_ask_for()
+    {
+        var scenario = new LedgerScenario();
+        scenario.Identify("old", 0, 1, connectionId: 1);
+        scenario.Dispatches("old", 1, 3);
+        scenario.PublishRange("old", 1, 4);
+        scenario.Detach("old", 1, closeCode: 4009, detail: "server close 4009");
+        scenario.Identify("new", 0, 1, connectionId: 2);
+        scenario.Dispatches("new", 2, 2);
+        scenario.PublishRange("new", 1, 3);
+
+        var report = scenario.Check();
+
+        Assert.True(report.Ok, string.Join(Environment.NewLine, report.Violations));
+    }
+
+    [Fact]
     public void Identify_after_an_injected_invalidation_is_fine()
     {
         var scenario = new LedgerScenario();

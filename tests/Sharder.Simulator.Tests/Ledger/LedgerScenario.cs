@@ -60,11 +60,11 @@ internal sealed class LedgerScenario
         }
     }
 
-    public void Detach(string sessionId, long connectionId, int closeCode = 4000, bool injected = false)
+    public void Detach(string sessionId, long connectionId, int closeCode = 4000, bool injected = false, string? detail = null)
     {
         var session = _sessions[sessionId];
         Ledger.Close(connectionId, sessionId, session.Shard, byServer: injected, closeCode, closeFrame: true);
-        Ledger.Session(SessionEventKind.Detached, AppId, session.Shard, session.NumShards, sessionId, connectionId, Bootstrap, $"close {closeCode}", injected);
+        Ledger.Session(SessionEventKind.Detached, AppId, session.Shard, session.NumShards, sessionId, connectionId, Bootstrap, detail ?? $"close {closeCode}", injected);
     }
 
     /// <summary>Resume from <paramref name="fromSeq"/>: replays every later seq on the new connection, then RESUMED.</summary>
