@@ -12,7 +12,13 @@ public interface IShardCoordinatorGrain : IGrainWithIntegerKey
     const long SingletonKey = 0;
 
     /// <summary>Asks for an Identify slot: a time to identify at, or a refusal with a time to ask again. Never waits.</summary>
-    Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount);
+    /// <param name="shardId">The shard that will identify.</param>
+    /// <param name="shardCount">The shard count it identifies with.</param>
+    /// <param name="missedSlot">
+    /// The slot this shard was granted and woke too late to use (it did not identify), or null. The new
+    /// slot replaces it and is not charged again.
+    /// </param>
+    Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? missedSlot);
 
     /// <summary>The budget, the slots and the counters.</summary>
     Task<IdentifyStatus> GetStatusAsync();

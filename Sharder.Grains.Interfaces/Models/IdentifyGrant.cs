@@ -32,12 +32,22 @@ public sealed record IdentifyGrant
     [Id(4)]
     public IdentifyRefusalReason Reason { get; private init; }
 
+    /// <summary>
+    /// When granted: the latest time the shard may still send Identify on this slot. A shard that wakes
+    /// later does not send; it asks again, naming the missed slot.
+    /// </summary>
+    [Id(5)]
+    public DateTimeOffset? UseBy { get; private init; }
+
     /// <summary>True when <see cref="SlotAt"/> holds a slot.</summary>
     public bool IsGranted => SlotAt is not null;
 
-    /// <summary>A reserved slot; the session start is already charged.</summary>
-    public static IdentifyGrant Granted(int shardId, int rateLimitKey, DateTimeOffset slotAt)
-        => new() { ShardId = shardId, RateLimitKey = rateLimitKey, SlotAt = slotAt };
+    /// <summary>A reserved slot, to be used between <paramref name="slotAt"/> and <paramref name="useBy"/>; the session start is already charged.</summary>
+    public static IdentifyGrant Granted(int shardId, int rateLimitKey, DateTimeOffset slotAt, DateTimeOffset useBy)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(useBy, slotAt);
+        return new() { ShardId = shardId, RateLimitKey = rateLimitKey, SlotAt = slotAt, UseBy = useBy };
+    }
 
     /// <summary>A refusal; nothing is charged.</summary>
     public static IdentifyGrant Refused(int shardId, int? rateLimitKey, DateTimeOffset retryAt, IdentifyRefusalReason reason)

@@ -12,7 +12,7 @@ namespace Sharder.Grains.Coordination;
 /// <param name="WaitingShards">Shards refused and not granted since (they wait for the reset); kept in memory, so it restarts from 0 with a new activation and refills as shards ask again.</param>
 /// <param name="Grants">Slots granted since the ledger was created.</param>
 /// <param name="Refusals">Requests refused since the ledger was created.</param>
-/// <param name="Released">Granted slots given back before their time (certainly unused, still charged).</param>
+/// <param name="Missed">Slots a shard woke too late to use (it did not identify); each was granted again without a second charge.</param>
 /// <param name="NextFreeSlotByKey">Per rate-limit key (the index), the earliest slot a request would get now.</param>
 /// <param name="GatewayInfoAt">When <c>/gateway/bot</c> was last applied.</param>
 [GenerateSerializer]
@@ -27,6 +27,6 @@ public sealed record IdentifyStatus(
     [property: Id(6)] int WaitingShards,
     [property: Id(7)] long Grants,
     [property: Id(8)] long Refusals,
-    [property: Id(9)] long Released,
+    [property: Id(9)] long Missed,
     [property: Id(10)] ImmutableArray<DateTimeOffset> NextFreeSlotByKey,
     [property: Id(11)] DateTimeOffset? GatewayInfoAt);

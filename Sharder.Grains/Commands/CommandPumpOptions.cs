@@ -12,6 +12,9 @@ namespace Sharder.Grains.Commands;
     Justification = "DEFAULT_* constants follow the Orleans options convention (style guide, example 16).")]
 public sealed class CommandPumpOptions
 {
+    /// <summary>Configuration section bound to this class.</summary>
+    public const string SectionName = "Redis:Commands";
+
     /// <summary>Default for <see cref="KeyPrefix"/>.</summary>
     public const string DEFAULT_KEY_PREFIX = "sharder";
 
@@ -37,8 +40,8 @@ public sealed class CommandPumpOptions
     public static readonly TimeSpan DEFAULT_DELIVERY_TIMEOUT = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// First part of the command keys: <c>{prefix}:to:{shard}</c> and <c>{prefix}:commands</c>. Use the same
-    /// value as <c>RedisOutputOptions.KeyPrefix</c>. Default <c>sharder</c> (sharder-binary's key names).
+    /// First part of the command keys: <c>{prefix}:to:{shard}</c> and <c>{prefix}:commands</c>. In a silo it
+    /// follows <c>Redis:Output:KeyPrefix</c> unless set on its own. Default <c>sharder</c> (sharder-binary's key names).
     /// </summary>
     public string KeyPrefix { get; set; } = DEFAULT_KEY_PREFIX;
 

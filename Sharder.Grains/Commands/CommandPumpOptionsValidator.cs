@@ -4,7 +4,7 @@ namespace Sharder.Grains.Commands;
 
 /// <summary>
 /// Checks <see cref="CommandPumpOptions"/> and reports every problem at once, each naming
-/// <c>CommandPumpOptions.Property</c> and how to fix it.
+/// <c>Section:Property</c> (the configuration key) and how to fix it.
 /// </summary>
 public sealed class CommandPumpOptionsValidator : IValidateOptions<CommandPumpOptions>
 {
@@ -13,7 +13,7 @@ public sealed class CommandPumpOptionsValidator : IValidateOptions<CommandPumpOp
 
     internal static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
 
-    private const string Name = nameof(CommandPumpOptions);
+    private const string Name = CommandPumpOptions.SectionName;
 
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, CommandPumpOptions options)
@@ -23,13 +23,13 @@ public sealed class CommandPumpOptionsValidator : IValidateOptions<CommandPumpOp
 
         if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
-            failures.Add($"{Name}.{nameof(CommandPumpOptions.KeyPrefix)} is \"{options.KeyPrefix}\"; "
+            failures.Add($"{Name}:{nameof(CommandPumpOptions.KeyPrefix)} is \"{options.KeyPrefix}\"; "
                 + $"set it to a non-empty name without spaces, such as \"{CommandPumpOptions.DEFAULT_KEY_PREFIX}\".");
         }
 
         if (options.BlockTimeout < MinBlockTimeout || options.BlockTimeout > MaxTimeout)
         {
-            failures.Add($"{Name}.{nameof(CommandPumpOptions.BlockTimeout)} is {options.BlockTimeout}; "
+            failures.Add($"{Name}:{nameof(CommandPumpOptions.BlockTimeout)} is {options.BlockTimeout}; "
                 + $"set it between {MinBlockTimeout} and {MaxTimeout} (default {CommandPumpOptions.DEFAULT_BLOCK_TIMEOUT}).");
         }
 
@@ -42,8 +42,8 @@ public sealed class CommandPumpOptionsValidator : IValidateOptions<CommandPumpOp
 
         if (options.ReconnectMaxDelay < options.ReconnectBaseDelay)
         {
-            failures.Add($"{Name}.{nameof(CommandPumpOptions.ReconnectMaxDelay)} ({options.ReconnectMaxDelay}) is below "
-                + $"{Name}.{nameof(CommandPumpOptions.ReconnectBaseDelay)} ({options.ReconnectBaseDelay}); "
+            failures.Add($"{Name}:{nameof(CommandPumpOptions.ReconnectMaxDelay)} ({options.ReconnectMaxDelay}) is below "
+                + $"{Name}:{nameof(CommandPumpOptions.ReconnectBaseDelay)} ({options.ReconnectBaseDelay}); "
                 + "set the maximum to at least the base delay.");
         }
 
@@ -54,7 +54,7 @@ public sealed class CommandPumpOptionsValidator : IValidateOptions<CommandPumpOp
     {
         if (value <= TimeSpan.Zero || value > MaxTimeout)
         {
-            failures.Add($"{Name}.{property} is {value}; set it to a positive duration of at most {MaxTimeout} "
+            failures.Add($"{Name}:{property} is {value}; set it to a positive duration of at most {MaxTimeout} "
                 + "(for example \"00:00:05\").");
         }
     }

@@ -18,9 +18,9 @@ internal static partial class CoordinationLog
         ILogger logger, int remaining, int total, int reserve, DateTimeOffset? resetAt, int maxConcurrency);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
-        Message = "Identify refused for shard {ShardId} ({Reason}): {Remaining} session starts left, reserve {Reserve}; the shard waits until {RetryAt}")]
+        Message = "Identify refused for shard {ShardId} ({Reason}): {Remaining} session starts left, reserve {Reserve}, budget resets at {ResetAt}; the shard asks again at {RetryAt}")]
     public static partial void IdentifyRefused(
-        ILogger logger, int shardId, IdentifyRefusalReason reason, int remaining, int reserve, DateTimeOffset retryAt);
+        ILogger logger, int shardId, IdentifyRefusalReason reason, int remaining, int reserve, DateTimeOffset? resetAt, DateTimeOffset retryAt);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Debug,
         Message = "Identify slot for shard {ShardId} on rate-limit key {RateLimitKey} at {SlotAt}")]
@@ -33,4 +33,8 @@ internal static partial class CoordinationLog
     [LoggerMessage(EventId = 3005, Level = LogLevel.Error,
         Message = "The identify ledger was written by another coordinator activation (stale ETag); no slot is granted from this one")]
     public static partial void LedgerWriteConflict(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information,
+        Message = "Shard {ShardId} missed its identify slot at {MissedSlot}; its next slot is not charged again")]
+    public static partial void SlotMissed(ILogger logger, int shardId, DateTimeOffset missedSlot);
 }

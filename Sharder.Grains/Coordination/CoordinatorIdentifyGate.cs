@@ -9,7 +9,8 @@ namespace Sharder.Grains.Coordination;
 /// <summary>
 /// The shard connection's identify gate in a cluster: asks the coordinator grain for a slot and waits
 /// for it locally (the coordinator never waits); after a refusal it waits until the given retry time and
-/// asks again. Runs on the connection's loop (thread pool), never on the shard grain's scheduler.
+/// asks again. A shard that missed its permit names the missed slot, so the new one is not charged again.
+/// Runs on the connection's loop (thread pool), never on the shard grain's scheduler.
 /// </summary>
 internal sealed class CoordinatorIdentifyGate : IIdentifyGate
 {
@@ -19,34 +20,34 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
     private static readonly TimeSpan _unreachableBaseDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan _unreachableMaxDelay = TimeSpan.FromSeconds(10);
 
-    private readonly IGrainFactory _grains;
+    private readonly IShardCoordinatorGrain _coordinator;
     private readonly int _shardCount;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
-    public CoordinatorIdentifyGate(IGrainFactory grains, int shardCount, TimeProvider timeProvider, ILogger logger)
+    public CoordinatorIdentifyGate(IShardCoordinatorGrain coordinator, int shardCount, TimeProvider timeProvider, ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(coordinator);
         ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
-        _grains = grains;
+        _coordinator = coordinator;
         _shardCount = shardCount;
         _timeProvider = timeProvider;
         _logger = logger;
     }
 
-    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, CancellationToken cancellationToken)
+    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken)
     {
-        var coordinator = _grains.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey);
         ReconnectBackoff? backoff = null;
+        var missedSlot = missed?.SlotAt;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             IdentifyGrant grant;
             try
             {
-                grant = await coordinator.RequestIdentifyAsync(shardId, _shardCount).WaitAsync(cancellationToken).ConfigureAwait(false);
+                grant = await _coordinator.RequestIdentifyAsync(shardId, _shardCount, missedSlot).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -67,7 +68,7 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
                     await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
                 }
 
-                return new IdentifyPermit(shardId, grant.RateLimitKey ?? 0, _timeProvider.GetUtcNow());
+                return new IdentifyPermit(shardId, grant.RateLimitKey ?? 0, slot, grant.UseBy ?? slot);
             }
 
             var retryAt = grant.RetryAt ?? _timeProvider.GetUtcNow();

@@ -44,9 +44,9 @@ internal sealed record IdentifyLedgerState
     [Id(7)]
     public long Refusals { get; init; }
 
-    /// <summary>Granted slots given back before their time (certainly unused); they stay charged against the budget.</summary>
+    /// <summary>Slots a shard woke too late to use; it asked again and the new slot was not charged.</summary>
     [Id(8)]
-    public long Released { get; init; }
+    public long Missed { get; init; }
 
     /// <summary>When <c>/gateway/bot</c> was last applied; null until the first time.</summary>
     [Id(9)]

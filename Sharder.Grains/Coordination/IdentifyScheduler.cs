@@ -23,7 +23,8 @@ namespace Sharder.Grains.Coordination;
 /// </para>
 /// <para>
 /// Budget rule: every granted slot is charged at grant time; a request is refused while
-/// <c>remaining &lt;= reserve</c>, with the reset time to retry at. Resumes never come here. The daily
+/// <c>remaining &lt;= reserve</c>, with a time to retry at: the reset, or the next refresh of
+/// <c>/gateway/bot</c> if that is sooner. Resumes never come here. The daily
 /// window ends at <see cref="IdentifyLedgerState.ResetAt"/>, when <c>remaining</c> returns to
 /// <c>total</c>; with no window running (Discord reports <c>reset_after</c> 0), the first slot starts one
 /// of <see cref="SessionStartWindow"/>.
@@ -48,11 +49,12 @@ internal sealed class IdentifyScheduler
 
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _window;
+    private readonly TimeSpan _slotGrace;
     private readonly TimeSpan _gatewayInfoRefresh;
     private readonly HashSet<int> _waitingShards = [];
 
     /// <param name="persisted">The stored ledger, or null for a new one. Its reserve is replaced by the configured one.</param>
-    /// <param name="options">Window, reserve and refresh interval.</param>
+    /// <param name="options">Window, slot grace, reserve and refresh interval.</param>
     /// <param name="timeProvider">Clock for slots and the daily window.</param>
     public IdentifyScheduler(IdentifyLedgerState? persisted, CoordinatorOptions options, TimeProvider timeProvider)
     {
@@ -63,6 +65,7 @@ internal sealed class IdentifyScheduler
 
         _timeProvider = timeProvider;
         _window = options.IdentifyWindow;
+        _slotGrace = options.IdentifySlotGrace;
         _gatewayInfoRefresh = options.GatewayInfoRefresh;
         State = (persisted ?? new IdentifyLedgerState()) with { Reserve = options.BudgetReserve };
     }
@@ -72,14 +75,16 @@ internal sealed class IdentifyScheduler
 
     /// <summary>
     /// Asks for an Identify slot for one shard. A grant reserves the slot and charges the budget; a refusal
-    /// changes only the counters.
+    /// changes only the counters. A shard that names the slot it missed (it woke after
+    /// <see cref="IdentifyGrant.UseBy"/> and did not identify) is charged nothing for the new slot, and is
+    /// not refused for the budget: it already paid, in this daily window.
     /// </summary>
-    public IdentifyGrant Request(int shardId, int shardCount)
+    public IdentifyGrant Request(int shardId, int shardCount, DateTimeOffset? missedSlot = null)
     {
         ValidateShard(shardId, shardCount);
         var now = _timeProvider.GetUtcNow();
         State = Roll(State, now);
-        return Decide(shardId, now);
+        return Decide(shardId, now, alreadyCharged: missedSlot is { } missed && WasChargedInThisWindow(missed, now));
     }
 
     /// <summary>
@@ -100,7 +105,7 @@ internal sealed class IdentifyScheduler
         var grants = new IdentifyGrant[ordered.Length];
         for (var i = 0; i < ordered.Length; i++)
         {
-            grants[i] = Decide(ordered[i], now);
+            grants[i] = Decide(ordered[i], now, alreadyCharged: false);
         }
 
         return grants;
@@ -148,23 +153,6 @@ internal sealed class IdentifyScheduler
         };
     }
 
-    /// <summary>
-    /// Records that a shard stopped without using its slot. Neither the slot nor the budget comes back:
-    /// the coordinator cannot know whether the Identify already reached Discord (a shard whose clock runs
-    /// slightly ahead may have sent it), and Discord counts only Identify calls it received, so erring on
-    /// the charged side keeps the real budget at or above ours. A slot given back before its time was
-    /// certainly unused and is counted in <see cref="IdentifyLedgerState.Released"/>.
-    /// </summary>
-    public void Release(int shardId, DateTimeOffset slot)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(shardId);
-        _waitingShards.Remove(shardId);
-        if (slot > _timeProvider.GetUtcNow())
-        {
-            State = State with { Released = State.Released + 1 };
-        }
-    }
-
     /// <summary>The current figures, with the daily window rolled if it has ended.</summary>
     public IdentifyStatus GetStatus()
     {
@@ -184,12 +172,12 @@ internal sealed class IdentifyScheduler
             _waitingShards.Count,
             state.Grants,
             state.Refusals,
-            state.Released,
+            state.Missed,
             nextFree,
             state.GatewayInfoAt);
     }
 
-    private IdentifyGrant Decide(int shardId, DateTimeOffset now)
+    private IdentifyGrant Decide(int shardId, DateTimeOffset now, bool alreadyCharged)
     {
         var state = State;
         if (state.GatewayInfoAt is null || state.MaxConcurrency < 1)
@@ -198,10 +186,12 @@ internal sealed class IdentifyScheduler
         }
 
         var key = shardId % state.MaxConcurrency;
-        if (state.Remaining <= state.Reserve)
+        if (!alreadyCharged && state.Remaining <= state.Reserve)
         {
-            // With no window running the budget cannot come back by itself; the next refresh may say more.
-            var retryAt = state.ResetAt ?? now + _gatewayInfoRefresh;
+            // Ask again at the reset, or after the next refresh if that comes first: Discord may report a
+            // new window (a reset earlier than ours, a regenerated token) before our estimate runs out.
+            var afterRefresh = now + _gatewayInfoRefresh;
+            var retryAt = state.ResetAt is { } resetAt && resetAt < afterRefresh ? resetAt : afterRefresh;
             return Refuse(shardId, key, retryAt, IdentifyRefusalReason.BudgetExhausted);
         }
 
@@ -209,12 +199,13 @@ internal sealed class IdentifyScheduler
         State = state with
         {
             LastSlotByKey = WithSlot(state.LastSlotByKey, key, slot),
-            Remaining = state.Remaining - 1,
+            Remaining = alreadyCharged ? state.Remaining : state.Remaining - 1,
             ResetAt = state.ResetAt ?? slot + SessionStartWindow,
             Grants = state.Grants + 1,
+            Missed = alreadyCharged ? state.Missed + 1 : state.Missed,
         };
         _waitingShards.Remove(shardId);
-        return IdentifyGrant.Granted(shardId, key, slot);
+        return IdentifyGrant.Granted(shardId, key, slot, slot + _slotGrace);
     }
 
     private IdentifyGrant Refuse(int shardId, int? key, DateTimeOffset retryAt, IdentifyRefusalReason reason)
@@ -226,6 +217,13 @@ internal sealed class IdentifyScheduler
 
     private DateTimeOffset NextFreeSlot(IdentifyLedgerState state, int key, DateTimeOffset now)
         => key < state.LastSlotByKey.Count && state.LastSlotByKey[key] + _window is { } free && free > now ? free : now;
+
+    /// <summary>
+    /// A missed slot was charged to the running daily window if it lies inside it; one from before a reset
+    /// (or a time not yet come, which no shard can have missed) is charged again.
+    /// </summary>
+    private bool WasChargedInThisWindow(DateTimeOffset missedSlot, DateTimeOffset now)
+        => missedSlot <= now && State.ResetAt is { } resetAt && missedSlot > resetAt - SessionStartWindow;
 
     private static IdentifyLedgerState Roll(IdentifyLedgerState state, DateTimeOffset now)
         => state.ResetAt is { } resetAt && now >= resetAt

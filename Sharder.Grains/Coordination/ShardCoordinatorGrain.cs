@@ -61,14 +61,19 @@ internal sealed class ShardCoordinatorGrain : Grain, IShardCoordinatorGrain
             });
     }
 
-    public async Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount)
+    public async Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? missedSlot)
     {
         if (Scheduler.State.GatewayInfoAt is null)
         {
             await RefreshGatewayInfoAsync().ConfigureAwait(true);
         }
 
-        var grant = Scheduler.Request(shardId, shardCount);
+        if (missedSlot is { } missed)
+        {
+            CoordinationLog.SlotMissed(_logger, shardId, missed);
+        }
+
+        var grant = Scheduler.Request(shardId, shardCount, missedSlot);
 
         // Written before answering: a grant that is not stored must never leave (ETag fence, crash safety).
         await PersistAsync().ConfigureAwait(true);
@@ -81,7 +86,7 @@ internal sealed class ShardCoordinatorGrain : Grain, IShardCoordinatorGrain
         {
             _instruments.OnIdentifyRefused(grant.Reason);
             var state = Scheduler.State;
-            CoordinationLog.IdentifyRefused(_logger, shardId, grant.Reason, state.Remaining, state.Reserve, grant.RetryAt ?? _timeProvider.GetUtcNow());
+            CoordinationLog.IdentifyRefused(_logger, shardId, grant.Reason, state.Remaining, state.Reserve, state.ResetAt, grant.RetryAt ?? _timeProvider.GetUtcNow());
         }
 
         return grant;

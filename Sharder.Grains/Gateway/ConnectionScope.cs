@@ -159,13 +159,25 @@ internal sealed class ConnectionScope : IAsyncDisposable
     public bool MarkActive() => Interlocked.Exchange(ref _active, 1) == 0;
 
     /// <summary>Sends one payload; sends never interleave, and none starts once the connection is ending.</summary>
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> payload)
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> payload) => await SendByAsync(payload, DateTimeOffset.MaxValue).ConfigureAwait(false);
+
+    /// <summary>
+    /// Sends one payload unless <paramref name="deadline"/> has passed by the time it is its turn on the
+    /// socket; false when it was not sent for that reason.
+    /// </summary>
+    public async ValueTask<bool> SendByAsync(ReadOnlyMemory<byte> payload, DateTimeOffset deadline)
     {
         await _sendLock.WaitAsync(Lifetime).ConfigureAwait(false);
         try
         {
             Lifetime.ThrowIfCancellationRequested();
+            if (_timeProvider.GetUtcNow() > deadline)
+            {
+                return false;
+            }
+
             await Transport.SendAsync(payload, IoToken).ConfigureAwait(false);
+            return true;
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Sharder.Grains.Gateway.Protocol;
+using Sharder.Grains.Gateway.Transport;
 
 namespace Sharder.Grains.Gateway;
 
@@ -12,4 +13,24 @@ internal sealed record DisconnectReason(CloseInitiator Initiator, int? Code, Rec
 {
     /// <summary>True when <see cref="ShardConnection.StopAsync"/> ended it: a stop is not a close to recover from.</summary>
     public bool IsStop => Cause is null;
+
+    /// <summary>The gateway closed the connection with <paramref name="code"/> (null: a close frame without a code).</summary>
+    public static DisconnectReason GatewayClosed(int? code, string? peerReason)
+    {
+        var reason = string.IsNullOrEmpty(peerReason) ? null : peerReason;
+        var detail = reason is null ? "closed by the gateway" : $"closed by the gateway: {reason}";
+        return new DisconnectReason(CloseInitiator.Gateway, code, ReconnectCause.GatewayClosed, detail, reason);
+    }
+
+    /// <summary>
+    /// A send, receive or close failed. When the gateway's close frame had already arrived (a heartbeat racing
+    /// the gateway's 4009, say), the gateway's close is the reason: its code decides whether to resume.
+    /// </summary>
+    public static DisconnectReason TransportFailed(GatewayTransportException failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return failure.PeerClosed
+            ? GatewayClosed(failure.PeerCloseCode, null)
+            : new DisconnectReason(CloseInitiator.Transport, null, ReconnectCause.TransportError, failure.Message);
+    }
 }

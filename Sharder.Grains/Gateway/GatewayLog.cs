@@ -118,4 +118,8 @@ internal static partial class GatewayLog
     [LoggerMessage(EventId = 1026, Level = LogLevel.Debug,
         Message = "Shard {ShardId} answered a heartbeat request (op 1)")]
     public static partial void HeartbeatRequested(ILogger logger, int shardId);
+
+    [LoggerMessage(EventId = 1027, Level = LogLevel.Warning,
+        Message = "Shard {ShardId} could not send Identify within its permit (slot at {SlotAt}, {Late} ago): not sent, so it cannot crowd the next slot on its key; asking for a new permit")]
+    public static partial void IdentifyPermitMissed(ILogger logger, int shardId, TimeSpan late, DateTimeOffset slotAt);
 }

@@ -13,6 +13,9 @@ namespace Sharder.Grains.Gateway;
     Justification = "DEFAULT_* constants follow the Orleans options convention (style guide, example 16).")]
 public sealed class GatewayOptions
 {
+    /// <summary>Configuration section bound to this class.</summary>
+    public const string SectionName = "Gateway";
+
     /// <summary>Default for <see cref="BootstrapUrl"/>: Discord's gateway, without a trailing slash.</summary>
     public const string DEFAULT_BOOTSTRAP_URL = "wss://gateway.discord.gg";
 

@@ -5,7 +5,7 @@ namespace Sharder.Grains.Gateway;
 
 /// <summary>
 /// Checks <see cref="GatewayOptions"/> and reports every problem at once, each naming
-/// <c>GatewayOptions.Property</c> and how to fix it.
+/// <c>Section:Property</c> (the configuration key) and how to fix it.
 /// </summary>
 public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 {
@@ -18,7 +18,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
     internal const int MaxCommandBytes = 4096;
     internal static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
 
-    private const string Name = nameof(GatewayOptions);
+    private const string Name = GatewayOptions.SectionName;
 
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)
@@ -30,19 +30,19 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
         if (!Enum.IsDefined(options.Compression))
         {
-            failures.Add($"{Name}.{nameof(GatewayOptions.Compression)} is {(int)options.Compression}; "
+            failures.Add($"{Name}:{nameof(GatewayOptions.Compression)} is {(int)options.Compression}; "
                 + $"set it to {string.Join(", ", Enum.GetNames<GatewayCompression>())}.");
         }
 
         if (options.LargeThreshold is < MinLargeThreshold or > MaxLargeThreshold)
         {
-            failures.Add($"{Name}.{nameof(GatewayOptions.LargeThreshold)} is {options.LargeThreshold}; "
+            failures.Add($"{Name}:{nameof(GatewayOptions.LargeThreshold)} is {options.LargeThreshold}; "
                 + $"set it between {MinLargeThreshold} and {MaxLargeThreshold} (Discord's accepted range).");
         }
 
         if (options.MaxDecompressedMessageBytes < MinDecompressedMessageBytes)
         {
-            failures.Add($"{Name}.{nameof(GatewayOptions.MaxDecompressedMessageBytes)} is "
+            failures.Add($"{Name}:{nameof(GatewayOptions.MaxDecompressedMessageBytes)} is "
                 + $"{options.MaxDecompressedMessageBytes}; set it to at least {MinDecompressedMessageBytes} "
                 + $"(default {GatewayOptions.DEFAULT_MAX_DECOMPRESSED_MESSAGE_BYTES}): READY and GUILD_CREATE can be megabytes.");
         }
@@ -56,34 +56,34 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
         if (options.ReconnectMaxDelay < options.ReconnectBaseDelay)
         {
-            failures.Add($"{Name}.{nameof(GatewayOptions.ReconnectMaxDelay)} ({options.ReconnectMaxDelay}) is below "
-                + $"{Name}.{nameof(GatewayOptions.ReconnectBaseDelay)} ({options.ReconnectBaseDelay}); "
+            failures.Add($"{Name}:{nameof(GatewayOptions.ReconnectMaxDelay)} ({options.ReconnectMaxDelay}) is below "
+                + $"{Name}:{nameof(GatewayOptions.ReconnectBaseDelay)} ({options.ReconnectBaseDelay}); "
                 + "set the maximum to at least the base delay.");
         }
 
         if (options.CommandsPerMinute is < MinCommandsPerMinute or > MaxCommandsPerMinute)
         {
-            failures.Add($"{Name}.{nameof(GatewayOptions.CommandsPerMinute)} is {options.CommandsPerMinute}; "
+            failures.Add($"{Name}:{nameof(GatewayOptions.CommandsPerMinute)} is {options.CommandsPerMinute}; "
                 + $"set it between {MinCommandsPerMinute} and {MaxCommandsPerMinute} "
                 + "(Discord closes a connection with 4008 above 120 per minute).");
         }
 
         if (options.MaxCommandBytes is < MinCommandBytes or > MaxCommandBytes)
         {
-            failures.Add($"{Name}.{nameof(GatewayOptions.MaxCommandBytes)} is {options.MaxCommandBytes}; "
+            failures.Add($"{Name}:{nameof(GatewayOptions.MaxCommandBytes)} is {options.MaxCommandBytes}; "
                 + $"set it between {MinCommandBytes} and {MaxCommandBytes} "
                 + "(Discord closes a connection with 4002 above 4096 bytes).");
         }
 
         if (options.SinkBufferLimit < 1)
         {
-            failures.Add($"{Name}.{nameof(GatewayOptions.SinkBufferLimit)} is {options.SinkBufferLimit}; "
+            failures.Add($"{Name}:{nameof(GatewayOptions.SinkBufferLimit)} is {options.SinkBufferLimit}; "
                 + $"set it to at least 1 (default {GatewayOptions.DEFAULT_SINK_BUFFER_LIMIT}).");
         }
 
         if (string.IsNullOrWhiteSpace(options.UserAgent) || options.UserAgent.Any(char.IsControl))
         {
-            failures.Add($"{Name}.{nameof(GatewayOptions.UserAgent)} is empty or has control characters; "
+            failures.Add($"{Name}:{nameof(GatewayOptions.UserAgent)} is empty or has control characters; "
                 + $"set it like \"{GatewayOptions.DEFAULT_USER_AGENT}\".");
         }
 
@@ -92,7 +92,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
     private static void ValidateBootstrapUrl(Uri? url, List<string> failures)
     {
-        const string Property = $"{Name}.{nameof(GatewayOptions.BootstrapUrl)}";
+        const string Property = $"{Name}:{nameof(GatewayOptions.BootstrapUrl)}";
         if (url is null || !url.IsAbsoluteUri)
         {
             failures.Add($"{Property} is {(url is null ? "missing" : $"\"{url}\"")}; "
@@ -116,7 +116,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
     {
         if (value <= TimeSpan.Zero || value > MaxTimeout)
         {
-            failures.Add($"{Name}.{property} is {value}; set it to a positive duration of at most {MaxTimeout} "
+            failures.Add($"{Name}:{property} is {value}; set it to a positive duration of at most {MaxTimeout} "
                 + "(for example \"00:00:10\").");
         }
     }

@@ -8,5 +8,8 @@ namespace Sharder.Grains.Gateway;
 internal interface IIdentifyGate
 {
     /// <summary>Waits until <paramref name="shardId"/> may identify. Cancelling gives up the place without using a slot.</summary>
-    ValueTask<IdentifyPermit> AcquireAsync(int shardId, CancellationToken cancellationToken);
+    /// <param name="shardId">The shard that will identify.</param>
+    /// <param name="missed">The permit this shard could not use before its <see cref="IdentifyPermit.UseBy"/> (it did not identify), or null.</param>
+    /// <param name="cancellationToken">Gives up waiting.</param>
+    ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken);
 }

@@ -10,22 +10,31 @@ internal sealed class LocalIdentifyGate : IIdentifyGate, IDisposable
     /// <summary>Discord's window per rate-limit key.</summary>
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a permit stays usable by default.</summary>
+    public static readonly TimeSpan DefaultGrace = TimeSpan.FromMilliseconds(250);
+
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _window;
+    private readonly TimeSpan _grace;
     private readonly Bucket[] _buckets;
 
     /// <param name="maxConcurrency">The <c>max_concurrency</c> from <c>/gateway/bot</c> (1 for most bots).</param>
     /// <param name="timeProvider">Clock for the window.</param>
     /// <param name="window">Spacing between two identifies on one key; <see cref="DefaultWindow"/> when null.</param>
-    public LocalIdentifyGate(int maxConcurrency, TimeProvider timeProvider, TimeSpan? window = null)
+    /// <param name="grace">How long after it is handed out a permit may be used; <see cref="DefaultGrace"/> when null.
+    /// Keep it below the margin the window has over Discord's.</param>
+    public LocalIdentifyGate(int maxConcurrency, TimeProvider timeProvider, TimeSpan? window = null, TimeSpan? grace = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxConcurrency);
         ArgumentNullException.ThrowIfNull(timeProvider);
         var spacing = window ?? DefaultWindow;
         ArgumentOutOfRangeException.ThrowIfLessThan(spacing, TimeSpan.Zero);
+        var usable = grace ?? DefaultGrace;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(usable, TimeSpan.Zero);
 
         _timeProvider = timeProvider;
         _window = spacing;
+        _grace = usable;
         _buckets = new Bucket[maxConcurrency];
         for (var i = 0; i < _buckets.Length; i++)
         {
@@ -35,7 +44,8 @@ internal sealed class LocalIdentifyGate : IIdentifyGate, IDisposable
 
     public int MaxConcurrency => _buckets.Length;
 
-    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, CancellationToken cancellationToken)
+    /// <remarks>A missed permit changes nothing here: the gate has no budget to refund, and its spacing runs from the permits it handed out.</remarks>
+    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shardId);
         var key = shardId % _buckets.Length;
@@ -53,7 +63,8 @@ internal sealed class LocalIdentifyGate : IIdentifyGate, IDisposable
             }
 
             bucket.LastGrant = _timeProvider.GetTimestamp();
-            return new IdentifyPermit(shardId, key, _timeProvider.GetUtcNow());
+            var now = _timeProvider.GetUtcNow();
+            return new IdentifyPermit(shardId, key, now, now + _grace);
         }
         finally
         {

@@ -40,7 +40,7 @@ internal sealed partial class ShardConnection
         }
         catch (GatewayTransportException ex)
         {
-            scope.Disconnect(new DisconnectReason(CloseInitiator.Transport, null, ReconnectCause.TransportError, ex.Message));
+            scope.Disconnect(DisconnectReason.TransportFailed(ex));
         }
     }
 
@@ -57,7 +57,7 @@ internal sealed partial class ShardConnection
         }
         catch (GatewayTransportException ex)
         {
-            scope.Disconnect(new DisconnectReason(CloseInitiator.Transport, null, ReconnectCause.TransportError, ex.Message));
+            scope.Disconnect(DisconnectReason.TransportFailed(ex));
         }
     }
 

@@ -46,10 +46,7 @@ internal sealed partial class ShardConnection
 
                 if (result.MessageType == TransportMessageType.Close)
                 {
-                    var peerReason = string.IsNullOrEmpty(result.CloseReason) ? null : result.CloseReason;
-                    var detail = peerReason is null ? "closed by the gateway" : $"closed by the gateway: {peerReason}";
-                    scope.Disconnect(new DisconnectReason(
-                        CloseInitiator.Gateway, result.CloseCode, ReconnectCause.GatewayClosed, detail, peerReason));
+                    scope.Disconnect(DisconnectReason.GatewayClosed(result.CloseCode, result.CloseReason));
                     return;
                 }
 
@@ -65,7 +62,7 @@ internal sealed partial class ShardConnection
         }
         catch (GatewayTransportException ex)
         {
-            scope.Disconnect(new DisconnectReason(CloseInitiator.Transport, null, ReconnectCause.TransportError, ex.Message));
+            scope.Disconnect(DisconnectReason.TransportFailed(ex));
         }
     }
 

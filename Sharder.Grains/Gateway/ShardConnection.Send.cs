@@ -64,30 +64,14 @@ internal sealed partial class ShardConnection
                 SetState(GatewayState.Resuming);
                 GatewayPayloads.WriteResume(payload, _token.Reveal(), resume.SessionId, resume.Sequence);
                 GatewayLog.Resuming(_logger, ShardId, resume.SessionId, resume.Sequence);
+                scope.RateLimiter!.RecordPriority();
+                await scope.SendAsync(payload.WrittenMemory).ConfigureAwait(false);
             }
             else
             {
                 SetState(GatewayState.Identifying);
-                var permit = await _identifyGate.AcquireAsync(ShardId, scope.Lifetime).ConfigureAwait(false);
-                scope.Lifetime.ThrowIfCancellationRequested();
-                GatewayPayloads.WriteIdentify(payload, new IdentifyCommand
-                {
-                    Token = _token.Reveal(),
-                    Intents = _options.Intents,
-                    ShardId = ShardId,
-                    ShardCount = ShardCount,
-                    LargeThreshold = _options.LargeThreshold,
-                });
-                lock (_lock)
-                {
-                    _identifies++;
-                }
-
-                GatewayLog.Identifying(_logger, ShardId, ShardCount, permit.RateLimitKey);
+                await IdentifyAsync(scope, payload).ConfigureAwait(false);
             }
-
-            scope.RateLimiter!.RecordPriority();
-            await scope.SendAsync(payload.WrittenMemory).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (scope.Lifetime.IsCancellationRequested)
         {
@@ -95,12 +79,52 @@ internal sealed partial class ShardConnection
         }
         catch (GatewayTransportException ex)
         {
-            scope.Disconnect(new DisconnectReason(CloseInitiator.Transport, null, ReconnectCause.TransportError, ex.Message));
+            scope.Disconnect(DisconnectReason.TransportFailed(ex));
         }
         finally
         {
             // Do not leave the token lying in a buffer until the next GC.
             payload.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Sends Identify within a permit of the identify gate. A permit that runs out before the Identify gets its
+    /// turn on the socket is handed back and a new one asked for: sent late, it would crowd the next slot on
+    /// its key, and Discord answers that with op 9.
+    /// </summary>
+    private async Task IdentifyAsync(ConnectionScope scope, ArrayBufferWriter<byte> payload)
+    {
+        IdentifyPermit? missed = null;
+        while (true)
+        {
+            var permit = await _identifyGate.AcquireAsync(ShardId, missed, scope.Lifetime).ConfigureAwait(false);
+            scope.Lifetime.ThrowIfCancellationRequested();
+            payload.Clear();
+            GatewayPayloads.WriteIdentify(payload, new IdentifyCommand
+            {
+                Token = _token.Reveal(),
+                Intents = _options.Intents,
+                ShardId = ShardId,
+                ShardCount = ShardCount,
+                LargeThreshold = _options.LargeThreshold,
+            });
+            // Counted before the send like every priority send, so no command can take its place meanwhile;
+            // a permit missed below leaves one send counted that never happened, which only errs on the safe side.
+            scope.RateLimiter!.RecordPriority();
+            if (await scope.SendByAsync(payload.WrittenMemory, permit.UseBy).ConfigureAwait(false))
+            {
+                lock (_lock)
+                {
+                    _identifies++;
+                }
+
+                GatewayLog.Identifying(_logger, ShardId, ShardCount, permit.RateLimitKey);
+                return;
+            }
+
+            GatewayLog.IdentifyPermitMissed(_logger, ShardId, _timeProvider.GetUtcNow() - permit.SlotAt, permit.SlotAt);
+            missed = permit;
         }
     }
 
@@ -168,7 +192,7 @@ internal sealed partial class ShardConnection
         }
         catch (GatewayTransportException ex)
         {
-            scope.Disconnect(new DisconnectReason(CloseInitiator.Transport, null, ReconnectCause.TransportError, ex.Message));
+            scope.Disconnect(DisconnectReason.TransportFailed(ex));
         }
     }
 

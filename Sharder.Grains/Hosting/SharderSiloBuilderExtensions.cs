@@ -58,7 +58,7 @@ public static class SharderSiloBuilderExtensions
         var services = builder.Services;
         services.AddSharderOptions();
         services.AddOptions<GatewayOptions>()
-            .Bind(configuration.GetSection("Gateway"))
+            .BindStrictly(configuration.GetSection(GatewayOptions.SectionName))
             .PostConfigure<IOptions<DiscordOptions>>((gateway, discord) =>
             {
                 if (discord.Value.GatewayUrl is { } url)
@@ -68,11 +68,24 @@ public static class SharderSiloBuilderExtensions
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
-        services.AddOptions<RedisOutputOptions>().Bind(configuration.GetSection("Redis:Output")).ValidateOnStart();
+        services.AddOptions<RedisOutputOptions>().BindStrictly(configuration.GetSection(RedisOutputOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisOutputOptions>, RedisOutputOptionsValidator>());
-        services.AddOptions<CommandPumpOptions>().Bind(configuration.GetSection("Redis:Commands")).ValidateOnStart();
+        services.AddOptions<CommandPumpOptions>()
+            .BindStrictly(configuration.GetSection(CommandPumpOptions.SectionName))
+            .PostConfigure(commands =>
+            {
+                // The command keys follow the event keys' prefix unless set on their own. Read from the
+                // configuration, not the output options, so one bad output setting does not hide these.
+                if (configuration[$"{CommandPumpOptions.SectionName}:{nameof(CommandPumpOptions.KeyPrefix)}"] is null
+                    && configuration[$"{RedisOutputOptions.SectionName}:{nameof(RedisOutputOptions.KeyPrefix)}"] is { } outputPrefix)
+                {
+                    commands.KeyPrefix = outputPrefix;
+                }
+            })
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommandPumpOptions>, CommandPumpOptionsValidator>());
-        services.AddOptions<SupervisorOptions>().Bind(configuration.GetSection(SupervisorOptions.SectionName));
+        services.AddOptions<SupervisorOptions>().BindStrictly(configuration.GetSection(SupervisorOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SupervisorOptions>, SupervisorOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -110,7 +123,8 @@ public static class SharderSiloBuilderExtensions
         builder.UseRedisGrainDirectoryAsDefault(o => o.ConfigurationOptions = redisConfiguration.Clone());
         services.AddOptions<ClusterMembershipOptions>()
             .Configure(ApplyMembershipDefaults)
-            .Bind(configuration.GetSection(MembershipSection));
+            .BindStrictly(configuration.GetSection(MembershipSection))
+            .ValidateOnStart();
         return builder;
     }
 

@@ -5,8 +5,8 @@ using MsOptions = Microsoft.Extensions.Options.Options;
 namespace Sharder.Grains.Options;
 
 /// <summary>
-/// Fills <see cref="CoordinatorOptions"/> from <c>Coordinator:IdentifyWindow</c>, <c>BudgetReserve</c> and
-/// <c>GatewayInfoRefresh</c>.
+/// Fills <see cref="CoordinatorOptions"/> from <c>Coordinator:IdentifyWindow</c>, <c>IdentifySlotGrace</c>,
+/// <c>BudgetReserve</c> and <c>GatewayInfoRefresh</c>.
 /// </summary>
 /// <exception cref="OptionsValidationException">A value does not parse.</exception>
 public sealed class ConfigureCoordinatorOptions(IConfiguration configuration) : IConfigureOptions<CoordinatorOptions>
@@ -19,6 +19,8 @@ public sealed class ConfigureCoordinatorOptions(IConfiguration configuration) : 
         var reader = new ConfigurationReader(configuration);
 
         options.IdentifyWindow = reader.ReadTimeSpan(options.IdentifyWindow, Section, nameof(CoordinatorOptions.IdentifyWindow));
+        options.IdentifySlotGrace = reader.ReadTimeSpan(
+            options.IdentifySlotGrace, Section, nameof(CoordinatorOptions.IdentifySlotGrace));
         options.BudgetReserve = reader.ReadInt32(options.BudgetReserve, Section, nameof(CoordinatorOptions.BudgetReserve))
             ?? options.BudgetReserve;
         options.GatewayInfoRefresh = reader.ReadTimeSpan(

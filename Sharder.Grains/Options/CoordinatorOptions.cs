@@ -25,6 +25,12 @@ public sealed class CoordinatorOptions
     /// </summary>
     public static readonly TimeSpan DEFAULT_IDENTIFY_WINDOW = TimeSpan.FromSeconds(5.5);
 
+    /// <summary>
+    /// Default for <see cref="IdentifySlotGrace"/>: half of the 0.5 s that <see cref="DEFAULT_IDENTIFY_WINDOW"/>
+    /// adds to Discord's 5 s, leaving the other half for the Identify's way to Discord.
+    /// </summary>
+    public static readonly TimeSpan DEFAULT_IDENTIFY_SLOT_GRACE = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Default for <see cref="GatewayInfoRefresh"/>.</summary>
     public static readonly TimeSpan DEFAULT_GATEWAY_INFO_REFRESH = TimeSpan.FromMinutes(5);
 
@@ -34,6 +40,14 @@ public sealed class CoordinatorOptions
     /// against the simulator shorten it.
     /// </summary>
     public TimeSpan IdentifyWindow { get; set; } = DEFAULT_IDENTIFY_WINDOW;
+
+    /// <summary>
+    /// How late after its slot a shard may still send Identify. A shard that wakes later (a starved thread
+    /// pool, a paused process) would crowd the next slot on its key, so it does not send: it asks for a new
+    /// slot, which is not charged again. Keep it below the margin <see cref="IdentifyWindow"/> has over Discord's 5 s
+    /// (startup only checks that it is below <see cref="IdentifyWindow"/>, since simulator tests shorten both).
+    /// </summary>
+    public TimeSpan IdentifySlotGrace { get; set; } = DEFAULT_IDENTIFY_SLOT_GRACE;
 
     /// <summary>
     /// Session starts left untouched out of Discord's daily budget: the coordinator refuses new sessions

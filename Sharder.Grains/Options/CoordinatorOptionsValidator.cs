@@ -17,11 +17,20 @@ public sealed class CoordinatorOptionsValidator : IValidateOptions<CoordinatorOp
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
 
-        if (options.IdentifyWindow <= TimeSpan.Zero || options.IdentifyWindow > MaxIdentifyWindow)
+        var windowIsValid = options.IdentifyWindow > TimeSpan.Zero && options.IdentifyWindow <= MaxIdentifyWindow;
+        if (!windowIsValid)
         {
             failures.Add($"{Section}:{nameof(CoordinatorOptions.IdentifyWindow)} is {options.IdentifyWindow}; set it to a "
-                + $"positive duration of at most {MaxIdentifyWindow} (Discord's window is "
-                + $"{CoordinatorOptions.DEFAULT_IDENTIFY_WINDOW}; only simulator tests go below it).");
+                + $"positive duration of at most {MaxIdentifyWindow} (default {CoordinatorOptions.DEFAULT_IDENTIFY_WINDOW}: "
+                + "Discord's 5 s plus a margin; only simulator tests go below it).");
+        }
+
+        // Compared with the window only when the window itself is valid, so one mistake gives one message.
+        if (options.IdentifySlotGrace <= TimeSpan.Zero || (windowIsValid && options.IdentifySlotGrace >= options.IdentifyWindow))
+        {
+            failures.Add($"{Section}:{nameof(CoordinatorOptions.IdentifySlotGrace)} is {options.IdentifySlotGrace}; set it "
+                + $"to a positive duration below {nameof(CoordinatorOptions.IdentifyWindow)} ({options.IdentifyWindow}) "
+                + $"(default {CoordinatorOptions.DEFAULT_IDENTIFY_SLOT_GRACE}).");
         }
 
         if (options.BudgetReserve < 0)

@@ -95,7 +95,8 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         ShardConnection? connection = null;
         _sink = new RedisDispatchSink(
             shardId, _epoch, _publisher, session?.Sequence ?? 0, () => connection?.ExportSession(), OnFenced, _instruments);
-        var gate = new CoordinatorIdentifyGate(GrainFactory, shardCount, _timeProvider, _logger);
+        var gate = new CoordinatorIdentifyGate(
+            GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey), shardCount, _timeProvider, _logger);
         connection = new ShardConnection(
             shardId, shardCount, token, await GatewayOptionsAsync().ConfigureAwait(true), _transports, gate, _sink, _timeProvider, _logger, session);
         _connection = connection;

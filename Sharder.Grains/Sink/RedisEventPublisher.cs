@@ -14,7 +14,6 @@ namespace Sharder.Grains.Sink;
 internal sealed class RedisEventPublisher
 {
     private static readonly RedisValue[] _checkpointFields = ["session", "seq", "resume_url", "epoch"];
-    private static readonly RedisValue _epochField = "epoch";
 
     private readonly IDatabase _database;
     private readonly BatchEncoder _encoder;
@@ -36,8 +35,9 @@ internal sealed class RedisEventPublisher
     }
 
     /// <summary>
-    /// Stamps a new activation of the shard: increments the epoch in its checkpoint and returns it. From
-    /// now on pushes with any lower epoch are refused.
+    /// Stamps a new activation of the shard: raises the epoch in its checkpoint above every earlier one
+    /// (see <see cref="RedisScripts.AcquireEpochText"/>) and returns it. From now on pushes with any lower
+    /// epoch are refused.
     /// </summary>
     /// <exception cref="RedisUnavailableException">Redis could not be reached.</exception>
     public async Task<long> AcquireEpochAsync(int shardId)
@@ -45,7 +45,10 @@ internal sealed class RedisEventPublisher
         ArgumentOutOfRangeException.ThrowIfNegative(shardId);
         try
         {
-            return await _database.HashIncrementAsync(KeyLayout.CheckpointKey(shardId), _epochField).ConfigureAwait(false);
+            var result = await RedisScripts.AcquireEpoch
+                .EvaluateAsync(_database, [KeyLayout.CheckpointKey(shardId)], [])
+                .ConfigureAwait(false);
+            return (long)result;
         }
         catch (Exception exception) when (RedisFailures.IsUnavailable(exception))
         {

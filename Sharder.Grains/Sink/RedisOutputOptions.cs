@@ -12,6 +12,9 @@ namespace Sharder.Grains.Sink;
     Justification = "DEFAULT_* constants follow the Orleans options convention (style guide, example 16).")]
 public sealed class RedisOutputOptions
 {
+    /// <summary>Configuration section bound to this class.</summary>
+    public const string SectionName = "Redis:Output";
+
     /// <summary>Default for <see cref="Format"/>.</summary>
     public const RedisOutputFormat DEFAULT_FORMAT = RedisOutputFormat.Envelope;
 

@@ -4,13 +4,13 @@ namespace Sharder.Grains.Sink;
 
 /// <summary>
 /// Checks <see cref="RedisOutputOptions"/> and reports every problem at once, each naming
-/// <c>RedisOutputOptions.Property</c> and how to fix it.
+/// <c>Section:Property</c> (the configuration key) and how to fix it.
 /// </summary>
 public sealed class RedisOutputOptionsValidator : IValidateOptions<RedisOutputOptions>
 {
     internal const int MaxPartitions = 1024;
 
-    private const string Name = nameof(RedisOutputOptions);
+    private const string Name = RedisOutputOptions.SectionName;
 
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, RedisOutputOptions options)
@@ -20,32 +20,32 @@ public sealed class RedisOutputOptionsValidator : IValidateOptions<RedisOutputOp
 
         if (!Enum.IsDefined(options.Format))
         {
-            failures.Add($"{Name}.{nameof(RedisOutputOptions.Format)} is {(int)options.Format}; "
+            failures.Add($"{Name}:{nameof(RedisOutputOptions.Format)} is {(int)options.Format}; "
                 + $"set it to {string.Join(" or ", Enum.GetNames<RedisOutputFormat>())}.");
         }
 
         if (!Enum.IsDefined(options.Layout))
         {
-            failures.Add($"{Name}.{nameof(RedisOutputOptions.Layout)} is {(int)options.Layout}; "
+            failures.Add($"{Name}:{nameof(RedisOutputOptions.Layout)} is {(int)options.Layout}; "
                 + $"set it to {string.Join(", ", Enum.GetNames<EventListLayout>())}.");
         }
         else if (options.Format == RedisOutputFormat.SharderBinary && options.Layout != EventListLayout.Single)
         {
-            failures.Add($"{Name}.{nameof(RedisOutputOptions.Layout)} is {options.Layout}, but the "
+            failures.Add($"{Name}:{nameof(RedisOutputOptions.Layout)} is {options.Layout}, but the "
                 + $"{RedisOutputFormat.SharderBinary} format always pushes to one list ({{prefix}}:from); "
-                + $"set {Name}.{nameof(RedisOutputOptions.Layout)} to {EventListLayout.Single} "
-                + $"or {Name}.{nameof(RedisOutputOptions.Format)} to {RedisOutputFormat.Envelope}.");
+                + $"set {Name}:{nameof(RedisOutputOptions.Layout)} to {EventListLayout.Single} "
+                + $"or {Name}:{nameof(RedisOutputOptions.Format)} to {RedisOutputFormat.Envelope}.");
         }
 
         if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
-            failures.Add($"{Name}.{nameof(RedisOutputOptions.KeyPrefix)} is \"{options.KeyPrefix}\"; "
+            failures.Add($"{Name}:{nameof(RedisOutputOptions.KeyPrefix)} is \"{options.KeyPrefix}\"; "
                 + $"set it to a non-empty name without spaces, such as \"{RedisOutputOptions.DEFAULT_KEY_PREFIX}\".");
         }
 
         if (options.Partitions is < 1 or > MaxPartitions)
         {
-            failures.Add($"{Name}.{nameof(RedisOutputOptions.Partitions)} is {options.Partitions}; "
+            failures.Add($"{Name}:{nameof(RedisOutputOptions.Partitions)} is {options.Partitions}; "
                 + $"set it between 1 and {MaxPartitions} (default {RedisOutputOptions.DEFAULT_PARTITIONS}).");
         }
 
@@ -55,8 +55,8 @@ public sealed class RedisOutputOptionsValidator : IValidateOptions<RedisOutputOp
         var both = options.AllowedEventTypes.Where(options.DeniedEventTypes.Contains).Order(StringComparer.Ordinal).ToList();
         if (both.Count > 0)
         {
-            failures.Add($"{string.Join(", ", both)} is in both {Name}.{nameof(RedisOutputOptions.AllowedEventTypes)} "
-                + $"and {Name}.{nameof(RedisOutputOptions.DeniedEventTypes)}; remove it from one of them.");
+            failures.Add($"{string.Join(", ", both)} is in both {Name}:{nameof(RedisOutputOptions.AllowedEventTypes)} "
+                + $"and {Name}:{nameof(RedisOutputOptions.DeniedEventTypes)}; remove it from one of them.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -66,7 +66,7 @@ public sealed class RedisOutputOptionsValidator : IValidateOptions<RedisOutputOp
     {
         if (eventTypes.Any(string.IsNullOrWhiteSpace))
         {
-            failures.Add($"{Name}.{property} has an empty entry; list gateway event names such as \"TYPING_START\".");
+            failures.Add($"{Name}:{property} has an empty entry; list gateway event names such as \"TYPING_START\".");
         }
     }
 }

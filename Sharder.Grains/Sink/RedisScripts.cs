@@ -128,6 +128,23 @@ internal static class RedisScripts
         return {0, 1}
         """;
 
+    /// <summary>
+    /// Stamps a new activation: the epoch becomes the larger of the stored epoch + 1 and Redis's clock in
+    /// microseconds, and is returned. The clock part keeps epochs increasing when Redis lost the checkpoint
+    /// (restart without persistence, failover to a lagging replica): a counter would start again at 1 and
+    /// hand a new activation a lower epoch than a stale one still running. One clock (Redis's), so silo
+    /// clock skew does not matter. '%.0f' because Lua prints large numbers in exponent form.
+    /// KEYS[1] checkpoint hash.
+    /// </summary>
+    public const string AcquireEpochText = """
+        local stored = tonumber(redis.call('HGET', KEYS[1], 'epoch') or '0')
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+        local epoch = math.max(stored + 1, now)
+        redis.call('HSET', KEYS[1], 'epoch', string.format('%.0f', epoch))
+        return epoch
+        """;
+
     /// <summary>Status codes in the first element of every script reply.</summary>
     public const long Ok = 0;
 
@@ -140,4 +157,6 @@ internal static class RedisScripts
     public static RedisScript Publish { get; } = new(PublishText);
 
     public static RedisScript Marker { get; } = new(MarkerText);
+
+    public static RedisScript AcquireEpoch { get; } = new(AcquireEpochText);
 }

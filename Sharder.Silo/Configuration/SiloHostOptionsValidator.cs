@@ -24,8 +24,8 @@ internal sealed class SiloHostOptionsValidator(DotEnvDocument dotEnv) : IValidat
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>(dotEnv.Errors.Concat(options.ReadFailures));
 
-        ValidateId(options.ClusterId, nameof(SiloHostOptions.ClusterId), failures);
-        ValidateId(options.ServiceId, nameof(SiloHostOptions.ServiceId), failures);
+        ValidateId(options.ClusterId, nameof(SiloHostOptions.ClusterId), SiloHostOptions.DEFAULT_CLUSTER_ID, failures);
+        ValidateId(options.ServiceId, nameof(SiloHostOptions.ServiceId), SiloHostOptions.DEFAULT_SERVICE_ID, failures);
         ValidatePort(options.SiloPort, SiloPort, failures);
         ValidatePort(options.GatewayPort, GatewayPort, failures);
         ValidatePort(options.HttpPort, HttpPort, failures);
@@ -75,12 +75,12 @@ internal sealed class SiloHostOptionsValidator(DotEnvDocument dotEnv) : IValidat
         }
     }
 
-    private static void ValidateId(string? value, string property, List<string> failures)
+    private static void ValidateId(string? value, string property, string defaultValue, List<string> failures)
     {
         if (string.IsNullOrWhiteSpace(value) || value.Any(char.IsWhiteSpace))
         {
             failures.Add($"{Section}:{property} is \"{value}\"; set it to a name without spaces "
-                + $"(default \"{SiloHostOptions.DEFAULT_CLUSTER_ID}\").");
+                + $"(default \"{defaultValue}\").");
         }
     }
 

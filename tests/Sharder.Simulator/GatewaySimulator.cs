@@ -199,10 +199,7 @@ public sealed class GatewaySimulator : IAsyncDisposable
         foreach (var session in _context.App.Sessions())
         {
             if (spec.SessionId is { } id ? session.Id != id : spec.ShardId is { } shard && session.ShardId != shard) continue;
-            if (!session.Invalidate("expired (injected)")) continue;
-            _context.Ledger.Session(SessionEventKind.Expired, _context.App.Id, session.ShardId, session.NumShards, session.Id, 0, session.ResumeListener, "injected expiry", true);
-            _context.App.Forget(session, "expired (injected)");
-            count++;
+            if (session.ExpireByFault(connectionId: 0, session.ResumeListener)) count++;
         }
 
         _context.Changed.Pulse();

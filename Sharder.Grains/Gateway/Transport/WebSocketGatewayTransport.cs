@@ -61,7 +61,7 @@ internal sealed class WebSocketGatewayTransport : IGatewayTransport
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
         {
-            throw new GatewayTransportException($"The gateway connection broke while receiving: {ex.Message}", ex);
+            throw Broken("receiving", ex);
         }
 
         if (result.MessageType == WebSocketMessageType.Close)
@@ -82,7 +82,7 @@ internal sealed class WebSocketGatewayTransport : IGatewayTransport
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
         {
-            throw new GatewayTransportException($"The gateway connection broke while sending: {ex.Message}", ex);
+            throw Broken("sending", ex);
         }
     }
 
@@ -99,7 +99,7 @@ internal sealed class WebSocketGatewayTransport : IGatewayTransport
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
         {
-            throw new GatewayTransportException($"The gateway connection broke while closing: {ex.Message}", ex);
+            throw Broken("closing", ex);
         }
     }
 
@@ -109,6 +109,15 @@ internal sealed class WebSocketGatewayTransport : IGatewayTransport
     {
         _socket.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A failure, carrying the gateway's close code when its close frame had already arrived.</summary>
+    private GatewayTransportException Broken(string activity, Exception ex)
+    {
+        var status = _socket.CloseStatus;
+        int? code = status is null or WebSocketCloseStatus.Empty ? null : (int)status.Value;
+        return new GatewayTransportException(
+            $"The gateway connection broke while {activity}: {ex.Message}", ex, code, peerClosed: status is not null);
     }
 
     private static bool IsConnectionFailure(Exception ex) =>

@@ -50,7 +50,7 @@ public sealed class CoordinationSerializationTests : IDisposable
     public void Grants_refusals_and_status_round_trip_through_the_orleans_serializer()
     {
         var serializer = _services.GetRequiredService<Serializer>();
-        var granted = IdentifyGrant.Granted(7, 3, Start);
+        var granted = IdentifyGrant.Granted(7, 3, Start, Start.AddMilliseconds(250));
         var refused = IdentifyGrant.Refused(8, 0, Start.AddHours(2), IdentifyRefusalReason.BudgetExhausted);
         var status = Create(new FakeTimeProvider(Start), maxConcurrency: 2).GetStatus();
 
@@ -74,9 +74,11 @@ public sealed class CoordinationSerializationTests : IDisposable
 
     private static IdentifyLedgerState BusyLedger()
     {
-        var scheduler = Create(new FakeTimeProvider(Start), maxConcurrency: 4, total: 1000, remaining: 20, reserve: 10);
+        var clock = new FakeTimeProvider(Start);
+        var scheduler = Create(clock, maxConcurrency: 4, total: 1000, remaining: 20, reserve: 10);
         scheduler.RequestMany(Enumerable.Range(0, 12), 12);
-        scheduler.Release(11, Start.AddMinutes(1));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        scheduler.Request(0, 12, missedSlot: Start);
         return scheduler.State;
     }
 
@@ -87,5 +89,6 @@ public sealed class CoordinationSerializationTests : IDisposable
         Assert.Equal(4, actual.LastSlotByKey.Count);
         Assert.Equal(10, actual.Remaining);
         Assert.Equal(2, actual.Refusals);
+        Assert.Equal(1, actual.Missed);
     }
 }

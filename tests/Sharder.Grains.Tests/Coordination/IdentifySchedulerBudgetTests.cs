@@ -46,7 +46,7 @@ public sealed class IdentifySchedulerBudgetTests
     [Fact]
     public void Refuses_at_the_reserve_with_the_reset_time_and_never_a_slot()
     {
-        var scheduler = Create(_clock, total: 1000, remaining: 12, resetAfter: TimeSpan.FromHours(3), reserve: 10);
+        var scheduler = Create(_clock, total: 1000, remaining: 12, resetAfter: TimeSpan.FromMinutes(3), reserve: 10);
 
         var grants = scheduler.RequestMany([0, 1, 2, 3], 4);
 
@@ -54,7 +54,7 @@ public sealed class IdentifySchedulerBudgetTests
         Assert.All(grants.Skip(2), refused =>
         {
             Assert.Equal(IdentifyRefusalReason.BudgetExhausted, refused.Reason);
-            Assert.Equal(Start + TimeSpan.FromHours(3), refused.RetryAt);
+            Assert.Equal(Start + TimeSpan.FromMinutes(3), refused.RetryAt);
             Assert.Null(refused.SlotAt);
         });
         Assert.Equal(10, scheduler.State.Remaining);
@@ -104,6 +104,30 @@ public sealed class IdentifySchedulerBudgetTests
         var slot = scheduler.Request(0, 1).Slot();
 
         Assert.Equal(slot + IdentifyScheduler.SessionStartWindow, scheduler.State.ResetAt);
+    }
+
+    [Fact]
+    public void A_refused_shard_asks_again_after_the_next_refresh_when_the_reset_is_later()
+    {
+        var scheduler = Create(_clock, total: 1000, remaining: 10, resetAfter: TimeSpan.FromHours(3), reserve: 10);
+
+        var refused = scheduler.Request(0, 1);
+
+        Assert.Equal(Start + TimeSpan.FromMinutes(5), refused.RetryAt);
+    }
+
+    [Fact]
+    public void A_new_window_reported_by_a_refresh_grants_a_shard_refused_before_it()
+    {
+        var scheduler = Create(_clock, total: 1000, remaining: 10, resetAfter: TimeSpan.FromHours(3), reserve: 10);
+        var refused = scheduler.Request(0, 1);
+
+        // Discord started a new window sooner than our estimate (e.g. a regenerated token).
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        scheduler.ApplyGatewayInfo(1000, 1000, TimeSpan.FromHours(24), 1);
+
+        Assert.Equal(refused.RetryAt, _clock.GetUtcNow());
+        Assert.True(scheduler.Request(0, 1).IsGranted);
     }
 
     [Fact]
@@ -171,43 +195,67 @@ public sealed class IdentifySchedulerBudgetTests
     }
 
     [Fact]
-    public void Released_slots_stay_charged()
+    public void A_missed_slot_is_replaced_without_a_second_charge()
     {
         var scheduler = Create(_clock, maxConcurrency: 1, total: 100);
-        scheduler.Request(0, 2);
-        var unused = scheduler.Request(1, 2).Slot();
+        var missed = scheduler.Request(0, 2).Slot();
+        var other = scheduler.Request(1, 2).Slot();
 
-        scheduler.Release(1, unused);
-        var next = scheduler.Request(1, 2).Slot();
+        _clock.Advance(TimeSpan.FromSeconds(8));
+        var again = scheduler.Request(0, 2, missedSlot: missed).Slot();
 
-        Assert.Equal(97, scheduler.State.Remaining);
-        Assert.Equal(1, scheduler.State.Released);
-        Assert.Equal(unused + Window, next);
+        Assert.Equal(98, scheduler.State.Remaining);
+        Assert.Equal(1, scheduler.State.Missed);
+        Assert.Equal(3, scheduler.State.Grants);
+        Assert.Equal(other + Window, again);
     }
 
     [Fact]
-    public void A_slot_released_after_its_time_is_not_counted_as_certainly_unused()
+    public void A_shard_that_missed_its_slot_is_not_refused_for_the_budget_it_already_paid()
     {
-        var scheduler = Create(_clock);
-        var slot = scheduler.Request(0, 1).Slot();
+        var scheduler = Create(_clock, total: 10, remaining: 3, reserve: 2);
+        var missed = scheduler.Request(0, 2).Slot();
+        Assert.False(scheduler.Request(1, 2).IsGranted);
 
         _clock.Advance(TimeSpan.FromSeconds(1));
-        scheduler.Release(0, slot);
+        var again = scheduler.Request(0, 2, missedSlot: missed);
 
-        Assert.Equal(0, scheduler.State.Released);
-        Assert.Equal(999, scheduler.State.Remaining);
+        Assert.True(again.IsGranted);
+        Assert.Equal(2, scheduler.State.Remaining);
     }
 
     [Fact]
-    public void Release_clears_a_waiting_shard()
+    public void A_missed_slot_from_before_the_reset_is_charged_to_the_new_window()
     {
-        var scheduler = Create(_clock, total: 10, remaining: 0);
-        var refused = scheduler.Request(2, 4);
-        Assert.Equal(1, scheduler.GetStatus().WaitingShards);
+        var scheduler = Create(_clock, total: 100, remaining: 50, resetAfter: TimeSpan.FromMinutes(1));
+        var missed = scheduler.Request(0, 1).Slot();
 
-        scheduler.Release(2, refused.RetryAt!.Value);
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        scheduler.Request(0, 1, missedSlot: missed).Slot();
 
-        Assert.Equal(0, scheduler.GetStatus().WaitingShards);
+        Assert.Equal(99, scheduler.State.Remaining);
+        Assert.Equal(0, scheduler.State.Missed);
+    }
+
+    [Fact]
+    public void A_slot_that_has_not_come_yet_cannot_have_been_missed()
+    {
+        var scheduler = Create(_clock, total: 100);
+        scheduler.Request(0, 1).Slot();
+
+        scheduler.Request(0, 1, missedSlot: _clock.GetUtcNow() + TimeSpan.FromSeconds(30)).Slot();
+
+        Assert.Equal(98, scheduler.State.Remaining);
+        Assert.Equal(0, scheduler.State.Missed);
+    }
+
+    [Fact]
+    public void A_grant_may_be_used_until_the_configured_grace_after_its_slot()
+    {
+        var scheduler = Create(_clock);
+        var grant = scheduler.Request(0, 1);
+
+        Assert.Equal(grant.Slot() + SchedulerFixture.SlotGrace, grant.UseBy);
     }
 
     [Fact]
@@ -240,7 +288,7 @@ public sealed class IdentifySchedulerBudgetTests
                 WaitingShards: 0,
                 Grants: 1,
                 Refusals: 0,
-                Released: 0,
+                Missed: 0,
                 NextFreeSlotByKey: status.NextFreeSlotByKey,
                 GatewayInfoAt: Start),
             status);

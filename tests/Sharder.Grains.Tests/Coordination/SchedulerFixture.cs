@@ -9,6 +9,7 @@ internal static class SchedulerFixture
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan SlotGrace = TimeSpan.FromMilliseconds(300);
 
     public static IdentifyScheduler Create(
         FakeTimeProvider clock,
@@ -27,6 +28,7 @@ internal static class SchedulerFixture
     public static CoordinatorOptions Settings(int reserve = 0) => new()
     {
         IdentifyWindow = Window,
+        IdentifySlotGrace = SlotGrace,
         BudgetReserve = reserve,
         GatewayInfoRefresh = TimeSpan.FromMinutes(5),
     };

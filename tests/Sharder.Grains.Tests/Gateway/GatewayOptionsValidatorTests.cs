@@ -75,7 +75,7 @@ public sealed class GatewayOptionsValidatorTests
 
         Assert.True(result.Failed);
         var failure = Assert.Single(result.Failures!);
-        Assert.StartsWith($"GatewayOptions.{property} ", failure, StringComparison.Ordinal);
+        Assert.StartsWith($"Gateway:{property} ", failure, StringComparison.Ordinal);
         Assert.Contains("set", failure, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -97,7 +97,7 @@ public sealed class GatewayOptionsValidatorTests
         Assert.Equal(5, result.Failures!.Count());
         foreach (var property in new[] { "BootstrapUrl", "LargeThreshold", "CommandsPerMinute", "MaxCommandBytes", "SinkBufferLimit" })
         {
-            Assert.Contains($"GatewayOptions.{property}", result.FailureMessage, StringComparison.Ordinal);
+            Assert.Contains($"Gateway:{property}", result.FailureMessage, StringComparison.Ordinal);
         }
     }
 }

@@ -35,6 +35,44 @@ public sealed class ShardConnectionSessionTests
     }
 
     [Fact]
+    public async Task An_identify_permit_that_ran_out_before_the_send_is_handed_back_and_a_new_one_used()
+    {
+        await using var harness = new ShardHarness();
+        var expired = new IdentifyPermit(0, 0, harness.Clock.GetUtcNow() - TimeSpan.FromSeconds(2), harness.Clock.GetUtcNow() - TimeSpan.FromSeconds(1));
+        harness.Gate.Script(expired);
+        harness.Start();
+        var connection = await harness.Server.NextConnectionAsync();
+        connection.SendHello();
+
+        await connection.NextSentAsync(2);
+        connection.SendReady("session-1", ShardHarness.ResumeUrl);
+        await Waits.UntilAsync(() => harness.Shard.State == GatewayState.Active, "the session is active");
+
+        Assert.Equal(2, harness.Gate.Calls);
+        Assert.Equal([expired], harness.Gate.Missed);
+        Assert.Equal(1, harness.Shard.Status.Identifies);
+        Assert.Equal(1, connection.CountSent(2));
+        Assert.Contains(harness.Logger.Lines, line => line.Contains("could not send Identify within its permit", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_send_failing_after_the_gateway_closed_with_4009_is_decided_by_the_4009()
+    {
+        await using var harness = new ShardHarness();
+        harness.Start();
+        var connection = await harness.IdentifyAsync();
+
+        connection.CloseFromServerRacingTheNextSend(4009);
+        connection.SendHeartbeatRequest();
+
+        var next = await harness.Server.NextConnectionAsync();
+        Assert.Equal(ShardHarness.BootstrapHost, next.Url!.Host);
+        next.SendHello();
+        await next.NextSentAsync(2);
+        Assert.Equal(4009, harness.Shard.Status.LastCloseCode);
+    }
+
+    [Fact]
     public async Task Op_7_closes_with_4000_and_resumes_on_the_resume_url_from_the_delivered_sequence()
     {
         await using var harness = new ShardHarness();

@@ -107,12 +107,18 @@ public sealed class ShardConnectionSinkTests
         harness.Start();
         var connection = await harness.IdentifyAsync();
         harness.Sink.Block();
-        for (var sequence = 2; sequence <= 8; sequence++)
+        connection.SendDispatch(2);
+        await Waits.UntilAsync(() => harness.Sink.WaitingCalls == 1, "event 2 is held in the sink");
+
+        // Only now can the buffer fill for good; a pause before (while the sink still took an event) ends at
+        // once, and its stall timer must not be the one advanced past.
+        harness.Clock.ForgetTimers();
+        for (var sequence = 3; sequence <= 8; sequence++)
         {
             connection.SendDispatch(sequence);
         }
 
-        await Waits.UntilAsync(() => harness.Shard.Status.ReadingPaused, "the reader paused");
+        await Waits.UntilAsync(() => harness.Shard.Status is { ReadingPaused: true, LastSequence: 5 }, "the reader paused with the buffer full");
         await harness.Clock.WaitForTimerAsync(TimeSpan.FromSeconds(30));
         harness.Clock.Advance(TimeSpan.FromSeconds(30));
 

@@ -14,6 +14,7 @@ public sealed class CoordinatorOptionsTests
         var options = new CoordinatorOptions();
 
         Assert.Equal(TimeSpan.FromSeconds(5.5), options.IdentifyWindow);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.IdentifySlotGrace);
         Assert.Equal(10, options.BudgetReserve);
         Assert.Equal(TimeSpan.FromMinutes(5), options.GatewayInfoRefresh);
         Assert.True(_validator.Validate(null, options).Succeeded);
@@ -22,7 +23,12 @@ public sealed class CoordinatorOptionsTests
     [Fact]
     public void A_short_window_for_simulator_tests_is_allowed()
     {
-        var options = new CoordinatorOptions { IdentifyWindow = TimeSpan.FromMilliseconds(50), BudgetReserve = 0 };
+        var options = new CoordinatorOptions
+        {
+            IdentifyWindow = TimeSpan.FromMilliseconds(50),
+            IdentifySlotGrace = TimeSpan.FromMilliseconds(10),
+            BudgetReserve = 0,
+        };
 
         Assert.True(_validator.Validate(null, options).Succeeded);
     }
@@ -31,6 +37,8 @@ public sealed class CoordinatorOptionsTests
     {
         { nameof(CoordinatorOptions.IdentifyWindow), o => o.IdentifyWindow = TimeSpan.Zero },
         { nameof(CoordinatorOptions.IdentifyWindow), o => o.IdentifyWindow = TimeSpan.FromMinutes(2) },
+        { nameof(CoordinatorOptions.IdentifySlotGrace), o => o.IdentifySlotGrace = TimeSpan.Zero },
+        { nameof(CoordinatorOptions.IdentifySlotGrace), o => o.IdentifySlotGrace = o.IdentifyWindow },
         { nameof(CoordinatorOptions.BudgetReserve), o => o.BudgetReserve = -1 },
         { nameof(CoordinatorOptions.GatewayInfoRefresh), o => o.GatewayInfoRefresh = TimeSpan.FromMilliseconds(10) },
         { nameof(CoordinatorOptions.GatewayInfoRefresh), o => o.GatewayInfoRefresh = TimeSpan.FromDays(1) },
@@ -55,6 +63,7 @@ public sealed class CoordinatorOptionsTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Coordinator:IdentifyWindow"] = "00:00:00.200",
+            ["Coordinator:IdentifySlotGrace"] = "00:00:00.050",
             ["Coordinator:BudgetReserve"] = "3",
         }).Build();
         var options = new CoordinatorOptions();
@@ -62,6 +71,7 @@ public sealed class CoordinatorOptionsTests
         new ConfigureCoordinatorOptions(configuration).Configure(options);
 
         Assert.Equal(TimeSpan.FromMilliseconds(200), options.IdentifyWindow);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), options.IdentifySlotGrace);
         Assert.Equal(3, options.BudgetReserve);
         Assert.Equal(CoordinatorOptions.DEFAULT_GATEWAY_INFO_REFRESH, options.GatewayInfoRefresh);
     }

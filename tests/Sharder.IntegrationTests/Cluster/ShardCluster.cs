@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using Sharder.Grains.Interfaces;
@@ -74,6 +73,7 @@ internal sealed class ShardCluster : IAsyncDisposable
             // The coordinator spaces slots a little wider than Discord checks them: an Identify sent on time
             // can still arrive late, and the next one early.
             ["Coordinator:IdentifyWindow"] = (options.IdentifyWindow + IdentifySafetyMargin).ToString("c", CultureInfo.InvariantCulture),
+            ["Coordinator:IdentifySlotGrace"] = (IdentifySafetyMargin / 2).ToString("c", CultureInfo.InvariantCulture),
             ["Gateway:Intents"] = AllNonPrivilegedMessageIntents.ToString(CultureInfo.InvariantCulture),
             ["Gateway:ReconnectBaseDelay"] = "00:00:00.100",
             ["Gateway:ReconnectMaxDelay"] = "00:00:02",
@@ -111,29 +111,7 @@ internal sealed class ShardCluster : IAsyncDisposable
     public async Task<IReadOnlyList<ShardGrainStatus>> ShardStatusesAsync() => (await Supervisor.GetStatusAsync()).Shards;
 
     /// <summary>Every dispatch in the Redis event list, in list order (markers left out).</summary>
-    public async Task<IReadOnlyList<SinkRecord>> PublishedAsync()
-    {
-        var values = await _redis.GetDatabase().ListRangeAsync($"{KeyPrefix}:events");
-        var records = new List<SinkRecord>(values.Length);
-        foreach (var value in values)
-        {
-            using var document = JsonDocument.Parse((byte[])value!);
-            var root = document.RootElement;
-            if (root.TryGetProperty("marker", out _))
-            {
-                continue;
-            }
-
-            records.Add(new SinkRecord(
-                root.GetProperty("shard").GetInt32(),
-                root.GetProperty("session").GetString(),
-                root.GetProperty("seq").GetInt64(),
-                root.GetProperty("t").GetString()!,
-                null));
-        }
-
-        return records;
-    }
+    public Task<IReadOnlyList<SinkRecord>> PublishedAsync() => PublishedEvents.ReadAsync(_redis.GetDatabase(), $"{KeyPrefix}:events");
 
     public async ValueTask DisposeAsync()
     {

@@ -32,10 +32,10 @@ public sealed class CommandPumpOptionsValidatorTests
         var failures = _validator.Validate(null, options).Failures!.ToList();
 
         Assert.Equal(5, failures.Count);
-        Assert.Contains(failures, f => f.StartsWith("CommandPumpOptions.KeyPrefix is \" \";", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("CommandPumpOptions.BlockTimeout is 00:00:00.0010000;", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("CommandPumpOptions.ResponseTimeout is 00:00:00;", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("CommandPumpOptions.DeliveryTimeout is 1.00:00:00;", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("CommandPumpOptions.ReconnectMaxDelay (00:00:01) is below", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Redis:Commands:KeyPrefix is \" \";", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Redis:Commands:BlockTimeout is 00:00:00.0010000;", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Redis:Commands:ResponseTimeout is 00:00:00;", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Redis:Commands:DeliveryTimeout is 1.00:00:00;", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Redis:Commands:ReconnectMaxDelay (00:00:01) is below", StringComparison.Ordinal));
     }
 }

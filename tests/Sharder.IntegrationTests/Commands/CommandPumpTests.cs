@@ -285,7 +285,7 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
             TimeProvider.System,
             NullLogger<CommandPump>.Instance));
 
-        Assert.Contains("CommandPumpOptions.BlockTimeout", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Redis:Commands:BlockTimeout", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

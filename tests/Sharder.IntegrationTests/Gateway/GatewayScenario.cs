@@ -54,6 +54,9 @@ internal sealed class GatewayScenario : IAsyncDisposable
     /// <summary>The shards' identify spacing: the simulator's window plus a margin for loopback jitter.</summary>
     public static readonly TimeSpan IdentifyGateWindow = TimeSpan.FromMilliseconds(IdentifyWindowMs + 100);
 
+    /// <summary>How long an identify permit stays usable: half the margin, the other half is for the way to the simulator.</summary>
+    public static readonly TimeSpan IdentifyPermitGrace = TimeSpan.FromMilliseconds(50);
+
     private readonly ITestOutputHelper _output;
     private readonly List<ShardConnection> _shards = [];
 
@@ -62,7 +65,7 @@ internal sealed class GatewayScenario : IAsyncDisposable
         Simulator = simulator;
         Options = options;
         _output = output;
-        IdentifyGate = new HeldIdentifyGate(maxConcurrency, IdentifyGateWindow);
+        IdentifyGate = new HeldIdentifyGate(maxConcurrency, IdentifyGateWindow, IdentifyPermitGrace);
         Transports = new StallableTransportFactory(options);
     }
 

@@ -15,9 +15,9 @@ internal sealed class HeldIdentifyGate : IIdentifyGate, IDisposable
     private int _waiting;
     private int _granted;
 
-    public HeldIdentifyGate(int maxConcurrency, TimeSpan window)
+    public HeldIdentifyGate(int maxConcurrency, TimeSpan window, TimeSpan grace)
     {
-        _inner = new LocalIdentifyGate(maxConcurrency, TimeProvider.System, window);
+        _inner = new LocalIdentifyGate(maxConcurrency, TimeProvider.System, window, grace);
     }
 
     /// <summary>Shards waiting at the hold.</summary>
@@ -46,7 +46,7 @@ internal sealed class HeldIdentifyGate : IIdentifyGate, IDisposable
         hold?.TrySetResult();
     }
 
-    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, CancellationToken cancellationToken)
+    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken)
     {
         Task? hold;
         lock (_lock)
@@ -67,7 +67,7 @@ internal sealed class HeldIdentifyGate : IIdentifyGate, IDisposable
             }
         }
 
-        var permit = await _inner.AcquireAsync(shardId, cancellationToken);
+        var permit = await _inner.AcquireAsync(shardId, missed, cancellationToken);
         Interlocked.Increment(ref _granted);
         return permit;
     }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Sharder.Grains.Commands;
 using Sharder.Silo.Extensions;
 
 namespace Sharder.IntegrationTests.Host;
@@ -75,6 +77,39 @@ public sealed class HostSettingsTests : IDisposable
         Assert.Contains("Cluster:AdvertisedIp", message, StringComparison.Ordinal);
         Assert.Contains("Cluster:ShutdownTimeout", message, StringComparison.Ordinal);
         Assert.DoesNotContain("sekrit", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Values_the_binder_cannot_convert_and_out_of_range_values_are_listed_by_key()
+    {
+        var settings = TestSiloHost.ValidSettings("127.0.0.1:6379", Token);
+        settings["Gateway:Intents"] = "all of them";
+        settings["Redis:Output:Layout"] = "Sideways";
+        settings["Supervisor:MaxConcurrentActivations"] = "0";
+        settings["Cluster:Membership:ProbeTimeout"] = "a second";
+        settings["Redis:Commands:BlockTimeout"] = "00:00:00.001";
+
+        var message = await FailureMessageAsync(settings);
+
+        Assert.Contains("'Gateway:Intents'", message, StringComparison.Ordinal);
+        Assert.Contains("'Redis:Output:Layout'", message, StringComparison.Ordinal);
+        Assert.Contains("Supervisor:MaxConcurrentActivations is 0", message, StringComparison.Ordinal);
+        Assert.Contains("'Cluster:Membership:ProbeTimeout'", message, StringComparison.Ordinal);
+        Assert.Contains("Redis:Commands:BlockTimeout is", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("botA", null, "botA")]
+    [InlineData("botA", "cmds", "cmds")]
+    [InlineData(null, null, "sharder")]
+    public async Task Command_keys_follow_the_output_prefix_unless_set_on_their_own(string? outputPrefix, string? commandPrefix, string expected)
+    {
+        var settings = TestSiloHost.ValidSettings("127.0.0.1:6379", Token);
+        if (outputPrefix is not null) settings["Redis:Output:KeyPrefix"] = outputPrefix;
+        if (commandPrefix is not null) settings["Redis:Commands:KeyPrefix"] = commandPrefix;
+        await using var app = TestSiloHost.Build(settings, _directory);
+
+        Assert.Equal(expected, app.Services.GetRequiredService<IOptions<CommandPumpOptions>>().Value.KeyPrefix);
     }
 
     [Fact]

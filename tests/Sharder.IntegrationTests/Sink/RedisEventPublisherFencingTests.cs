@@ -25,15 +25,30 @@ public sealed class RedisEventPublisherFencingTests(RedisServerFixture redis) : 
     public async Task DisposeAsync() => await _connection.DisposeAsync();
 
     [Fact]
-    public async Task AcquireEpoch_IncrementsPerShard()
+    public async Task AcquireEpoch_RisesWithEveryActivation_AndIsStoredExactly()
     {
         long first = await _publisher.AcquireEpochAsync(Shard);
         long second = await _publisher.AcquireEpochAsync(Shard);
-        long otherShard = await _publisher.AcquireEpochAsync(Shard + 1);
+        long third = await _publisher.AcquireEpochAsync(Shard);
 
-        Assert.Equal(1, first);
-        Assert.Equal(2, second);
-        Assert.Equal(1, otherShard);
+        Assert.True(first < second && second < third, $"epochs {first}, {second}, {third}");
+        Assert.Equal(third, (long)await Database.HashGetAsync($"{_prefix}:{KeyLayout.CheckpointKey(Shard)}", "epoch"));
+    }
+
+    [Fact]
+    public async Task AcquireEpoch_AfterRedisLostTheCheckpoint_StillSupersedesTheStaleActivation()
+    {
+        long stale = await _publisher.AcquireEpochAsync(Shard);
+        await _publisher.PublishAsync(Shard, stale, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 3));
+
+        // A Redis restart without persistence: the checkpoint and its epoch are gone.
+        Assert.True(await Database.KeyDeleteAsync($"{_prefix}:{KeyLayout.CheckpointKey(Shard)}"));
+        long current = await _publisher.AcquireEpochAsync(Shard);
+        await _publisher.PublishAsync(Shard, current, "s1", null, TestEvents.Sequences(Shard, "s1", 4, 5));
+
+        Assert.True(current > stale, $"new epoch {current} does not supersede {stale}");
+        await Assert.ThrowsAsync<StaleEpochException>(
+            () => _publisher.PublishAsync(Shard, stale, "s1", null, TestEvents.Sequences(Shard, "s1", 6, 7)));
     }
 
     [Fact]

@@ -253,7 +253,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
         var error = Assert.Throws<ArgumentException>(
             () => new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = "" }));
 
-        Assert.Contains("RedisOutputOptions.KeyPrefix", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Redis:Output:KeyPrefix", error.Message, StringComparison.Ordinal);
     }
 
     private static async Task<long> EvalshaCallsAsync(IServer server)

@@ -34,11 +34,11 @@ public sealed class RedisOutputOptionsValidatorTests
         var failures = _validator.Validate(null, options).Failures!.ToList();
 
         Assert.Equal(5, failures.Count);
-        Assert.Contains(failures, f => f.StartsWith("RedisOutputOptions.Format is 9;", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("RedisOutputOptions.KeyPrefix is \"has space\";", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("RedisOutputOptions.Partitions is 0;", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("RedisOutputOptions.AllowedEventTypes has an empty entry", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("TYPING_START is in both RedisOutputOptions.AllowedEventTypes and RedisOutputOptions.DeniedEventTypes", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Redis:Output:Format is 9;", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Redis:Output:KeyPrefix is \"has space\";", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Redis:Output:Partitions is 0;", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Redis:Output:AllowedEventTypes has an empty entry", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("TYPING_START is in both Redis:Output:AllowedEventTypes and Redis:Output:DeniedEventTypes", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -48,6 +48,6 @@ public sealed class RedisOutputOptionsValidatorTests
 
         var failure = Assert.Single(_validator.Validate(null, options).Failures!);
 
-        Assert.StartsWith("RedisOutputOptions.Layout is PerEventType, but the SharderBinary format", failure, StringComparison.Ordinal);
+        Assert.StartsWith("Redis:Output:Layout is PerEventType, but the SharderBinary format", failure, StringComparison.Ordinal);
     }
 }

@@ -143,7 +143,7 @@ public sealed class InvariantCheckerTests
         scenario.Identify("old", 0, 1, connectionId: 1);
         scenario.Dispatches("old", 1, 3);
         scenario.PublishRange("old", 1, 4);
-        scenario.Detach("old", 1, closeCode: 4009, detail: "server close 4009");
+        scenario.Detach("old", 1, closeCode: 4009, byServer: true);
         scenario.Identify("new", 0, 1, connectionId: 2);
         scenario.Dispatches("new", 2, 2);
         scenario.PublishRange("new", 1, 3);

@@ -60,11 +60,14 @@ internal sealed class LedgerScenario
         }
     }
 
-    public void Detach(string sessionId, long connectionId, int closeCode = 4000, bool injected = false, string? detail = null)
+    public void Detach(string sessionId, long connectionId, int closeCode = 4000, bool injected = false, bool byServer = false)
     {
         var session = _sessions[sessionId];
-        Ledger.Close(connectionId, sessionId, session.Shard, byServer: injected, closeCode, closeFrame: true);
-        Ledger.Session(SessionEventKind.Detached, AppId, session.Shard, session.NumShards, sessionId, connectionId, Bootstrap, detail ?? $"close {closeCode}", injected);
+        byServer |= injected;
+        Ledger.Close(connectionId, sessionId, session.Shard, byServer, closeCode, closeFrame: true);
+        Ledger.Session(
+            SessionEventKind.Detached, AppId, session.Shard, session.NumShards, sessionId, connectionId, Bootstrap,
+            $"{(byServer ? "server" : "client")} close {closeCode}", injected, byServer ? closeCode : null);
     }
 
     /// <summary>Resume from <paramref name="fromSeq"/>: replays every later seq on the new connection, then RESUMED.</summary>

@@ -93,13 +93,7 @@ internal sealed partial class GatewayConnection
                 _shape = null;
                 break;
             case FaultKind.ExpireSession:
-                var session = Session;
-                if (session is not null && session.Invalidate("expired (injected)"))
-                {
-                    _context.Ledger.Session(Ledger.SessionEventKind.Expired, _context.App.Id, session.ShardId, session.NumShards, session.Id, Id, Listener, "injected expiry", true);
-                    _context.App.Forget(session, "expired (injected)");
-                }
-
+                Session?.ExpireByFault(Id, Listener);
                 break;
         }
 

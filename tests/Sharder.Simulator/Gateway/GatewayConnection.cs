@@ -134,8 +134,8 @@ internal sealed partial class GatewayConnection : IDisposable
 
         ServerCloseCode = code;
         _context.Ledger.Close(Id, Session?.Id, ShardId, byServer: true, code, closeFrame: true);
-        if (InvalidatesSession(code) && !keepSession) EndSession(detachOnly: false, reason: $"server close {code}", injected);
-        else EndSession(detachOnly: true, reason: $"server close {code}", injected);
+        var detachOnly = !InvalidatesSession(code) || keepSession;
+        EndSession(detachOnly, reason: $"server close {code}", injected, serverCloseCode: code);
         _outbound.Writer.TryWrite(new Outbound(OutboundKind.Close, CloseCode: code, Reason: reason));
     }
 
@@ -276,7 +276,7 @@ internal sealed partial class GatewayConnection : IDisposable
     }
 
     /// <summary>The one place a connection lets go of its session.</summary>
-    private void EndSession(bool detachOnly, string reason, bool injected)
+    private void EndSession(bool detachOnly, string reason, bool injected, int? serverCloseCode = null)
     {
         SimSession? session;
         lock (_stateGate)
@@ -293,12 +293,12 @@ internal sealed partial class GatewayConnection : IDisposable
         {
             if (session.Detach(this))
             {
-                _context.Ledger.Session(SessionEventKind.Detached, app.Id, session.ShardId, session.NumShards, session.Id, Id, Listener, reason, injected);
+                _context.Ledger.Session(SessionEventKind.Detached, app.Id, session.ShardId, session.NumShards, session.Id, Id, Listener, reason, injected, serverCloseCode);
             }
         }
         else if (session.Invalidate(reason))
         {
-            _context.Ledger.Session(SessionEventKind.Invalidated, app.Id, session.ShardId, session.NumShards, session.Id, Id, Listener, reason, injected);
+            _context.Ledger.Session(SessionEventKind.Invalidated, app.Id, session.ShardId, session.NumShards, session.Id, Id, Listener, reason, injected, serverCloseCode);
             app.Forget(session, reason);
         }
 

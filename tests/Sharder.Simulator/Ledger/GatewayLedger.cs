@@ -81,14 +81,14 @@ public sealed class GatewayLedger
         }
     }
 
-    public void Session(SessionEventKind kind, long appId, int shardId, int numShards, string? sessionId, long connectionId, string listener, string detail, bool causedByInjectedFault)
+    public void Session(SessionEventKind kind, long appId, int shardId, int numShards, string? sessionId, long connectionId, string listener, string detail, bool causedByInjectedFault, int? serverCloseCode = null)
     {
         ArgumentNullException.ThrowIfNull(listener);
         ArgumentNullException.ThrowIfNull(detail);
         var at = _time.GetUtcNow();
         lock (_gate)
         {
-            _sessions.Add(new SessionRecord(++_order, at, kind, appId, shardId, numShards, sessionId, connectionId, listener, detail, causedByInjectedFault));
+            _sessions.Add(new SessionRecord(++_order, at, kind, appId, shardId, numShards, sessionId, connectionId, listener, detail, causedByInjectedFault, serverCloseCode));
         }
     }
 

@@ -11,8 +11,7 @@ public static partial class InvariantChecker
     /// A session the server closed with 4009 stays resumable here, but Discord's docs tell the
     /// client to "reconnect and start a new one", so an Identify after it is what a correct client does.
     /// </summary>
-    private static bool ToldToStartANewSession(SessionRecord detached) =>
-        string.Equals(detached.Detail, "server close 4009", StringComparison.Ordinal);
+    private static bool ToldToStartANewSession(SessionRecord detached) => detached.ServerCloseCode == 4009;
 
     private static void CheckResumeWhenPossible(CheckContext context)
     {

@@ -1,6 +1,7 @@
 namespace Sharder.Simulator.Ledger;
 
 /// <summary>A session lifecycle event; <paramref name="Listener"/> is where the Identify/Resume arrived .</summary>
+/// <param name="ServerCloseCode">The close code the server sent when that close ended or detached the session; null otherwise.</param>
 public sealed record SessionRecord(
     long Order,
     DateTimeOffset At,
@@ -12,4 +13,5 @@ public sealed record SessionRecord(
     long ConnectionId,
     string Listener,
     string Detail,
-    bool CausedByInjectedFault);
+    bool CausedByInjectedFault,
+    int? ServerCloseCode = null);

@@ -146,6 +146,18 @@ internal sealed class SimSession
         }
     }
 
+    /// <summary>An injected expiry: invalidates the session, records it and drops it from its app. False when it was already gone.</summary>
+    /// <param name="connectionId">The connection the fault targeted; 0 when it targeted sessions directly.</param>
+    /// <param name="listener">Where the ledger records the session as being.</param>
+    public bool ExpireByFault(long connectionId, string listener)
+    {
+        const string Reason = "expired (injected)";
+        if (!Invalidate(Reason)) return false;
+        _ledger.Session(SessionEventKind.Expired, App.Id, ShardId, NumShards, Id, connectionId, listener, "injected expiry", causedByInjectedFault: true);
+        App.Forget(this, Reason);
+        return true;
+    }
+
     /// <summary>True while the session can still be resumed; expires it lazily once the window passed.</summary>
     public bool IsLive()
     {

@@ -26,6 +26,8 @@ internal sealed class FakeGatewayConnection : IGatewayTransport
     private volatile bool _closedByClient;
     private volatile bool _aborted;
 
+    private int? _peerCloseRacingSends;
+
     public FakeGatewayConnection(FakeGatewayServer server) => _server = server;
 
     public Uri? Url { get; private set; }
@@ -86,6 +88,12 @@ internal sealed class FakeGatewayConnection : IGatewayTransport
         if (_closedByClient || _aborted)
         {
             throw new GatewayTransportException("Send on a closed fake connection.");
+        }
+
+        if (_peerCloseRacingSends is { } code)
+        {
+            throw new GatewayTransportException(
+                "The WebSocket is in an invalid state ('Closed').", new InvalidOperationException("closed"), code, peerClosed: true);
         }
 
         var sent = SentPayload.Parse(payload.Span);
@@ -173,6 +181,12 @@ internal sealed class FakeGatewayConnection : IGatewayTransport
         SendJson($$"""{"t":null,"s":null,"op":9,"d":{{(resumable ? "true" : "false")}}}""");
 
     public void CloseFromServer(int code, string reason = "") => _inbound.Writer.TryWrite(Frame.Close(code, reason));
+
+    /// <summary>
+    /// The gateway's close frame with <paramref name="code"/> arrived, but a send gets to the socket before the
+    /// receive loop reads it: every send from now on fails like ClientWebSocket's does, naming the peer's code.
+    /// </summary>
+    public void CloseFromServerRacingTheNextSend(int code) => _peerCloseRacingSends = code;
 
     /// <summary>Breaks the connection without a close frame (TCP reset).</summary>
     public void Drop() => _inbound.Writer.TryComplete();
