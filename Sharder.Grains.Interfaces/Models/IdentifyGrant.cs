@@ -39,24 +39,32 @@ public sealed record IdentifyGrant
     [Id(5)]
     public DateTimeOffset? UseBy { get; private init; }
 
+    /// <summary>
+    /// The coordinator's clock when it decided. Every time in this answer is on that clock; a shard on another
+    /// machine shifts them by (its clock at receipt − this), so clock skew between silos neither makes it
+    /// identify early nor makes every permit look expired.
+    /// </summary>
+    [Id(6)]
+    public DateTimeOffset IssuedAt { get; private init; }
+
     /// <summary>True when <see cref="SlotAt"/> holds a slot.</summary>
     public bool IsGranted => SlotAt is not null;
 
     /// <summary>A reserved slot, to be used between <paramref name="slotAt"/> and <paramref name="useBy"/>; the session start is already charged.</summary>
-    public static IdentifyGrant Granted(int shardId, int rateLimitKey, DateTimeOffset slotAt, DateTimeOffset useBy)
+    public static IdentifyGrant Granted(int shardId, int rateLimitKey, DateTimeOffset slotAt, DateTimeOffset useBy, DateTimeOffset issuedAt)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(useBy, slotAt);
-        return new() { ShardId = shardId, RateLimitKey = rateLimitKey, SlotAt = slotAt, UseBy = useBy };
+        return new() { ShardId = shardId, RateLimitKey = rateLimitKey, SlotAt = slotAt, UseBy = useBy, IssuedAt = issuedAt };
     }
 
     /// <summary>A refusal; nothing is charged.</summary>
-    public static IdentifyGrant Refused(int shardId, int? rateLimitKey, DateTimeOffset retryAt, IdentifyRefusalReason reason)
+    public static IdentifyGrant Refused(int shardId, int? rateLimitKey, DateTimeOffset retryAt, IdentifyRefusalReason reason, DateTimeOffset issuedAt)
     {
         if (reason == IdentifyRefusalReason.None)
         {
             throw new ArgumentOutOfRangeException(nameof(reason), reason, "A refusal needs a reason.");
         }
 
-        return new() { ShardId = shardId, RateLimitKey = rateLimitKey, RetryAt = retryAt, Reason = reason };
+        return new() { ShardId = shardId, RateLimitKey = rateLimitKey, RetryAt = retryAt, Reason = reason, IssuedAt = issuedAt };
     }
 }

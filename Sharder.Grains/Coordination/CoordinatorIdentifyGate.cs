@@ -25,6 +25,9 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
+    // The last permit handed out, on our clock and on the coordinator's; one connection asks at a time.
+    private (DateTimeOffset Local, DateTimeOffset Coordinator)? _lastPermit;
+
     public CoordinatorIdentifyGate(IShardCoordinatorGrain coordinator, int shardCount, TimeProvider timeProvider, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(coordinator);
@@ -40,7 +43,10 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
     public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken)
     {
         ReconnectBackoff? backoff = null;
-        var missedSlot = missed?.SlotAt;
+        // The coordinator knows the missed slot by its own clock.
+        DateTimeOffset? missedSlot = missed is { } handedBack && _lastPermit is { } last && last.Local == handedBack.SlotAt
+            ? last.Coordinator
+            : missed?.SlotAt;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -59,8 +65,11 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
                 continue;
             }
 
-            if (grant.SlotAt is { } slot)
+            // The grant's times are on the coordinator's clock; move them onto ours (see IdentifyGrant.IssuedAt).
+            var skew = _timeProvider.GetUtcNow() - grant.IssuedAt;
+            if (grant.SlotAt is { } coordinatorSlot)
             {
+                var slot = coordinatorSlot + skew;
                 var wait = slot - _timeProvider.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
@@ -68,10 +77,11 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
                     await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
                 }
 
-                return new IdentifyPermit(shardId, grant.RateLimitKey ?? 0, slot, grant.UseBy ?? slot);
+                _lastPermit = (slot, coordinatorSlot);
+                return new IdentifyPermit(shardId, grant.RateLimitKey ?? 0, slot, (grant.UseBy ?? coordinatorSlot) + skew);
             }
 
-            var retryAt = grant.RetryAt ?? _timeProvider.GetUtcNow();
+            var retryAt = (grant.RetryAt ?? grant.IssuedAt) + skew;
             ShardLog.IdentifyRefused(_logger, shardId, grant.Reason, retryAt);
             var retryIn = retryAt - _timeProvider.GetUtcNow();
             await Task.Delay(retryIn > MinimumRetryDelay ? retryIn : MinimumRetryDelay, _timeProvider, cancellationToken)

@@ -182,7 +182,7 @@ internal sealed class IdentifyScheduler
         var state = State;
         if (state.GatewayInfoAt is null || state.MaxConcurrency < 1)
         {
-            return Refuse(shardId, null, now + _window, IdentifyRefusalReason.GatewayInfoUnknown);
+            return Refuse(shardId, null, now + _window, IdentifyRefusalReason.GatewayInfoUnknown, now);
         }
 
         var key = shardId % state.MaxConcurrency;
@@ -192,7 +192,7 @@ internal sealed class IdentifyScheduler
             // new window (a reset earlier than ours, a regenerated token) before our estimate runs out.
             var afterRefresh = now + _gatewayInfoRefresh;
             var retryAt = state.ResetAt is { } resetAt && resetAt < afterRefresh ? resetAt : afterRefresh;
-            return Refuse(shardId, key, retryAt, IdentifyRefusalReason.BudgetExhausted);
+            return Refuse(shardId, key, retryAt, IdentifyRefusalReason.BudgetExhausted, now);
         }
 
         var slot = NextFreeSlot(state, key, now);
@@ -205,14 +205,14 @@ internal sealed class IdentifyScheduler
             Missed = alreadyCharged ? state.Missed + 1 : state.Missed,
         };
         _waitingShards.Remove(shardId);
-        return IdentifyGrant.Granted(shardId, key, slot, slot + _slotGrace);
+        return IdentifyGrant.Granted(shardId, key, slot, slot + _slotGrace, now);
     }
 
-    private IdentifyGrant Refuse(int shardId, int? key, DateTimeOffset retryAt, IdentifyRefusalReason reason)
+    private IdentifyGrant Refuse(int shardId, int? key, DateTimeOffset retryAt, IdentifyRefusalReason reason, DateTimeOffset now)
     {
         State = State with { Refusals = State.Refusals + 1 };
         _waitingShards.Add(shardId);
-        return IdentifyGrant.Refused(shardId, key, retryAt, reason);
+        return IdentifyGrant.Refused(shardId, key, retryAt, reason, now);
     }
 
     private DateTimeOffset NextFreeSlot(IdentifyLedgerState state, int key, DateTimeOffset now)

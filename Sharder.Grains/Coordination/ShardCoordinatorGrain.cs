@@ -73,13 +73,14 @@ internal sealed class ShardCoordinatorGrain : Grain, IShardCoordinatorGrain
             CoordinationLog.SlotMissed(_logger, shardId, missed);
         }
 
+        var missedBefore = Scheduler.State.Missed;
         var grant = Scheduler.Request(shardId, shardCount, missedSlot);
 
         // Written before answering: a grant that is not stored must never leave (ETag fence, crash safety).
         await PersistAsync().ConfigureAwait(true);
         if (grant.SlotAt is { } slot)
         {
-            _instruments.OnIdentifyGranted();
+            _instruments.OnIdentifyGranted(replacesMissedSlot: Scheduler.State.Missed > missedBefore);
             CoordinationLog.IdentifyGranted(_logger, shardId, grant.RateLimitKey ?? 0, slot);
         }
         else

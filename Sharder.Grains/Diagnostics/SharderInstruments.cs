@@ -34,7 +34,8 @@ internal sealed class SharderInstruments
         _fenced = meter.CreateCounter<long>(InstrumentNames.ShardsFenced, description: "Activations refused by Redis because a newer one owns the shard.");
         _hosted = meter.CreateUpDownCounter<long>(InstrumentNames.ShardsHosted, description: "Shards running in this silo.");
         _published = meter.CreateCounter<long>(InstrumentNames.SinkEventsPublished, description: "Events pushed to Redis.");
-        _grants = meter.CreateCounter<long>(InstrumentNames.IdentifyGrants, description: "Identify slots granted.");
+        _grants = meter.CreateCounter<long>(
+            InstrumentNames.IdentifyGrants, description: "Identify slots granted; replaces_missed: the slot replaces one the shard could not use in time (not charged again).");
         _refusals = meter.CreateCounter<long>(InstrumentNames.IdentifyRefusals, description: "Identify requests refused, by reason.");
         _rebalanceMoves = meter.CreateCounter<long>(InstrumentNames.RebalanceMoves, description: "Shards moved by rebalancing.");
     }
@@ -57,7 +58,8 @@ internal sealed class SharderInstruments
 
     public void OnEventPublished() => _published.Add(1);
 
-    public void OnIdentifyGranted() => _grants.Add(1);
+    public void OnIdentifyGranted(bool replacesMissedSlot)
+        => _grants.Add(1, new KeyValuePair<string, object?>("replaces_missed", replacesMissedSlot));
 
     public void OnIdentifyRefused(IdentifyRefusalReason reason)
         => _refusals.Add(1, new TagList { { "reason", reason.ToString() } });

@@ -50,8 +50,8 @@ public sealed class CoordinationSerializationTests : IDisposable
     public void Grants_refusals_and_status_round_trip_through_the_orleans_serializer()
     {
         var serializer = _services.GetRequiredService<Serializer>();
-        var granted = IdentifyGrant.Granted(7, 3, Start, Start.AddMilliseconds(250));
-        var refused = IdentifyGrant.Refused(8, 0, Start.AddHours(2), IdentifyRefusalReason.BudgetExhausted);
+        var granted = IdentifyGrant.Granted(7, 3, Start, Start.AddMilliseconds(250), Start.AddMilliseconds(-5));
+        var refused = IdentifyGrant.Refused(8, 0, Start.AddHours(2), IdentifyRefusalReason.BudgetExhausted, Start);
         var status = Create(new FakeTimeProvider(Start), maxConcurrency: 2).GetStatus();
 
         Assert.Equal(granted, serializer.Deserialize<IdentifyGrant>(serializer.SerializeToArray(granted)));

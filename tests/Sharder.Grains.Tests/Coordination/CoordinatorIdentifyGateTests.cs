@@ -40,18 +40,48 @@ public sealed class CoordinatorIdentifyGateTests
         Assert.Equal([(3, Start.AddSeconds(-2))], coordinator.Requests);
     }
 
-    /// <summary>Answers each request with a slot at now + the next scripted delay, usable for <see cref="SlotGrace"/>.</summary>
+    [Theory]
+    [InlineData(-30)]
+    [InlineData(30)]
+    public async Task Slots_are_kept_relative_when_the_coordinators_clock_is_skewed(int coordinatorAheadSeconds)
+    {
+        var clock = new DelayWatchingClock(Start);
+        var ahead = TimeSpan.FromSeconds(coordinatorAheadSeconds);
+        var coordinator = new ScriptedCoordinator(clock, TimeSpan.FromSeconds(2), TimeSpan.Zero) { ClockAhead = ahead };
+        var gate = new CoordinatorIdentifyGate(coordinator, 4, clock, NullLogger.Instance);
+
+        var acquiring = gate.AcquireAsync(1, null, CancellationToken.None).AsTask();
+        Assert.Equal(TimeSpan.FromSeconds(2), await clock.FirstTimerDue);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var permit = await acquiring.WaitAsync(Timeout);
+
+        // On our clock: usable from now until the grace, whatever the coordinator's clock says.
+        Assert.Equal(new IdentifyPermit(1, 1, clock.GetUtcNow(), clock.GetUtcNow() + SlotGrace), permit);
+
+        // Missed: the coordinator hears of the slot on its own clock.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await gate.AcquireAsync(1, permit, CancellationToken.None).AsTask().WaitAsync(Timeout);
+        Assert.Equal(Start + TimeSpan.FromSeconds(2) + ahead, coordinator.Requests[1].MissedSlot);
+    }
+
+    /// <summary>
+    /// Answers each request with a slot at now + the next scripted delay, usable for <see cref="SlotGrace"/>,
+    /// on a clock <see cref="ClockAhead"/> of the shard's.
+    /// </summary>
     private sealed class ScriptedCoordinator(TimeProvider clock, params TimeSpan[] slotDelays) : IShardCoordinatorGrain
     {
         private int _next;
+
+        public TimeSpan ClockAhead { get; init; }
 
         public List<(int ShardId, DateTimeOffset? MissedSlot)> Requests { get; } = [];
 
         public Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? missedSlot)
         {
             Requests.Add((shardId, missedSlot));
-            var slot = clock.GetUtcNow() + slotDelays[_next++];
-            return Task.FromResult(IdentifyGrant.Granted(shardId, shardId % 2, slot, slot + SlotGrace));
+            var now = clock.GetUtcNow() + ClockAhead;
+            var slot = now + slotDelays[_next++];
+            return Task.FromResult(IdentifyGrant.Granted(shardId, shardId % 2, slot, slot + SlotGrace, now));
         }
 
         public Task<IdentifyStatus> GetStatusAsync() => throw new NotSupportedException();
