@@ -55,6 +55,7 @@ internal sealed partial class ShardConnection
                     ShardId = ShardId,
                     ShardCount = ShardCount,
                     State = _state,
+                    StateSince = _stateSince,
                     Latency = latencyTicks < 0 ? null : TimeSpan.FromTicks(latencyTicks),
                     LastHeartbeatAck = lastAck < 0 ? null : new DateTimeOffset(lastAck, TimeSpan.Zero),
                     LastSequence = lastSequence == NoSequence ? null : lastSequence,

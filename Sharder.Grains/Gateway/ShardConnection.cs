@@ -69,6 +69,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
 
     // Guarded by _lock.
     private GatewayState _state = GatewayState.Disconnected;
+    private DateTimeOffset _stateSince;
     private SessionInfo? _session;
     private long _sessionLastAlive;
     private string? _deliveredSessionId;
@@ -135,6 +136,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         _identifyGate = identifyGate;
         _sink = sink;
         _timeProvider = timeProvider;
+        _stateSince = timeProvider.GetUtcNow();
         _logger = logger;
         _random = random ?? Random.Shared;
         _decompressor = GatewayDecompressors.Create(options.Compression, options.MaxDecompressedMessageBytes);
@@ -195,7 +197,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
                     DropSessionLocked();
                 }
 
-                _state = GatewayState.Stopped;
+                EnterLocked(GatewayState.Stopped);
             }
         }
 
@@ -297,7 +299,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
 
             if (_state != GatewayState.FatallyClosed)
             {
-                _state = GatewayState.Stopped;
+                EnterLocked(GatewayState.Stopped);
             }
         }
 
@@ -434,7 +436,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
             lock (_lock)
             {
                 _fatalError = fatal;
-                _state = GatewayState.FatallyClosed;
+                EnterLocked(GatewayState.FatallyClosed);
             }
 
             GatewayLog.FatalClose(_logger, ShardId, fatal.CloseCode, fatal.Message);
@@ -491,7 +493,17 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     {
         if (_state is not (GatewayState.FatallyClosed or GatewayState.Stopped))
         {
+            EnterLocked(state);
+        }
+    }
+
+    /// <summary>Sets the state and, when it changes, when it was entered (health checks look at how long a shard is not Active).</summary>
+    private void EnterLocked(GatewayState state)
+    {
+        if (_state != state)
+        {
             _state = state;
+            _stateSince = _timeProvider.GetUtcNow();
         }
     }
 

@@ -9,6 +9,9 @@ internal sealed class ShardStatus
 
     public required GatewayState State { get; init; }
 
+    /// <summary>When the shard entered <see cref="State"/>.</summary>
+    public required DateTimeOffset StateSince { get; init; }
+
     /// <summary>Round trip of the last acknowledged heartbeat; null before the first ACK.</summary>
     public TimeSpan? Latency { get; init; }
 

@@ -94,6 +94,7 @@ public static class SharderSiloBuilderExtensions
         services.TryAddSingleton(sp => new RedisEventPublisher(
             sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<RedisOutputOptions>>().Value));
         services.TryAddSingleton<LocalShardRegistry>();
+        services.TryAddSingleton(sp => new HostedShardsHealth(sp.GetRequiredService<LocalShardRegistry>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp =>
         {
             var registry = sp.GetRequiredService<LocalShardRegistry>();

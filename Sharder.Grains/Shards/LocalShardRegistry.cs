@@ -29,6 +29,9 @@ internal sealed class LocalShardRegistry
 
     public bool TryGet(int shardId, out ShardConnection connection) => _connections.TryGetValue(shardId, out connection!);
 
+    /// <summary>A status snapshot of every shard running here, by shard id.</summary>
+    public IReadOnlyList<ShardStatus> Statuses() => [.. _connections.Values.Select(static c => c.Status).OrderBy(static s => s.ShardId)];
+
     /// <summary>The command pump's delivery: queue the payload on the local shard, or throw so the pump puts it back.</summary>
     public ValueTask DeliverCommandAsync(int shardId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
         => TryGet(shardId, out var connection)

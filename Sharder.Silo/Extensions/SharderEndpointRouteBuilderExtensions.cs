@@ -8,8 +8,8 @@ namespace Sharder.Silo.Extensions;
 public static class SharderEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// <c>/healthz</c> (live: the process answers), <c>/readyz</c> (the silo is Active and Redis answers PING;
-    /// 503 otherwise), <c>/status</c> (shards, sessions, silos, identify budget as JSON) and the Orleans
+    /// <c>/healthz</c> (live: the process answers), <c>/readyz</c> (the silo is Active and Redis answers PING,
+    /// 503 otherwise; Degraded, still 200, while a shard here has no session for long or closed fatally), <c>/status</c> (shards, sessions, silos, identify budget as JSON) and the Orleans
     /// dashboard under <c>/dashboard/</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapSharderEndpoints(this IEndpointRouteBuilder endpoints)

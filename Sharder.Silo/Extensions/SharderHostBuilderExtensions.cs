@@ -40,10 +40,12 @@ public static class SharderHostBuilderExtensions
 
         services.AddSingleton<RedisHealthCheck>();
         services.AddSingleton<SiloActiveHealthCheck>();
+        services.AddSingleton<ShardsHealthCheck>();
         services.AddHealthChecks()
             .AddCheck("self", static () => HealthCheckResult.Healthy("The process is running."), tags: [LiveTag])
             .AddCheck<SiloActiveHealthCheck>("silo", tags: [ReadyTag])
-            .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
+            .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag])
+            .AddCheck<ShardsHealthCheck>("shards", tags: [ReadyTag]);
 
         builder.UseOrleans(silo => silo.ConfigureSharderSilo(configuration));
         return builder;

@@ -54,7 +54,9 @@ internal sealed class ShardCluster : IAsyncDisposable
         {
             MaxConcurrency = options.MaxConcurrency,
             IdentifyWindowMs = (int)options.IdentifyWindow.TotalMilliseconds,
-            HeartbeatIntervalMs = 2_000,
+            // Three in-process silos share this test process with other tests: a short interval turns a
+            // stall of the process into a server-side 4009 (and a lost session) that has nothing to do with Sharder.
+            HeartbeatIntervalMs = 5_000,
             DailyIdentifyTotal = options.DailyIdentifyTotal,
             World = new() { GuildCount = options.Shards * 4 },
         });
