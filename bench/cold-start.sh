@@ -22,7 +22,7 @@
 # (4 per shard), BENCH_SETTLE seconds (10), BENCH_TIMEOUT seconds (60 + 6 per bucket),
 # SHARDER_SKIP_BUILD=1 with SHARDER_SILO_DLL and SHARDER_SIMULATOR_DLL (run prebuilt binaries).
 # Needs dotnet, redis-server, redis-cli, curl, jq and python3. Exit code 0 when all N shards were READY,
-# 1 otherwise. Logs and the raw JSON stay in the temp directory printed at the end.
+# 1 otherwise. Logs, the raw JSON and report.txt stay in the temp directory printed at the end.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -185,16 +185,22 @@ collect() {
 }
 
 report() {
-    local silo_ports=() n
-    for (( n = 0; n < silo_count; n++ )); do silo_ports+=("$(silo_port "$n" 0)"); done
-    python3 - "$logs" "$t0" "$shards" "$max_concurrency" "${all_ready_ms:--1}" \
-        "$(IFS=,; echo "${silo_ports[*]}")" "$(IFS=,; echo "${silo_ready_ms[*]}")" <<'PY'
+    local silo_ports=() readyz=() n
+    for (( n = 0; n < silo_count; n++ )); do
+        silo_ports+=("$(silo_port "$n" 0)")
+        readyz+=("${silo_ready_ms[n]:--1}")
+    done
+    # The arguments are kept in the log folder, so the report can be made again from the saved JSON.
+    local args=("$logs" "$t0" "$shards" "$max_concurrency" "${all_ready_ms:--1}"
+        "$(IFS=,; echo "${silo_ports[*]}")" "$(IFS=,; echo "${readyz[*]}")")
+    printf '%s\n' "${args[@]:1}" >"$logs/report-args.txt"
+    python3 - "${args[@]}" <<'PY' | tee "$logs/report.txt"
 import json, math, os, re, sys
 from datetime import datetime
 
 logs, t0, n, m, polled = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 silo_ports = sys.argv[6].split(",")
-readyz = [int(t) for t in sys.argv[7].split(",") if t]
+readyz = [int(t) for t in sys.argv[7].split(",")]
 buckets = math.ceil(n / m)
 
 def ms(iso):  # a simulator timestamp (UTC, 7 decimals) -> ms after launching the silos
@@ -206,7 +212,7 @@ def load(name):
         return json.load(f)
 
 def times(ts):
-    return ",".join(f"{t:,}" for t in sorted(ts)) or "-"
+    return " ".join(f"{t:,}" for t in sorted(ts)) or "-"
 
 # Every Identify (op 2), Resume (op 6), READY and op 9 of every connection, open or closed.
 identifies, resumes, ready, op9 = {}, {}, {}, 0
@@ -227,22 +233,25 @@ def silo_of(p):  # "S127.0.0.1:port:generation" -> silo number in launch order
     port = (p.get("silo") or "").lstrip("S").split(":")[1:2]
     return str(silo_ports.index(port[0]) + 1) if port and port[0] in silo_ports else "?"
 
+def row(label, value, note=""):
+    print(f"  {label:<58}{value:>7,}" + (f"  {note}" if note else "") if isinstance(value, int) else f"  {label:<58}{value:>7}")
+
 print(f"\n{n} shards, max_concurrency {m} ({buckets} buckets), {len(silo_ports)} silos; ms after launching the silos")
 for i, t in enumerate(readyz, 1):
-    print(f"  silo {i} /readyz OK                      {t:>7,}")
+    row(f"silo {i} /readyz OK", t if t >= 0 else "never")
 first = {s: min(ts) for s, ts in identifies.items()}
 if first:
     s0, s1 = min(first, key=first.get), max(first, key=first.get)
-    print(f"  first Identify                         {first[s0]:>7,}  (shard {s0})")
-    print(f"  last shard's first Identify            {first[s1]:>7,}  (shard {s1})")
+    row("first Identify", first[s0], f"(shard {s0})")
+    row("last shard's first Identify", first[s1], f"(shard {s1})")
 if len(ready) >= n:
-    print(f"  all {n} READY (last READY sent)        {max(min(ts) for ts in ready.values()):>7,}")
-print(f"  all {n} READY (seen by the 100 ms poll) {polled:>7,}" if polled >= 0 else f"  all {n} READY: not reached")
+    row(f"all {n} READY (the last first READY sent)", max(min(ts) for ts in ready.values()))
+row(f"all {n} READY (seen by the 100 ms poll)", polled if polled >= 0 else "not reached")
 print("reference")
-print(f"  ceil(N/M) x 5 s                        {buckets * 5000:>7,}")
+row("ceil(N/M) x 5 s", buckets * 5000)
 if first:
     floor = first[s0] + (buckets - 1) * 5500
-    print(f"  first Identify + (ceil(N/M)-1) x 5.5 s {floor:>7,}  (last shard's first Identify {first[s1] - floor:+,})")
+    row("first Identify + (ceil(N/M)-1) x 5.5 s", floor, f"(last shard's first Identify {first[s1] - floor:+,})")
 
 gaps = []
 for key in range(m):
@@ -251,20 +260,25 @@ for key in range(m):
 early = sum(1 for s, t in first.items() if s >= m
             and any(first.get(p, 1 << 62) > t for p in range((s // m - 1) * m, s // m * m)))
 again = ", ".join(f"{s} ({len(l)}x)" for s, l in sorted(identifies.items()) if len(l) > 1) or "none"
+total_identifies = sum(len(l) for l in identifies.values())
 print("identify rule")
-print(f"  identify-concurrency violations (simulator ledger)   {ledger.get('identify-violations', '?')}")
-print(f"  op 9 sent by the simulator                           {op9}")
-print(f"  smallest gap between two Identifies on one key (ms)  {min(gaps):,}" if gaps else "  smallest gap: n/a")
-print(f"  Identifies {ledger.get('identifies', '?')}, Resumes {ledger.get('resumes', '?')} (ledger); shards that identified more than once: {again}")
-print(f"  shards that identified before every shard of the previous bucket had: {early}")
+row("identify-concurrency violations (simulator ledger)", ledger.get("identify-violations", "?"))
+row("op 9 sent by the simulator", op9)
+row("smallest gap between two Identifies on one key (ms)", min(gaps) if gaps else "n/a")
+row("Identifies / Resumes (simulator ledger)", f"{ledger.get('identifies', '?')} / {ledger.get('resumes', '?')}")
+print(f"  shards that identified more than once: {again}")
+row("shards that identified before all of the previous bucket", early)
 if ident := status.get("identify"):
-    print(f"  coordinator: {ident.get('grants')} grants, {ident.get('refusals')} refusals, budget {ident.get('remaining')}/{ident.get('total')}")
+    row("coordinator grants / refusals", f"{ident.get('grants')} / {ident.get('refusals')}")
+    row("grants not followed by an Identify", ident.get("grants", 0) - total_identifies)
+    row("coordinator's budget left", f"{ident.get('remaining')}/{ident.get('total')}")
 
-print("per shard, after settling: key, bucket, Identify, READY, Resume (ms), silo, start")
+print("per shard (ms; placement and start kind after settling)")
+print(f"  {'shard':>5} {'key':>4} {'bucket':>6}  {'Identify':>14}  {'READY':>14}  {'Resume':>10}  {'silo':>4}  start")
 for s in range(n):
     p = placement.get(s, {})
-    print(f"  {s:>4} {s % m:>4} {s // m:>4}  {times(identifies.get(s, [])):>14}  {times(ready.get(s, [])):>14}"
-          f"  {times(resumes.get(s, [])):>10}  {silo_of(p):>2}  {p.get('start', '?')}")
+    print(f"  {s:>5} {s % m:>4} {s // m:>6}  {times(identifies.get(s, [])):>14}  {times(ready.get(s, [])):>14}"
+          f"  {times(resumes.get(s, [])):>10}  {silo_of(p):>4}  {p.get('start', '?')}")
 if placement:
     per = {}
     for p in placement.values():

@@ -108,7 +108,8 @@ public sealed class ConnectFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task ReadyWithheld_TheShardKeepsHeartbeatingAndWaits()
     {
-        const int withheldMs = GatewayScenario.FastHeartbeatIntervalMs * 3;
+        // Five intervals for at least two beats: a loaded test machine may stall this process for a second.
+        const int withheldMs = GatewayScenario.FastHeartbeatIntervalMs * 5;
         await using var scenario = await GatewayScenario.StartAsync(
             output, GatewayCompression.ZlibStream, o => o.HeartbeatIntervalMs = GatewayScenario.FastHeartbeatIntervalMs);
         scenario.Simulator.Inject(new FaultSpec { Kind = FaultKind.WithholdReady, ShardId = 0, DelayMs = withheldMs });
