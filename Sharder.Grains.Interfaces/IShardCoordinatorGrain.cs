@@ -14,11 +14,12 @@ public interface IShardCoordinatorGrain : IGrainWithIntegerKey
     /// <summary>Asks for an Identify slot: a time to identify at, or a refusal with a time to ask again. Never waits.</summary>
     /// <param name="shardId">The shard that will identify.</param>
     /// <param name="shardCount">The shard count it identifies with.</param>
-    /// <param name="missedSlot">
-    /// The slot this shard was granted and woke too late to use (it did not identify), or null. The new
-    /// slot replaces it and is not charged again.
+    /// <param name="unusedSlot">
+    /// A slot granted to this shard that it did not use, or null: one it woke too late for, or one an
+    /// activation held when the shard moved to another silo. It is not charged again: a slot still within
+    /// its grace is granted back as it was, a later one is replaced by the next free slot.
     /// </param>
-    Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? missedSlot);
+    Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? unusedSlot);
 
     /// <summary>The budget, the slots and the counters.</summary>
     Task<IdentifyStatus> GetStatusAsync();

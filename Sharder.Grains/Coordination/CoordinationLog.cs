@@ -35,6 +35,6 @@ internal static partial class CoordinationLog
     public static partial void LedgerWriteConflict(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information,
-        Message = "Shard {ShardId} missed its identify slot at {MissedSlot}; its next slot is not charged again")]
-    public static partial void SlotMissed(ILogger logger, int shardId, DateTimeOffset missedSlot);
+        Message = "Shard {ShardId} did not use its identify slot at {UnusedSlot} (it missed it, or moved to another silo); it is not charged again")]
+    public static partial void SlotUnused(ILogger logger, int shardId, DateTimeOffset unusedSlot);
 }

@@ -10,6 +10,8 @@ namespace Sharder.Grains.Coordination;
 /// The shard connection's identify gate in a cluster: asks the coordinator grain for a slot and waits
 /// for it locally (the coordinator never waits); after a refusal it waits until the given retry time and
 /// asks again. A shard that missed its permit names the missed slot, so the new one is not charged again.
+/// A slot received and not yet handed out as a permit is <see cref="UnusedSlot"/>: a shard that moves to
+/// another silo while waiting for it passes it on, and the next activation asks for that same slot back.
 /// Runs on the connection's loop (thread pool), never on the shard grain's scheduler.
 /// </summary>
 internal sealed class CoordinatorIdentifyGate : IIdentifyGate
@@ -28,7 +30,18 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
     // The last permit handed out, on our clock and on the coordinator's; one connection asks at a time.
     private (DateTimeOffset Local, DateTimeOffset Coordinator)? _lastPermit;
 
-    public CoordinatorIdentifyGate(IShardCoordinatorGrain coordinator, int shardCount, TimeProvider timeProvider, ILogger logger)
+    // A slot (coordinator's clock) granted and not handed out yet: waiting for it, or inherited from the
+    // previous activation. Read by the grain when it deactivates, so under the lock.
+    private readonly Lock _lock = new();
+    private DateTimeOffset? _unusedSlot;
+
+    /// <param name="coordinator">The coordinator grain.</param>
+    /// <param name="shardCount">The shard count identified with.</param>
+    /// <param name="timeProvider">Clock for the waits.</param>
+    /// <param name="logger">Where the waits and refusals are logged.</param>
+    /// <param name="inheritedSlot">A slot the previous activation of this shard held and did not use, or null.</param>
+    public CoordinatorIdentifyGate(
+        IShardCoordinatorGrain coordinator, int shardCount, TimeProvider timeProvider, ILogger logger, DateTimeOffset? inheritedSlot = null)
     {
         ArgumentNullException.ThrowIfNull(coordinator);
         ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
@@ -38,22 +51,43 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
         _shardCount = shardCount;
         _timeProvider = timeProvider;
         _logger = logger;
+        _unusedSlot = inheritedSlot;
+    }
+
+    /// <summary>A slot (on the coordinator's clock) granted to this shard and not handed out as a permit yet; null when none.</summary>
+    public DateTimeOffset? UnusedSlot
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _unusedSlot;
+            }
+        }
+    }
+
+    private void SetUnusedSlot(DateTimeOffset? slot)
+    {
+        lock (_lock)
+        {
+            _unusedSlot = slot;
+        }
     }
 
     public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken)
     {
         ReconnectBackoff? backoff = null;
-        // The coordinator knows the missed slot by its own clock.
-        DateTimeOffset? missedSlot = missed is { } handedBack && _lastPermit is { } last && last.Local == handedBack.SlotAt
+        // The coordinator knows the missed slot by its own clock; an inherited slot is asked for back.
+        DateTimeOffset? unusedSlot = missed is { } handedBack && _lastPermit is { } last && last.Local == handedBack.SlotAt
             ? last.Coordinator
-            : missed?.SlotAt;
+            : missed?.SlotAt ?? UnusedSlot;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             IdentifyGrant grant;
             try
             {
-                grant = await _coordinator.RequestIdentifyAsync(shardId, _shardCount, missedSlot).WaitAsync(cancellationToken).ConfigureAwait(false);
+                grant = await _coordinator.RequestIdentifyAsync(shardId, _shardCount, unusedSlot).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -69,6 +103,7 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
             var skew = _timeProvider.GetUtcNow() - grant.IssuedAt;
             if (grant.SlotAt is { } coordinatorSlot)
             {
+                SetUnusedSlot(coordinatorSlot);
                 var slot = coordinatorSlot + skew;
                 var wait = slot - _timeProvider.GetUtcNow();
                 if (wait > TimeSpan.Zero)
@@ -78,6 +113,7 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
                 }
 
                 _lastPermit = (slot, coordinatorSlot);
+                SetUnusedSlot(null);
                 return new IdentifyPermit(shardId, grant.RateLimitKey ?? 0, slot, (grant.UseBy ?? coordinatorSlot) + skew);
             }
 

@@ -75,16 +75,29 @@ internal sealed class IdentifyScheduler
 
     /// <summary>
     /// Asks for an Identify slot for one shard. A grant reserves the slot and charges the budget; a refusal
-    /// changes only the counters. A shard that names the slot it missed (it woke after
-    /// <see cref="IdentifyGrant.UseBy"/> and did not identify) is charged nothing for the new slot, and is
-    /// not refused for the budget: it already paid, in this daily window.
+    /// changes only the counters. A shard that names a slot it was granted and did not use (it woke after
+    /// <see cref="IdentifyGrant.UseBy"/>, or it moved to another silo while waiting for it) is charged
+    /// nothing and is not refused for the budget: it already paid, in this daily window. A slot still within
+    /// its grace is granted back as it was (no new slot is taken on the key); a later one is replaced by the
+    /// next free slot.
     /// </summary>
-    public IdentifyGrant Request(int shardId, int shardCount, DateTimeOffset? missedSlot = null)
+    public IdentifyGrant Request(int shardId, int shardCount, DateTimeOffset? unusedSlot = null)
     {
         ValidateShard(shardId, shardCount);
         var now = _timeProvider.GetUtcNow();
         State = Roll(State, now);
-        return Decide(shardId, now, alreadyCharged: missedSlot is { } missed && WasChargedInThisWindow(missed, now));
+        if (unusedSlot is not { } unused || !WasChargedInThisWindow(unused, now))
+        {
+            return Decide(shardId, now, alreadyCharged: false);
+        }
+
+        if (State.MaxConcurrency > 0 && now <= unused + _slotGrace && IsGrantedSlot(shardId % State.MaxConcurrency, unused))
+        {
+            _waitingShards.Remove(shardId);
+            return IdentifyGrant.Granted(shardId, shardId % State.MaxConcurrency, unused, unused + _slotGrace, now);
+        }
+
+        return Decide(shardId, now, alreadyCharged: true);
     }
 
     /// <summary>
@@ -219,11 +232,17 @@ internal sealed class IdentifyScheduler
         => key < state.LastSlotByKey.Count && state.LastSlotByKey[key] + _window is { } free && free > now ? free : now;
 
     /// <summary>
-    /// A missed slot was charged to the running daily window if it lies inside it; one from before a reset
-    /// (or a time not yet come, which no shard can have missed) is charged again.
+    /// An unused slot was charged to the running daily window if it lies inside it; one from before a reset
+    /// is charged again. A slot can lie ahead (a shard that moved while waiting for it) by at most one
+    /// window per slot queued on its key, never beyond the key's latest slot.
     /// </summary>
-    private bool WasChargedInThisWindow(DateTimeOffset missedSlot, DateTimeOffset now)
-        => missedSlot <= now && State.ResetAt is { } resetAt && missedSlot > resetAt - SessionStartWindow;
+    private bool WasChargedInThisWindow(DateTimeOffset unusedSlot, DateTimeOffset now)
+        => State.ResetAt is { } resetAt && unusedSlot > resetAt - SessionStartWindow
+            && (unusedSlot <= now || (State.MaxConcurrency > 0 && State.LastSlotByKey.Any(last => last >= unusedSlot)));
+
+    /// <summary>Whether <paramref name="slot"/> can be one granted on <paramref name="key"/>: not after the key's latest slot.</summary>
+    private bool IsGrantedSlot(int key, DateTimeOffset slot)
+        => key < State.LastSlotByKey.Count && State.LastSlotByKey[key] is { } last && slot <= last;
 
     private static IdentifyLedgerState Roll(IdentifyLedgerState state, DateTimeOffset now)
         => state.ResetAt is { } resetAt && now >= resetAt

@@ -61,20 +61,20 @@ internal sealed class ShardCoordinatorGrain : Grain, IShardCoordinatorGrain
             });
     }
 
-    public async Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? missedSlot)
+    public async Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? unusedSlot)
     {
         if (Scheduler.State.GatewayInfoAt is null)
         {
             await RefreshGatewayInfoAsync().ConfigureAwait(true);
         }
 
-        if (missedSlot is { } missed)
+        if (unusedSlot is { } unused)
         {
-            CoordinationLog.SlotMissed(_logger, shardId, missed);
+            CoordinationLog.SlotUnused(_logger, shardId, unused);
         }
 
         var missedBefore = Scheduler.State.Missed;
-        var grant = Scheduler.Request(shardId, shardCount, missedSlot);
+        var grant = Scheduler.Request(shardId, shardCount, unusedSlot);
 
         // Written before answering: a grant that is not stored must never leave (ETag fence, crash safety).
         await PersistAsync().ConfigureAwait(true);

@@ -7,7 +7,9 @@ namespace Sharder.Grains.Shards;
 /// <summary>
 /// Deactivation and migration: a graceful silo stop (with another silo active) or <see cref="MoveToAsync"/>
 /// migrates the shard; the connection stops resumably (close 4000) and its session, with the last sequence
-/// delivered to Redis, is dehydrated into a <see cref="ShardHandoff"/> so the next activation resumes.
+/// delivered to Redis, is dehydrated into a <see cref="ShardHandoff"/> so the next activation resumes. A
+/// shard that was still waiting for its identify slot passes the slot on instead, so a move during a cold
+/// start neither wastes the slot nor queues the shard behind every later one.
 /// </summary>
 internal sealed partial class ShardGrain : IGrainMigrationParticipant
 {
@@ -15,11 +17,14 @@ internal sealed partial class ShardGrain : IGrainMigrationParticipant
     internal static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
     private const string HandoffKey = "sharder.handoff";
+    private const string IdentifySlotKey = "sharder.identify-slot";
 
     private readonly IClusterMembershipService _membership;
     private readonly ILocalSiloDetails _localSilo;
     private ShardHandoff? _rehydrated;
     private ShardHandoff? _outgoing;
+    private DateTimeOffset? _inheritedSlot;
+    private DateTimeOffset? _outgoingSlot;
 
     public Task MoveToAsync(SiloAddress target)
     {
@@ -57,6 +62,7 @@ internal sealed partial class ShardGrain : IGrainMigrationParticipant
         await StopConnectionAsync(connection, abandon: fenced).ConfigureAwait(true);
 
         var session = fenced ? null : connection.ExportSession();
+        _outgoingSlot = fenced ? null : _identifyGate?.UnusedSlot;
         _outgoing = session is null
             ? null
             : new ShardHandoff(session.SessionId, session.Sequence, session.ResumeUrl, session.ShardCount, stopStartedAt);
@@ -73,6 +79,11 @@ internal sealed partial class ShardGrain : IGrainMigrationParticipant
         {
             dehydrationContext.TryAddValue(HandoffKey, handoff);
         }
+
+        if (_outgoingSlot is { } slot)
+        {
+            dehydrationContext.TryAddValue(IdentifySlotKey, slot);
+        }
     }
 
     void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext rehydrationContext)
@@ -81,6 +92,11 @@ internal sealed partial class ShardGrain : IGrainMigrationParticipant
         if (rehydrationContext.TryGetValue<ShardHandoff>(HandoffKey, out var handoff))
         {
             _rehydrated = handoff;
+        }
+
+        if (rehydrationContext.TryGetValue<DateTimeOffset>(IdentifySlotKey, out var slot))
+        {
+            _inheritedSlot = slot;
         }
     }
 

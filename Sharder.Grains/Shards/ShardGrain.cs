@@ -38,6 +38,7 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
 
     private ShardConnection? _connection;
     private RedisDispatchSink? _sink;
+    private CoordinatorIdentifyGate? _identifyGate;
     private long _epoch;
     private ShardStartKind _startKind;
     private DateTimeOffset _activatedAt;
@@ -96,7 +97,8 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         _sink = new RedisDispatchSink(
             shardId, _epoch, _publisher, session?.Sequence ?? 0, () => connection?.ExportSession(), OnFenced, _instruments);
         var gate = new CoordinatorIdentifyGate(
-            GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey), shardCount, _timeProvider, _logger);
+            GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey), shardCount, _timeProvider, _logger, _inheritedSlot);
+        _identifyGate = gate;
         connection = new ShardConnection(
             shardId, shardCount, token, await GatewayOptionsAsync().ConfigureAwait(true), _transports, gate, _sink, _timeProvider, _logger, session);
         _connection = connection;

@@ -9,8 +9,10 @@ namespace Sharder.Grains.Supervision;
 /// <list type="number">
 /// <item>Each active silo gets a target of <c>floor(n / m)</c> or one more; the extra ones go to the
 /// silos that already run the most shards (ties: lower name), which keeps the moves at their minimum.</item>
-/// <item>A shard on an active silo stays unless its silo is above target; then the silo's highest shard
-/// ids move.</item>
+/// <item>A shard on an active silo stays unless its silo is above target; then the silo moves shards
+/// with a live session first (for them a move is a resume), highest ids first, and only then shards still
+/// waiting for their identify slot: each of those would take its slot along, but one that reaches the new
+/// silo after its slot's grace goes to the back of its key's queue.</item>
 /// <item>Shards on dead or unknown silos, and shards never placed, are placed first, then the moved ones;
 /// each goes to the least loaded silo still below its target (ties: lower name), so a cold start deals
 /// shards out round-robin.</item>
@@ -22,11 +24,13 @@ internal static class ShardAssignment
     /// <param name="shards">Shards that must run.</param>
     /// <param name="currentSilo">Where each shard runs now; entries for other shards are ignored.</param>
     /// <param name="activeSilos">Silos that can take shards.</param>
+    /// <param name="withSession">Shards that have a live session now; none when null.</param>
     /// <returns>The moves: first the shards that had no live silo, then the rebalancing moves, each by shard id.</returns>
     public static IReadOnlyList<ShardMove> Plan(
         IReadOnlyList<int> shards,
         IReadOnlyDictionary<int, string> currentSilo,
-        IReadOnlyList<string> activeSilos)
+        IReadOnlyList<string> activeSilos,
+        IReadOnlySet<int>? withSession = null)
     {
         ArgumentNullException.ThrowIfNull(shards);
         ArgumentNullException.ThrowIfNull(currentSilo);
@@ -63,8 +67,11 @@ internal static class ShardAssignment
             var over = onSilo.Count - targets[silo];
             if (over > 0)
             {
-                // onSilo is ascending, so these are the silo's highest shard ids.
-                excess.AddRange(onSilo.Skip(onSilo.Count - over).Select(shard => (shard, silo)));
+                var leaving = onSilo
+                    .OrderByDescending(shard => withSession?.Contains(shard) ?? false)
+                    .ThenByDescending(shard => shard)
+                    .Take(over);
+                excess.AddRange(leaving.Select(shard => (shard, silo)));
             }
         }
 

@@ -89,7 +89,8 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain
         var statuses = await GetShardStatusesAsync(shardIds).ConfigureAwait(true);
         var currentSilo = statuses.ToDictionary(s => s.ShardId, s => s.Silo.ToParsableString());
         var activeSilos = ActiveSilos().Select(s => s.ToParsableString()).ToArray();
-        var moves = ShardAssignment.Plan(shardIds, currentSilo, activeSilos);
+        var withSession = statuses.Where(s => s.SessionId is not null).Select(s => s.ShardId).ToHashSet();
+        var moves = ShardAssignment.Plan(shardIds, currentSilo, activeSilos, withSession);
         SupervisionLog.Rebalancing(_logger, moves.Count, activeSilos.Length);
         foreach (var move in moves)
         {

@@ -78,7 +78,7 @@ public sealed class CoordinationSerializationTests : IDisposable
         var scheduler = Create(clock, maxConcurrency: 4, total: 1000, remaining: 20, reserve: 10);
         scheduler.RequestMany(Enumerable.Range(0, 12), 12);
         clock.Advance(TimeSpan.FromMinutes(1));
-        scheduler.Request(0, 12, missedSlot: Start);
+        scheduler.Request(0, 12, unusedSlot: Start);
         return scheduler.State;
     }
 

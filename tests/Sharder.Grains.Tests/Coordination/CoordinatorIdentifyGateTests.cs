@@ -40,6 +40,29 @@ public sealed class CoordinatorIdentifyGateTests
         Assert.Equal([(3, Start.AddSeconds(-2))], coordinator.Requests);
     }
 
+    [Fact]
+    public async Task The_slot_being_waited_for_is_unused_until_the_permit_is_handed_out_and_a_next_activation_asks_for_it_back()
+    {
+        var clock = new DelayWatchingClock(Start);
+        var coordinator = new ScriptedCoordinator(clock, TimeSpan.FromSeconds(4), TimeSpan.Zero);
+        var gate = new CoordinatorIdentifyGate(coordinator, 4, clock, NullLogger.Instance);
+        using var moving = new CancellationTokenSource();
+
+        var waiting = gate.AcquireAsync(2, null, moving.Token).AsTask();
+        await clock.FirstTimerDue;
+        Assert.Equal(Start.AddSeconds(4), gate.UnusedSlot);
+
+        // The shard moves to another silo before its slot: the wait ends, the slot is still unused.
+        await moving.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        var next = new CoordinatorIdentifyGate(coordinator, 4, clock, NullLogger.Instance, inheritedSlot: gate.UnusedSlot);
+        var permit = await next.AcquireAsync(2, null, CancellationToken.None).AsTask().WaitAsync(Timeout);
+
+        Assert.Equal((DateTimeOffset?)Start.AddSeconds(4), coordinator.Requests[1].UnusedSlot);
+        Assert.Null(next.UnusedSlot);
+        Assert.Equal(Start, permit.SlotAt);
+    }
+
     [Theory]
     [InlineData(-30)]
     [InlineData(30)]
@@ -61,7 +84,7 @@ public sealed class CoordinatorIdentifyGateTests
         // Missed: the coordinator hears of the slot on its own clock.
         clock.Advance(TimeSpan.FromSeconds(1));
         await gate.AcquireAsync(1, permit, CancellationToken.None).AsTask().WaitAsync(Timeout);
-        Assert.Equal(Start + TimeSpan.FromSeconds(2) + ahead, coordinator.Requests[1].MissedSlot);
+        Assert.Equal(Start + TimeSpan.FromSeconds(2) + ahead, coordinator.Requests[1].UnusedSlot);
     }
 
     /// <summary>
@@ -74,11 +97,11 @@ public sealed class CoordinatorIdentifyGateTests
 
         public TimeSpan ClockAhead { get; init; }
 
-        public List<(int ShardId, DateTimeOffset? MissedSlot)> Requests { get; } = [];
+        public List<(int ShardId, DateTimeOffset? UnusedSlot)> Requests { get; } = [];
 
-        public Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? missedSlot)
+        public Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? unusedSlot)
         {
-            Requests.Add((shardId, missedSlot));
+            Requests.Add((shardId, unusedSlot));
             var now = clock.GetUtcNow() + ClockAhead;
             var slot = now + slotDelays[_next++];
             return Task.FromResult(IdentifyGrant.Granted(shardId, shardId % 2, slot, slot + SlotGrace, now));

@@ -202,7 +202,7 @@ public sealed class IdentifySchedulerBudgetTests
         var other = scheduler.Request(1, 2).Slot();
 
         _clock.Advance(TimeSpan.FromSeconds(8));
-        var again = scheduler.Request(0, 2, missedSlot: missed).Slot();
+        var again = scheduler.Request(0, 2, unusedSlot: missed).Slot();
 
         Assert.Equal(98, scheduler.State.Remaining);
         Assert.Equal(1, scheduler.State.Missed);
@@ -218,7 +218,7 @@ public sealed class IdentifySchedulerBudgetTests
         Assert.False(scheduler.Request(1, 2).IsGranted);
 
         _clock.Advance(TimeSpan.FromSeconds(1));
-        var again = scheduler.Request(0, 2, missedSlot: missed);
+        var again = scheduler.Request(0, 2, unusedSlot: missed);
 
         Assert.True(again.IsGranted);
         Assert.Equal(2, scheduler.State.Remaining);
@@ -231,7 +231,7 @@ public sealed class IdentifySchedulerBudgetTests
         var missed = scheduler.Request(0, 1).Slot();
 
         _clock.Advance(TimeSpan.FromMinutes(2));
-        scheduler.Request(0, 1, missedSlot: missed).Slot();
+        scheduler.Request(0, 1, unusedSlot: missed).Slot();
 
         Assert.Equal(99, scheduler.State.Remaining);
         Assert.Equal(0, scheduler.State.Missed);
@@ -243,10 +243,57 @@ public sealed class IdentifySchedulerBudgetTests
         var scheduler = Create(_clock, total: 100);
         scheduler.Request(0, 1).Slot();
 
-        scheduler.Request(0, 1, missedSlot: _clock.GetUtcNow() + TimeSpan.FromSeconds(30)).Slot();
+        scheduler.Request(0, 1, unusedSlot: _clock.GetUtcNow() + TimeSpan.FromSeconds(30)).Slot();
 
         Assert.Equal(98, scheduler.State.Remaining);
         Assert.Equal(0, scheduler.State.Missed);
+    }
+
+    [Fact]
+    public void A_slot_held_by_a_shard_that_moved_is_granted_back_as_it_was()
+    {
+        var scheduler = Create(_clock, maxConcurrency: 1, total: 100);
+        scheduler.Request(0, 3);
+        var held = scheduler.Request(1, 3).Slot();
+        var after = scheduler.Request(2, 3).Slot();
+
+        // Shard 1 moves to another silo while it waits; its next activation asks for its slot back.
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var again = scheduler.Request(1, 3, unusedSlot: held);
+
+        Assert.Equal(held, again.Slot());
+        Assert.Equal(held + SchedulerFixture.SlotGrace, again.UseBy);
+        Assert.Equal(97, scheduler.State.Remaining);
+        Assert.Equal(3, scheduler.State.Grants);
+        Assert.Equal(after + Window, scheduler.Request(0, 3).Slot());
+    }
+
+    [Fact]
+    public void A_held_slot_past_its_grace_is_replaced_free_of_charge()
+    {
+        var scheduler = Create(_clock, maxConcurrency: 1, total: 100);
+        var held = scheduler.Request(0, 1).Slot();
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var again = scheduler.Request(0, 1, unusedSlot: held).Slot();
+
+        Assert.Equal(held + Window, again);
+        Assert.Equal(99, scheduler.State.Remaining);
+        Assert.Equal(1, scheduler.State.Missed);
+    }
+
+    [Fact]
+    public void A_slot_the_key_was_never_granted_is_not_handed_out()
+    {
+        var scheduler = Create(_clock, maxConcurrency: 2, total: 100);
+        var keyZero = scheduler.Request(0, 4).Slot();
+        scheduler.Request(2, 4).Slot();
+
+        // Key 1 never had a slot: a claim on key 0's later slot is not honoured for shard 1.
+        var claimed = scheduler.Request(1, 4, unusedSlot: keyZero + Window);
+
+        Assert.Equal(_clock.GetUtcNow(), claimed.Slot());
+        Assert.Equal(1, scheduler.State.Missed);
     }
 
     [Fact]

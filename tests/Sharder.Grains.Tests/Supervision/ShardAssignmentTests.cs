@@ -46,6 +46,23 @@ public sealed class ShardAssignmentTests
     }
 
     [Fact]
+    public void Shards_with_a_session_move_before_shards_still_waiting_to_identify()
+    {
+        var current = Place(("a", [0, 1, 2, 3, 4, 5]));
+
+        // A cold start: shards 0, 1 and 3 are READY, the others wait for their identify slot.
+        var moves = ShardAssignment.Plan(Shards(6), current, ["a", "b"], withSession: new HashSet<int> { 0, 1, 3 });
+
+        Assert.Equal(
+            [
+                new ShardMove(0, "a", "b"),
+                new ShardMove(1, "a", "b"),
+                new ShardMove(3, "a", "b"),
+            ],
+            moves);
+    }
+
+    [Fact]
     public void A_lost_silos_shards_are_spread_over_the_survivors_and_nothing_else_moves()
     {
         var current = Place(("a", [0, 1, 2, 3]), ("b", [4, 5, 6, 7]), ("c", [8, 9, 10, 11]));

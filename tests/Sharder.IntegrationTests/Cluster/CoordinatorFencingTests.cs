@@ -28,7 +28,7 @@ public sealed class CoordinatorFencingTests(RedisServerFixture redis)
             RebalanceOnJoin = false,
         });
         var coordinator = cluster.Coordinator;
-        Assert.True((await coordinator.RequestIdentifyAsync(0, 2, missedSlot: null)).IsGranted);
+        Assert.True((await coordinator.RequestIdentifyAsync(0, 2, unusedSlot: null)).IsGranted);
 
         // A duplicate activation elsewhere grants 100 slots and stores its ledger: the stored ETag moves on.
         var silo = cluster.Cluster.Primary as InProcessSiloHandle ?? throw new InvalidOperationException("the test cluster runs its silos in process");
@@ -41,10 +41,10 @@ public sealed class CoordinatorFencingTests(RedisServerFixture redis)
         await storage.WriteStateAsync(LedgerStateName, grainId, duplicate);
 
         // The live activation's next write is refused, so its grant never leaves.
-        await Assert.ThrowsAsync<InconsistentStateException>(() => coordinator.RequestIdentifyAsync(1, 2, missedSlot: null));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => coordinator.RequestIdentifyAsync(1, 2, unusedSlot: null));
 
         // Orleans dropped it; the next activation starts from the duplicate's ledger.
-        var grant = await coordinator.RequestIdentifyAsync(1, 2, missedSlot: null);
+        var grant = await coordinator.RequestIdentifyAsync(1, 2, unusedSlot: null);
         var status = await coordinator.GetStatusAsync();
         Assert.True(grant.IsGranted);
         Assert.Equal(102, status.Grants);
