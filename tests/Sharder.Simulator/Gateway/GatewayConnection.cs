@@ -34,6 +34,11 @@ internal sealed partial class GatewayConnection : IDisposable
     {
         _context = context;
         _ws = ws;
+        _ws.ClientClosing = code =>
+        {
+            // After our own close was decided, the client's close frame is its answer, not its own close.
+            if (ServerCloseCode is null) OnClientClose(code);
+        };
         Request = request;
         Compression = compression;
         _encoder = GatewayEncoders.Create(compression, payloadCompression: false, context.Options.PayloadCompressThresholdBytes);
@@ -228,8 +233,7 @@ internal sealed partial class GatewayConnection : IDisposable
             switch (message.Kind)
             {
                 case WsMessageKind.Close:
-                    // After our close frame the client's close frame is its answer (an echo), not its own close.
-                    if (ServerCloseCode is null) OnClientClose(message.CloseCode);
+                    // A close the client started was handled (ClientClosing) before the echo went out.
                     return;
                 case WsMessageKind.Aborted:
                     if (!_closing) _context.Ledger.Close(Id, Session?.Id, ShardId, byServer: false, code: null, closeFrame: false);

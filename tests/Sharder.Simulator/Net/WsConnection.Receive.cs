@@ -119,6 +119,8 @@ public sealed partial class WsConnection
         _closeFrameReceived = true;
         if (Interlocked.CompareExchange(ref _state, StateClosing, StateOpen) == StateOpen)
         {
+            ClientClosing?.Invoke(ClientCloseCode);
+
             // The client started the close: echo its code (RFC 6455 §5.5.1); then we close TCP first.
             using var timeout = new CancellationTokenSource(_closeTimeout, _time);
             try

@@ -86,6 +86,13 @@ public sealed partial class WsConnection : IAsyncDisposable
 
     public string? ServerCloseReason { get; private set; }
 
+    /// <summary>
+    /// Called with the client's close code when the client starts the close, before this side echoes it: the
+    /// echo lets the client reconnect at once, so whatever the close means (a detached session) must be
+    /// recorded before it goes out, or the client's next connection can overtake it.
+    /// </summary>
+    public Action<int?>? ClientClosing { get; set; }
+
     /// <summary>True once the connection ended without a close frame from the client.</summary>
     public bool EndedWithoutCloseFrame { get; private set; }
 
