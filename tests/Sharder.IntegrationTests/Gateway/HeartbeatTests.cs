@@ -25,17 +25,18 @@ public sealed class HeartbeatTests(ITestOutputHelper output)
     private const int After = 40;
 
     /// <summary>
-    /// F9: every ACK is late, but by less than the interval: not a zombie connection. Delays up to a quarter
-    /// of the interval, so a test machine that stalls this process for a few hundred ms does not push an ACK
-    /// past the next heartbeat (which would rightly be a zombie).
+    /// F9: every ACK is late, but by less than the interval: not a zombie connection. A 2 s interval with
+    /// delays up to a quarter of it, so a test machine that stalls this process for a second does not push
+    /// an ACK past the next heartbeat (which would rightly be a zombie).
     /// </summary>
     [Theory]
     [MemberData(nameof(CompressionModes.Compressed), MemberType = typeof(CompressionModes))]
     public async Task LateAcks_WithinTheInterval_AreNotTakenForAZombieConnection(GatewayCompression compression)
     {
-        const int beats = 4;
-        const int AckDelayMs = GatewayScenario.FastHeartbeatIntervalMs / 4;
-        await using var scenario = await GatewayScenario.StartAsync(output, compression, Fast);
+        const int beats = 3;
+        const int IntervalMs = 2 * GatewayScenario.FastHeartbeatIntervalMs;
+        const int AckDelayMs = IntervalMs / 4;
+        await using var scenario = await GatewayScenario.StartAsync(output, compression, o => o.HeartbeatIntervalMs = IntervalMs);
         var shard = await scenario.StartReadyShardAsync();
         var connection = Assert.Single(scenario.Connections).Id;
 
