@@ -81,7 +81,9 @@ public sealed class HeartbeatTests(ITestOutputHelper output)
         var answerDelay = beats[1].At - request.At;
         var nextScheduled = beats[2].At - beats[0].At;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"op 1 answered after {answerDelay.TotalMilliseconds:F0} ms; scheduled beats {nextScheduled.TotalMilliseconds:F0} ms apart"));
-        Assert.InRange(answerDelay, TimeSpan.Zero, answeredAtOnce);
+        // The simulator writes the request into the transcript after sending it, so a quick answer can be
+        // recorded a moment earlier.
+        Assert.InRange(answerDelay, TimeSpan.FromMilliseconds(-100), answeredAtOnce);
         Assert.InRange(nextScheduled, onRhythm.Min, onRhythm.Max);
     }
 

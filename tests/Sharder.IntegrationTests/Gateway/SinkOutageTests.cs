@@ -56,8 +56,10 @@ public sealed class SinkOutageTests(ITestOutputHelper output)
 
         scenario.Sink.Refusing = true;
         scenario.EmitMessages(Burst);
+        // The gateway may see the close frame before the shard has counted its reconnect: wait for both.
         await scenario.WaitUntilAsync(
-            () => !scenario.Connections[0].Open && scenario.Connections[0].ClientCloseCode is not null,
+            () => !scenario.Connections[0].Open && scenario.Connections[0].ClientCloseCode is not null
+                && shard.Status.Reconnects.ContainsKey(ReconnectCause.SinkStalled),
             "the shard closed its connection after the stall");
         Assert.Equal(ShardConnection.ResumableCloseCode, scenario.Connections[0].ClientCloseCode);
         Assert.Equal(1, shard.Status.Reconnects.GetValueOrDefault(ReconnectCause.SinkStalled));

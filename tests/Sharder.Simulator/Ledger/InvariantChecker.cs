@@ -160,7 +160,7 @@ public static partial class InvariantChecker
     }
 
     /// <summary>
-    /// Invariant 6: a heartbeat's <c>d</c> is never ahead of what was sent on its connection, and is
+    /// Invariant 6: a heartbeat's <c>d</c> is never ahead of what was sent on its connection's session, and is
     /// not stale: it must cover everything that had been sent by the previous heartbeat of that
     /// connection (a full interval earlier), up to the race allowance. Comparing with the previous
     /// heartbeat rather than this one keeps bursts in flight (READY + GUILD_CREATEs, replays) from
@@ -174,7 +174,9 @@ public static partial class InvariantChecker
         {
             long client = heartbeat.ClientSeq ?? 0;
             string clientText = heartbeat.ClientSeq?.ToString(CultureInfo.InvariantCulture) ?? "null";
-            if (client > heartbeat.HighestSentSeq)
+            // Before its Resume is read, a connection has no session, and a client may already heartbeat with the
+            // sequence it is about to resume from (the heartbeat loop starts with Hello, like the Resume).
+            if (client > heartbeat.HighestSentSeq && heartbeat.SessionId is not null)
             {
                 mismatches++;
                 context.Violation($"heartbeat ahead: connection {heartbeat.ConnectionId} (session {heartbeat.SessionId ?? "none"}) sent d={clientText} but only seq {heartbeat.HighestSentSeq} was sent, at {heartbeat.At:O}");
