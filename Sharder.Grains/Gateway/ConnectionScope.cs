@@ -159,19 +159,20 @@ internal sealed class ConnectionScope : IAsyncDisposable
     public bool MarkActive() => Interlocked.Exchange(ref _active, 1) == 0;
 
     /// <summary>Sends one payload; sends never interleave, and none starts once the connection is ending.</summary>
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> payload) => await SendByAsync(payload, DateTimeOffset.MaxValue).ConfigureAwait(false);
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> payload) => await SendByAsync(payload, deadline: null).ConfigureAwait(false);
 
     /// <summary>
     /// Sends one payload unless <paramref name="deadline"/> has passed by the time it is its turn on the
-    /// socket; false when it was not sent for that reason.
+    /// socket; false when it was not sent for that reason. Without a deadline (heartbeats, commands) the
+    /// clock is not read.
     /// </summary>
-    public async ValueTask<bool> SendByAsync(ReadOnlyMemory<byte> payload, DateTimeOffset deadline)
+    public async ValueTask<bool> SendByAsync(ReadOnlyMemory<byte> payload, DateTimeOffset? deadline)
     {
         await _sendLock.WaitAsync(Lifetime).ConfigureAwait(false);
         try
         {
             Lifetime.ThrowIfCancellationRequested();
-            if (_timeProvider.GetUtcNow() > deadline)
+            if (deadline is { } sendBy && _timeProvider.GetUtcNow() > sendBy)
             {
                 return false;
             }
