@@ -4,7 +4,7 @@ namespace Sharder.Grains.Options;
 
 /// <summary>
 /// How to reach Discord: the bot token and the REST and gateway addresses. Read from the section
-/// <c>Discord</c> plus <c>DISCORD_TOKEN</c> (see <see cref="ConfigureDiscordOptions"/>); checked at startup
+/// <c>Discord</c> plus <c>DISCORD_TOKEN</c> or <c>DISCORD_TOKEN_FILE</c> (see <see cref="ConfigureDiscordOptions"/>); checked at startup
 /// by <see cref="DiscordOptionsValidator"/>. <see cref="ToString"/> never shows the token.
 /// </summary>
 [SuppressMessage(
@@ -18,6 +18,9 @@ public sealed class DiscordOptions
 
     /// <summary>Environment variable for <see cref="Token"/>.</summary>
     public const string DISCORD_TOKEN = nameof(DISCORD_TOKEN);
+
+    /// <summary>Environment variable naming a file that holds <see cref="Token"/> (a Docker or Kubernetes secret).</summary>
+    public const string DISCORD_TOKEN_FILE = nameof(DISCORD_TOKEN_FILE);
 
     /// <summary>Default for <see cref="ApiBaseUrl"/>: Discord's REST API, without a version.</summary>
     public const string DEFAULT_API_BASE_URL = "https://discord.com/api";

@@ -30,7 +30,7 @@ public sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
         if (token is null)
         {
             failures.Add($"{DiscordOptions.DISCORD_TOKEN} is not set; set the {DiscordOptions.DISCORD_TOKEN} environment "
-                + $"variable (or {DiscordOptions.SectionName}:{nameof(DiscordOptions.Token)}) to the bot token from the "
+                + $"variable (or {DiscordOptions.SectionName}:{nameof(DiscordOptions.Token)}, or {DiscordOptions.DISCORD_TOKEN_FILE} to a file holding it) to the bot token from the "
                 + "Discord Developer Portal (Applications > your app > Bot).");
             return;
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Sharder.Grains.Hosting;
 
 namespace Sharder.Silo.Configuration;
 
@@ -22,6 +23,16 @@ internal sealed class ConfigureSiloHostOptions(IConfiguration configuration) : I
         options.GatewayPort = reader.ReadInt32(
             options.GatewayPort, Key(nameof(SiloHostOptions.GatewayPort)), SiloHostOptions.SHARDER_GATEWAY_PORT);
         options.HttpPort = reader.ReadInt32(options.HttpPort, Key(nameof(SiloHostOptions.HttpPort)), SiloHostOptions.SHARDER_HTTP_PORT);
+        options.HttpAddress = reader.ReadString(
+            options.HttpAddress, Key(nameof(SiloHostOptions.HttpAddress)), SiloHostOptions.SHARDER_HTTP_ADDRESS);
+        var (httpToken, httpTokenFailure) = SecretSetting.Read(
+            configuration, SiloHostOptions.SHARDER_HTTP_TOKEN, Key(nameof(SiloHostOptions.HttpToken)));
+        options.HttpToken = httpToken ?? options.HttpToken;
+        if (httpTokenFailure is not null)
+        {
+            options.ReadFailures.Add(httpTokenFailure);
+        }
+
         options.AdvertisedIp = reader.Find(Key(nameof(SiloHostOptions.AdvertisedIp)))?.Value ?? options.AdvertisedIp;
         options.ShutdownTimeout = reader.ReadTimeSpan(options.ShutdownTimeout, Key(nameof(SiloHostOptions.ShutdownTimeout)));
         options.RedisAddress = reader.ReadString(options.RedisAddress, SiloHostOptions.RedisAddressKey, SiloHostOptions.REDIS_ADDR);
@@ -30,17 +41,20 @@ internal sealed class ConfigureSiloHostOptions(IConfiguration configuration) : I
     }
 
     /// <summary>
-    /// The HTTP port and shutdown timeout, for Kestrel and <c>HostOptions</c>, which are read while the host
-    /// is built, before validation runs. Never throws: a bad value falls back to its default here and is
-    /// reported by validation before anything listens.
+    /// The HTTP address and port and the shutdown timeout, for Kestrel and <c>HostOptions</c>, which are read
+    /// while the host is built, before validation runs. Never throws: a bad value falls back to its default here
+    /// and is reported by validation before anything listens.
     /// </summary>
-    public static (int HttpPort, TimeSpan ShutdownTimeout) ReadForHostBuild(IConfiguration configuration)
+    public static (IPAddress HttpAddress, int HttpPort, TimeSpan ShutdownTimeout) ReadForHostBuild(IConfiguration configuration)
     {
         var reader = new SettingReader(configuration);
+        var httpAddress = reader.ReadString(
+            SiloHostOptions.DEFAULT_HTTP_ADDRESS, Key(nameof(SiloHostOptions.HttpAddress)), SiloHostOptions.SHARDER_HTTP_ADDRESS);
         var httpPort = reader.ReadInt32(
             SiloHostOptions.DEFAULT_HTTP_PORT, Key(nameof(SiloHostOptions.HttpPort)), SiloHostOptions.SHARDER_HTTP_PORT);
         var timeout = reader.ReadTimeSpan(SiloHostOptions.DEFAULT_SHUTDOWN_TIMEOUT, Key(nameof(SiloHostOptions.ShutdownTimeout)));
         return (
+            IPAddress.TryParse(httpAddress, out var address) ? address : IPAddress.Loopback,
             httpPort is >= 1 and <= IPEndPoint.MaxPort ? httpPort : SiloHostOptions.DEFAULT_HTTP_PORT,
             timeout > TimeSpan.Zero ? timeout : SiloHostOptions.DEFAULT_SHUTDOWN_TIMEOUT);
     }

@@ -19,6 +19,8 @@ internal sealed class SiloHostOptions
     public const string SHARDER_SILO_PORT = nameof(SHARDER_SILO_PORT);
     public const string SHARDER_GATEWAY_PORT = nameof(SHARDER_GATEWAY_PORT);
     public const string SHARDER_HTTP_PORT = nameof(SHARDER_HTTP_PORT);
+    public const string SHARDER_HTTP_ADDRESS = nameof(SHARDER_HTTP_ADDRESS);
+    public const string SHARDER_HTTP_TOKEN = nameof(SHARDER_HTTP_TOKEN);
     public const string REDIS_ADDR = nameof(REDIS_ADDR);
 
     /// <summary>The key read when <see cref="REDIS_ADDR"/> is not set.</summary>
@@ -27,8 +29,9 @@ internal sealed class SiloHostOptions
     public const string DEFAULT_CLUSTER_ID = "sharder";
     public const string DEFAULT_SERVICE_ID = "sharder";
     public const int DEFAULT_SILO_PORT = 11111;
-    public const int DEFAULT_GATEWAY_PORT = 30000;
+    public const int DEFAULT_GATEWAY_PORT = 0;
     public const int DEFAULT_HTTP_PORT = 8080;
+    public const string DEFAULT_HTTP_ADDRESS = "127.0.0.1";
     public const string DEFAULT_REDIS_ADDRESS = "127.0.0.1:6379";
 
     public static readonly TimeSpan DEFAULT_SHUTDOWN_TIMEOUT = TimeSpan.FromSeconds(30);
@@ -42,11 +45,26 @@ internal sealed class SiloHostOptions
     /// <summary>Silo-to-silo port.</summary>
     public int SiloPort { get; set; } = DEFAULT_SILO_PORT;
 
-    /// <summary>Orleans client gateway port.</summary>
+    /// <summary>
+    /// Orleans client gateway port; 0 (the default) turns the gateway off. Sharder itself never uses it: a
+    /// client that reaches it can call any grain method (move shards, send gateway commands).
+    /// </summary>
     public int GatewayPort { get; set; } = DEFAULT_GATEWAY_PORT;
 
     /// <summary>HTTP port for <c>/healthz</c>, <c>/readyz</c>, <c>/status</c> and the dashboard.</summary>
     public int HttpPort { get; set; } = DEFAULT_HTTP_PORT;
+
+    /// <summary>
+    /// The IP address the HTTP port listens on: loopback by default, so only this machine reaches it;
+    /// <c>0.0.0.0</c> (the container images set it) for every interface.
+    /// </summary>
+    public string HttpAddress { get; set; } = DEFAULT_HTTP_ADDRESS;
+
+    /// <summary>
+    /// Bearer token every HTTP route except <c>/healthz</c> and <c>/readyz</c> requires; null leaves them open.
+    /// From <c>SHARDER_HTTP_TOKEN</c> or the file named by <c>SHARDER_HTTP_TOKEN_FILE</c>. Never log it.
+    /// </summary>
+    public string? HttpToken { get; set; }
 
     /// <summary>
     /// The IP address other silos use to reach this one. Null picks the first IPv4 address of the host name

@@ -13,10 +13,15 @@ internal sealed class SiloHostOptionsValidator(DotEnvDocument dotEnv) : IValidat
 {
     internal static readonly TimeSpan MaxShutdownTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>Shortest HTTP token accepted: a guessable token protects nothing.</summary>
+    internal const int MinHttpTokenLength = 16;
+
     private const string Section = SiloHostOptions.SectionName;
     private const string SiloPort = $"{Section}:{nameof(SiloHostOptions.SiloPort)} ({SiloHostOptions.SHARDER_SILO_PORT})";
     private const string GatewayPort = $"{Section}:{nameof(SiloHostOptions.GatewayPort)} ({SiloHostOptions.SHARDER_GATEWAY_PORT})";
     private const string HttpPort = $"{Section}:{nameof(SiloHostOptions.HttpPort)} ({SiloHostOptions.SHARDER_HTTP_PORT})";
+    private const string HttpAddress = $"{Section}:{nameof(SiloHostOptions.HttpAddress)} ({SiloHostOptions.SHARDER_HTTP_ADDRESS})";
+    private const string HttpToken = $"{Section}:{nameof(SiloHostOptions.HttpToken)} ({SiloHostOptions.SHARDER_HTTP_TOKEN})";
     private const string RedisAddress = $"{SiloHostOptions.REDIS_ADDR} ({SiloHostOptions.RedisAddressKey})";
 
     public ValidateOptionsResult Validate(string? name, SiloHostOptions options)
@@ -27,12 +32,30 @@ internal sealed class SiloHostOptionsValidator(DotEnvDocument dotEnv) : IValidat
         ValidateId(options.ClusterId, nameof(SiloHostOptions.ClusterId), SiloHostOptions.DEFAULT_CLUSTER_ID, failures);
         ValidateId(options.ServiceId, nameof(SiloHostOptions.ServiceId), SiloHostOptions.DEFAULT_SERVICE_ID, failures);
         ValidatePort(options.SiloPort, SiloPort, failures);
-        ValidatePort(options.GatewayPort, GatewayPort, failures);
+        if (options.GatewayPort != 0)
+        {
+            ValidatePort(options.GatewayPort, GatewayPort, failures);
+        }
+
         ValidatePort(options.HttpPort, HttpPort, failures);
-        if (options.SiloPort == options.GatewayPort || options.SiloPort == options.HttpPort || options.GatewayPort == options.HttpPort)
+        if (options.SiloPort == options.HttpPort
+            || (options.GatewayPort != 0 && (options.SiloPort == options.GatewayPort || options.GatewayPort == options.HttpPort)))
         {
             failures.Add($"{SiloPort}, {GatewayPort} and {HttpPort} are {options.SiloPort}, {options.GatewayPort} and "
-                + $"{options.HttpPort}; give each a different port.");
+                + $"{options.HttpPort}; give each a different port ({GatewayPort} may be 0: no client gateway).");
+        }
+
+        if (!IPAddress.TryParse(options.HttpAddress, out _))
+        {
+            failures.Add($"{HttpAddress} is \"{options.HttpAddress}\"; set it to an IP address: "
+                + $"{SiloHostOptions.DEFAULT_HTTP_ADDRESS} (the default, this machine only) or 0.0.0.0 (every interface).");
+        }
+
+        if (options.HttpToken is { } token
+            && (token.Length < MinHttpTokenLength || token.Any(static c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            failures.Add($"{HttpToken} is too short or has spaces or control characters; set it to at least "
+                + $"{MinHttpTokenLength} printable characters, e.g. the output of `openssl rand -hex 32`.");
         }
 
         if (options.AdvertisedIp is { } ip && !IPAddress.TryParse(ip, out _))

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Sharder.Silo.Configuration;
 using Sharder.Silo.Health;
+using Sharder.Silo.Security;
 
 namespace Sharder.Silo.Extensions;
 
@@ -16,7 +17,8 @@ public static class SharderHostBuilderExtensions
     /// <summary>
     /// Adds the <c>.env</c> file of the working directory (below environment variables), the host options with
     /// start-time validation, the Orleans silo (<see cref="SharderSiloConfiguration.ConfigureSharderSilo"/>),
-    /// Kestrel on <c>Cluster:HttpPort</c>, the graceful-shutdown timeout and the health checks.
+    /// Kestrel on <c>Cluster:HttpAddress</c> and <c>Cluster:HttpPort</c> behind the HTTP token
+    /// (<see cref="HttpTokenMiddleware"/>), the graceful-shutdown timeout and the health checks.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="dotEnvDirectory">Where to look for <c>.env</c>; the working directory by default, as in sharder-binary.</param>
@@ -36,7 +38,12 @@ public static class SharderHostBuilderExtensions
 
         // Both are read while the host is built, before validation: use the lenient reader.
         services.Configure<HostOptions>(host => host.ShutdownTimeout = ConfigureSiloHostOptions.ReadForHostBuild(configuration).ShutdownTimeout);
-        services.Configure<KestrelServerOptions>(kestrel => kestrel.ListenAnyIP(ConfigureSiloHostOptions.ReadForHostBuild(configuration).HttpPort));
+        services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            var (address, port, _) = ConfigureSiloHostOptions.ReadForHostBuild(configuration);
+            kestrel.Listen(address, port);
+        });
+        services.AddTransient<IStartupFilter, HttpTokenStartupFilter>();
 
         services.AddSingleton<RedisHealthCheck>();
         services.AddSingleton<SiloActiveHealthCheck>();

@@ -80,7 +80,9 @@ public static class SharderSiloConfiguration
         // A loopback silo stays private to the machine; any other address must be reachable from the other silos.
         var listen = IPAddress.IsLoopback(advertised) ? advertised : IPAddress.Any;
         endpoints.SiloListeningEndpoint = new IPEndPoint(listen, host.SiloPort);
-        endpoints.GatewayListeningEndpoint = new IPEndPoint(listen, host.GatewayPort);
+
+        // Port 0: no client gateway at all. Sharder never uses it, and any client reaching it could call grains.
+        endpoints.GatewayListeningEndpoint = host.GatewayPort == 0 ? null : new IPEndPoint(listen, host.GatewayPort);
     }
 
     /// <summary>The first IPv4 address of the host name (the container's address under Docker), else loopback.</summary>
