@@ -1,17 +1,25 @@
 using System.Net;
+using System.Net.Security;
 using StackExchange.Redis;
 
 namespace Sharder.Grains.Commands;
 
 /// <summary>
-/// Where <see cref="RespConnection"/> connects, and how it authenticates. <see cref="ToString"/> never shows
-/// the password.
+/// Where <see cref="RespConnection"/> connects, whether over TLS, and how it authenticates.
+/// <see cref="ToString"/> never shows the password.
 /// </summary>
 internal sealed class RespEndpoint
 {
     private const int DefaultRedisPort = 6379;
 
-    public RespEndpoint(EndPoint endPoint, string? user = null, string? password = null, int database = 0)
+    public RespEndpoint(
+        EndPoint endPoint,
+        string? user = null,
+        string? password = null,
+        int database = 0,
+        bool useTls = false,
+        string? tlsHost = null,
+        RemoteCertificateValidationCallback? certificateValidation = null)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentOutOfRangeException.ThrowIfNegative(database);
@@ -19,6 +27,14 @@ internal sealed class RespEndpoint
         User = user;
         Password = password;
         Database = database;
+        UseTls = useTls;
+        TlsHost = tlsHost ?? endPoint switch
+        {
+            DnsEndPoint dns => dns.Host,
+            IPEndPoint ip => ip.Address.ToString(),
+            _ => endPoint.ToString() ?? string.Empty,
+        };
+        CertificateValidation = certificateValidation;
     }
 
     public EndPoint EndPoint { get; }
@@ -32,19 +48,28 @@ internal sealed class RespEndpoint
     /// <summary>Database to SELECT; 0 is Redis's default.</summary>
     public int Database { get; }
 
+    /// <summary>Whether to speak TLS (<c>ssl=true</c> in the configuration).</summary>
+    public bool UseTls { get; }
+
+    /// <summary>The name sent as SNI and checked against the server certificate: <c>sslHost</c>, else the endpoint's host.</summary>
+    public string TlsHost { get; }
+
     /// <summary>
-    /// The first endpoint, user, password and default database of a StackExchange.Redis configuration, so
-    /// the command connection reaches the same server as the shared multiplexer.
+    /// Extra trust for the server certificate (a private CA, <see cref="Hosting.RedisTls"/>); null trusts the
+    /// system store only.
     /// </summary>
-    /// <exception cref="NotSupportedException">The configuration uses TLS, which <see cref="RespConnection"/> does not.</exception>
-    public static RespEndpoint FromConfiguration(ConfigurationOptions configuration)
+    public RemoteCertificateValidationCallback? CertificateValidation { get; }
+
+    /// <summary>
+    /// The first endpoint, user, password, default database and TLS settings (<c>ssl</c>, <c>sslHost</c>) of a
+    /// StackExchange.Redis configuration, so the command connection reaches the same server, the same way, as the
+    /// shared multiplexer.
+    /// </summary>
+    /// <param name="configuration">The silo's Redis configuration.</param>
+    /// <param name="certificateValidation">The trust given to the multiplexer too; null for the system store only.</param>
+    public static RespEndpoint FromConfiguration(ConfigurationOptions configuration, RemoteCertificateValidationCallback? certificateValidation = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        if (configuration.Ssl)
-        {
-            throw new NotSupportedException("The command connection does not support TLS; use a plain-text Redis endpoint.");
-        }
-
         var first = configuration.EndPoints.FirstOrDefault()
             ?? throw new ArgumentException("The Redis configuration has no endpoint.", nameof(configuration));
         var endPoint = first switch
@@ -53,8 +78,16 @@ internal sealed class RespEndpoint
             IPEndPoint { Port: 0 } ip => new IPEndPoint(ip.Address, DefaultRedisPort),
             _ => first,
         };
-        return new RespEndpoint(endPoint, configuration.User, configuration.Password, configuration.DefaultDatabase ?? 0);
+        return new RespEndpoint(
+            endPoint,
+            configuration.User,
+            configuration.Password,
+            configuration.DefaultDatabase ?? 0,
+            configuration.Ssl,
+            string.IsNullOrEmpty(configuration.SslHost) ? null : configuration.SslHost,
+            certificateValidation);
     }
 
-    public override string ToString() => Database == 0 ? $"{EndPoint}" : $"{EndPoint}/{Database}";
+    public override string ToString()
+        => (UseTls ? "tls://" : string.Empty) + (Database == 0 ? $"{EndPoint}" : $"{EndPoint}/{Database}");
 }

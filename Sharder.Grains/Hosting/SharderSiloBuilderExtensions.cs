@@ -43,7 +43,9 @@ public static class SharderSiloBuilderExtensions
     /// gateway transport, the local shard registry, the membership watcher and the metrics; and the Orleans
     /// pieces the product relies on: Redis grain storage "redis", the Redis grain directory as the default
     /// (surviving silos keep their activations when one leaves) and the membership failure-detection tuning
-    /// from <c>Cluster:Membership</c>. Clustering, endpoints and the dashboard are the host's job.
+    /// from <c>Cluster:Membership</c>. Clustering, endpoints and the dashboard are the host's job. Every Redis
+    /// client here (multiplexer, storage, directory, command pump) gets the whole <c>REDIS_ADDR</c> configuration
+    /// (TLS, user, password, database) and the CA of <see cref="RedisTls.CaFileKey"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">No Redis address is configured.</exception>
     public static ISiloBuilder AddSharder(this ISiloBuilder builder, IConfiguration configuration)
@@ -53,7 +55,8 @@ public static class SharderSiloBuilderExtensions
 
         var redisAddress = configuration[RedisAddressVariable] ?? configuration[RedisAddressKey]
             ?? throw new InvalidOperationException($"Set {RedisAddressVariable} (or {RedisAddressKey}) to the Redis address, e.g. 127.0.0.1:6379.");
-        var redisConfiguration = ConfigurationOptions.Parse(redisAddress);
+        var tlsCaFile = RedisTls.ReadCaFile(configuration);
+        var redisConfiguration = RedisTls.Parse(redisAddress, tlsCaFile);
 
         var services = builder.Services;
         services.AddSharderOptions();
@@ -99,7 +102,7 @@ public static class SharderSiloBuilderExtensions
         {
             var registry = sp.GetRequiredService<LocalShardRegistry>();
             return new CommandPump(
-                RespEndpoint.FromConfiguration(redisConfiguration),
+                RespEndpoint.FromConfiguration(redisConfiguration, tlsCaFile is null ? null : RedisTls.CreateValidationCallback(tlsCaFile)),
                 sp.GetRequiredService<IOptions<CommandPumpOptions>>().Value,
                 registry.DeliverCommandAsync,
                 sp.GetRequiredService<TimeProvider>(),

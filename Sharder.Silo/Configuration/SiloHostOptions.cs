@@ -81,6 +81,12 @@ internal sealed class SiloHostOptions
     /// </summary>
     public string RedisAddress { get; set; } = DEFAULT_REDIS_ADDRESS;
 
+    /// <summary>
+    /// CA certificate (PEM or DER) trusted for Redis's TLS certificate besides the system store, for a server whose
+    /// certificate a private CA issued; from <c>Redis:TlsCaFile</c> or <c>REDIS_TLS_CA_FILE</c>. Null: system store only.
+    /// </summary>
+    public string? RedisTlsCaFile { get; set; }
+
     /// <summary>Settings that did not parse, each naming its key; reported by <see cref="SiloHostOptionsValidator"/>.</summary>
     internal List<string> ReadFailures { get; } = [];
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Sharder.Grains.Hosting;
 using StackExchange.Redis;
 
 namespace Sharder.Silo.Configuration;
@@ -76,6 +77,11 @@ internal sealed class SiloHostOptionsValidator(DotEnvDocument dotEnv) : IValidat
                 + $"{SiloHostOptions.DEFAULT_REDIS_ADDRESS} (StackExchange.Redis options may follow after commas).");
         }
 
+        if (options.RedisTlsCaFile is { } caFile)
+        {
+            ValidateCaFile(caFile, failures);
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -95,6 +101,21 @@ internal sealed class SiloHostOptionsValidator(DotEnvDocument dotEnv) : IValidat
         catch (ArgumentException)
         {
             return false;
+        }
+    }
+
+    private static void ValidateCaFile(string caFile, List<string> failures)
+    {
+        try
+        {
+            _ = RedisTls.LoadAuthorities(caFile);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException
+            or System.Security.Cryptography.CryptographicException)
+        {
+            failures.Add($"{RedisTls.CaFileKey} ({RedisTls.CaFileVariable}) is \"{caFile}\", which holds no readable certificate "
+                + $"({ex.GetType().Name}); set it to the PEM file of the CA that issued Redis's certificate, or leave it unset "
+                + "to trust the system store only.");
         }
     }
 

@@ -31,7 +31,7 @@ public static class SharderSiloConfiguration
 
         var services = silo.Services;
         services.AddOptions<RedisClusteringOptions>().Configure<IOptions<SiloHostOptions>>(
-            static (redis, host) => redis.ConfigurationOptions = ConfigurationOptions.Parse(host.Value.RedisAddress));
+            static (redis, host) => redis.ConfigurationOptions = RedisTls.Parse(host.Value.RedisAddress, host.Value.RedisTlsCaFile));
         services.AddOptions<ClusterOptions>().Configure<IOptions<SiloHostOptions>>(static (cluster, host) =>
         {
             cluster.ClusterId = host.Value.ClusterId;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Sharder.Grains.Hosting;
 using Sharder.Silo.Configuration;
 using StackExchange.Redis;
 
@@ -53,7 +54,7 @@ internal sealed class RedisHealthCheck(IOptions<SiloHostOptions> options, TimePr
         {
             if (_connection is null)
             {
-                var configuration = ConfigurationOptions.Parse(options.Value.RedisAddress);
+                var configuration = RedisTls.Parse(options.Value.RedisAddress, options.Value.RedisTlsCaFile);
                 configuration.AbortOnConnectFail = false;
                 configuration.ConnectTimeout = (int)PingTimeout.TotalMilliseconds;
                 configuration.ClientName = "sharder-readiness";

@@ -30,6 +30,15 @@ public sealed class RespEndpointTests
     }
 
     [Fact]
-    public void FromConfiguration_Tls_IsNotSupported()
-        => Assert.Throws<NotSupportedException>(() => RespEndpoint.FromConfiguration(ConfigurationOptions.Parse("localhost:6380,ssl=true")));
+    public void FromConfiguration_Tls_TakesSslAndTheHostToCheck()
+    {
+        var plain = RespEndpoint.FromConfiguration(ConfigurationOptions.Parse("localhost:6380"));
+        var tls = RespEndpoint.FromConfiguration(ConfigurationOptions.Parse("localhost:6380,ssl=true"));
+        var named = RespEndpoint.FromConfiguration(ConfigurationOptions.Parse("10.0.0.7:6380,ssl=true,sslHost=redis.internal"));
+
+        Assert.False(plain.UseTls);
+        Assert.Equal((true, "localhost"), (tls.UseTls, tls.TlsHost));
+        Assert.Equal((true, "redis.internal"), (named.UseTls, named.TlsHost));
+        Assert.StartsWith("tls://", tls.ToString(), StringComparison.Ordinal);
+    }
 }

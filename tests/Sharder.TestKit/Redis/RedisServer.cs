@@ -23,15 +23,22 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly BoundedOutputBuffer _output = new(OutputLineLimit);
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly IReadOnlyList<string> _extraArguments;
     private Process? _process;
     private DirectoryInfo? _dataDirectory;
     private int _port;
     private bool _disposed;
 
     /// <param name="timeProvider">Clock for start/stop deadlines; the system clock when null.</param>
-    public RedisServer(TimeProvider? timeProvider = null)
+    /// <param name="extraArguments">
+    /// More redis-server arguments, after the defaults (a later one wins), e.g. a TLS port and certificate files or
+    /// <c>--user</c> ACL rules. The plain loopback <see cref="Port"/> stays open with the default user, because the
+    /// server is managed through it (PING, SHUTDOWN, FLUSHALL).
+    /// </param>
+    public RedisServer(TimeProvider? timeProvider = null, IReadOnlyList<string>? extraArguments = null)
     {
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _extraArguments = extraArguments ?? [];
     }
 
     /// <summary>The loopback port, fixed by the first successful <see cref="StartAsync"/> and kept across restarts.</summary>
@@ -228,7 +235,7 @@ public sealed class RedisServer : IAsyncDisposable
             "--daemonize", "no",
             "--dir", directory,
         ];
-        foreach (var argument in arguments)
+        foreach (var argument in arguments.Concat(_extraArguments))
         {
             startInfo.ArgumentList.Add(argument);
         }
