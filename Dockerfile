@@ -24,9 +24,13 @@ ENTRYPOINT ["dotnet", "Sharder.Simulator.dll"]
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS silo
 WORKDIR /app
 # Kestrel listens on Cluster:HttpPort (SHARDER_HTTP_PORT); the image's default HTTP_PORTS would only add a warning.
+# In a container the HTTP port must listen on every interface to be published or probed (outside one the default
+# is 127.0.0.1); protect it with SHARDER_HTTP_TOKEN and publish it on a private address only.
+# No Orleans client gateway (SHARDER_GATEWAY_PORT unset = off): Sharder never uses it.
 ENV ASPNETCORE_HTTP_PORTS="" \
-    SHARDER_HTTP_PORT=8080
+    SHARDER_HTTP_PORT=8080 \
+    SHARDER_HTTP_ADDRESS=0.0.0.0
 COPY --from=build /out/silo ./
-EXPOSE 8080 11111 30000
+EXPOSE 8080 11111
 USER $APP_UID
 ENTRYPOINT ["dotnet", "Sharder.Silo.dll"]

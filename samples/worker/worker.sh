@@ -3,6 +3,7 @@
 # POSIX sh + redis-cli only, so it also runs in the redis:7-alpine image (docker-compose "worker").
 # Reads the default output (Redis:Output:Format=Envelope, Layout=Single): the list "<prefix>:events".
 #   REDIS_ADDR=127.0.0.1:6379 SHARDER_EVENTS_KEY=sharder:events sh samples/worker/worker.sh
+# With Redis ACL users (docker-compose.yml): REDIS_USER=worker and the password in REDISCLI_AUTH (read by redis-cli).
 set -u
 
 addr="${REDIS_ADDR:-127.0.0.1:6379}"
@@ -16,7 +17,7 @@ echo "$worker: waiting for events on $key at $host:$port"
 
 while :; do
     # --raw BLPOP prints the list name, then the value; nothing when the 1 s timeout passes.
-    reply="$(redis-cli -h "$host" -p "$port" --raw BLPOP "$key" 1 2>&1)" || { echo "$worker: $reply" >&2; sleep 1; continue; }
+    reply="$(redis-cli -h "$host" -p "$port" ${REDIS_USER:+--user "$REDIS_USER"} --raw BLPOP "$key" 1 2>&1)" || { echo "$worker: $reply" >&2; sleep 1; continue; }
     [ -z "$reply" ] && continue
     value="$(printf '%s\n' "$reply" | sed -n '2,$p')"
     # The envelope starts {"shard":N,"seq":N,"t":"TYPE",...,"d":...}; a marker {"shard":N,"marker":"KIND",...}.
