@@ -40,7 +40,7 @@ internal static class TestSiloHost
         return app;
     }
 
-    /// <summary>Valid settings for a one-shard silo on free loopback ports.</summary>
+    /// <summary>Valid settings for a one-shard silo on free loopback ports, with no client gateway (the default).</summary>
     public static Dictionary<string, string?> ValidSettings(string redisAddress, string token) => new()
     {
         ["DISCORD_TOKEN"] = token,
@@ -49,7 +49,6 @@ internal static class TestSiloHost
         ["Cluster:ClusterId"] = $"host-test-{Guid.NewGuid():N}",
         ["Cluster:AdvertisedIp"] = "127.0.0.1",
         ["SHARDER_SILO_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["SHARDER_GATEWAY_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["SHARDER_HTTP_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Cluster:ShutdownTimeout"] = "00:00:20",
     };
