@@ -19,9 +19,11 @@ namespace Sharder.Grains.Commands;
 /// multiplexer's <c>AsyncTimeout</c>, which then has to exceed the block time and so also delays the detection
 /// of a dead connection, and a timed-out blocking call leaves the popped element to arrive after the caller gave
 /// up (lost unless re-queued). Here one BLPOP owns one socket, a timeout or cancellation breaks only that
-/// connection, and CLIENT UNBLOCK works by its id. TLS is an <see cref="SslStream"/> over the socket: measured on
-/// loopback (TLS redis-server 7.0, 2,000 push-then-pop round trips) it costs this client about as much as it costs
-/// StackExchange.Redis, so TLS is no reason to switch; see the issue 8 report for the figures.
+/// connection, and CLIENT UNBLOCK works by its id. TLS is an <see cref="SslStream"/> over the socket. Measured on
+/// loopback against redis-server 7.0 (2,000 rounds of BLPOP woken by an RPUSH from a second connection, median):
+/// this client 0.08 ms over TLS (0.05 ms plain), a dedicated StackExchange.Redis multiplexer 0.10 ms over TLS
+/// (0.06 ms plain); a new TLS connection with AUTH takes about 8 ms, paid once per reconnect. TLS is therefore
+/// no reason to give up the properties above.
 /// </remarks>
 internal sealed class RespConnection : IDisposable
 {
