@@ -33,9 +33,10 @@ internal sealed class SiloHostOptionsValidator(DotEnvDocument dotEnv) : IValidat
         ValidateId(options.ClusterId, nameof(SiloHostOptions.ClusterId), SiloHostOptions.DEFAULT_CLUSTER_ID, failures);
         ValidateId(options.ServiceId, nameof(SiloHostOptions.ServiceId), SiloHostOptions.DEFAULT_SERVICE_ID, failures);
         ValidatePort(options.SiloPort, SiloPort, failures);
-        if (options.GatewayPort != 0)
+        if (options.GatewayPort is < 0 or > IPEndPoint.MaxPort)
         {
-            ValidatePort(options.GatewayPort, GatewayPort, failures);
+            failures.Add($"{GatewayPort} is {options.GatewayPort}; set it to a port from 1 to {IPEndPoint.MaxPort}, "
+                + "or to 0 (the default) for no client gateway.");
         }
 
         ValidatePort(options.HttpPort, HttpPort, failures);

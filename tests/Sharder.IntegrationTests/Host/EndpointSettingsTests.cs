@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Sharder.Silo.Extensions;
 
 namespace Sharder.IntegrationTests.Host;
 
@@ -34,5 +35,20 @@ public sealed class EndpointSettingsTests : IDisposable
         var endpoints = app.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
 
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, port), endpoints.GatewayListeningEndpoint);
+    }
+
+    [Fact]
+    public async Task A_negative_gateway_port_names_the_setting_and_says_zero_turns_it_off()
+    {
+        var settings = TestSiloHost.ValidSettings("127.0.0.1:6379", "endpoint-token.sekrit");
+        settings["SHARDER_GATEWAY_PORT"] = "-1";
+        await using var app = TestSiloHost.Build(settings, _directory);
+
+        var exception = Record.Exception(app.ValidateSharderSettings);
+
+        Assert.NotNull(exception);
+        Assert.True(StartupFailure.TryDescribe(exception, out var message));
+        Assert.Contains("Cluster:GatewayPort (SHARDER_GATEWAY_PORT) is -1", message, StringComparison.Ordinal);
+        Assert.Contains("0 (the default) for no client gateway", message, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,9 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Sharder.Grains.Commands;
 using Sharder.IntegrationTests.Host;
+using Sharder.Silo.Health;
 using Sharder.Simulator;
 using StackExchange.Redis;
 
@@ -9,7 +12,7 @@ namespace Sharder.IntegrationTests.Tls;
 /// <summary>
 /// A whole silo (the real host composition, in process) on Redis over TLS as the documented silo user, the
 /// server certificate issued by a private CA given in <c>REDIS_TLS_CA_FILE</c>: clustering, grain storage, grain
-/// directory, event publisher and command pump all work; a worker with the worker user reads the events and
+/// directory, event publisher, command pump and the readiness check all work; a worker with the worker user reads the events and
 /// its command reaches the gateway. Every key the silo wrote is inside the silo user's patterns.
 /// </summary>
 public sealed class SecureRedisSiloTests(SecureRedisFixture redis) : IClassFixture<SecureRedisFixture>, IDisposable
@@ -42,6 +45,8 @@ public sealed class SecureRedisSiloTests(SecureRedisFixture redis) : IClassFixtu
         {
             await app.StartAsync();
             await simulator.WaitForShardsReadyAsync(1, StartTimeout);
+            var redisHealth = await app.Services.GetRequiredService<RedisHealthCheck>().CheckHealthAsync(new HealthCheckContext());
+            Assert.Equal(HealthStatus.Healthy, redisHealth.Status);
 
             using var worker = await RespConnection.ConnectAsync(
                 redis.RespEndpointFor(RedisAclUsers.Worker, SecureRedisFixture.WorkerPassword), Timeout, TimeProvider.System, CancellationToken.None);
