@@ -27,7 +27,7 @@ internal sealed class ConfigureSiloHostOptions(IConfiguration configuration) : I
             options.HttpAddress, Key(nameof(SiloHostOptions.HttpAddress)), SiloHostOptions.SHARDER_HTTP_ADDRESS);
         var (httpToken, httpTokenFailure) = SecretSetting.Read(
             configuration, SiloHostOptions.SHARDER_HTTP_TOKEN, Key(nameof(SiloHostOptions.HttpToken)));
-        options.HttpToken = httpToken ?? options.HttpToken;
+        options.HttpToken = httpToken?.Trim() ?? options.HttpToken;
         if (httpTokenFailure is not null)
         {
             options.ReadFailures.Add(httpTokenFailure);
