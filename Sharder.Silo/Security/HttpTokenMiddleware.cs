@@ -29,7 +29,12 @@ internal sealed class HttpTokenMiddleware
 
     /// <summary>Paths a load balancer or orchestrator probes without credentials; they reveal no state beyond up/ready.</summary>
     internal static bool IsOpen(PathString path)
-        => path.Equals("/healthz", StringComparison.OrdinalIgnoreCase) || path.Equals("/readyz", StringComparison.OrdinalIgnoreCase);
+    {
+        // Routing matches "/healthz/" too; the probe must not get a 401 for the slash.
+        var value = path.Value is { Length: > 1 } text ? text.TrimEnd('/') : path.Value;
+        return string.Equals(value, "/healthz", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(value, "/readyz", StringComparison.OrdinalIgnoreCase);
+    }
 
     public Task InvokeAsync(HttpContext context)
     {

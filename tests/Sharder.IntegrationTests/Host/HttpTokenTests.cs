@@ -44,6 +44,7 @@ public sealed class HttpTokenTests(RedisServerFixture redis) : IDisposable
         Assert.All(addresses, address => Assert.StartsWith("http://127.0.0.1:", address, StringComparison.Ordinal));
 
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, "/healthz", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, "/healthz/", null)).StatusCode);
         await Eventually.TrueAsync(
             async () => (await GetAsync(http, "/readyz", null)).StatusCode == HttpStatusCode.OK, StartTimeout, "/readyz answers 200 without the token");
         await simulator.WaitForShardsReadyAsync(1, StartTimeout);
