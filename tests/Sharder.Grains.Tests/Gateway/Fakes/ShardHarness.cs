@@ -18,7 +18,8 @@ internal sealed class ShardHarness : IAsyncDisposable
 
     public ShardHarness(Action<GatewayOptions>? configure = null)
     {
-        Options = new GatewayOptions { BootstrapUrl = new Uri($"ws://{BootstrapHost}") };
+        // The fake resume host is on another host than the bootstrap URL, so it must be allowed explicitly.
+        Options = new GatewayOptions { BootstrapUrl = new Uri($"ws://{BootstrapHost}"), AllowedResumeHosts = { ResumeHost } };
         configure?.Invoke(Options);
     }
 
