@@ -142,7 +142,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         const string Property = $"{Name}:{nameof(GatewayOptions.AllowedResumeHosts)}";
         if (hosts is null)
         {
-            failures.Add($"{Property} is missing; leave it empty or list host names such as \"gateway.example.net\" or \"*.example.net\".");
+            failures.Add($"{Property} is missing; set it to an empty list or to host names such as \"gateway.example.net\" or \"*.example.net\".");
             return;
         }
 
@@ -150,7 +150,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         {
             if (!ResumeUrlPolicy.IsValidAllowedHost(hosts[i]))
             {
-                failures.Add($"{Property}:{i} is \"{hosts[i]}\"; set a bare host name or IP (no scheme, port or path) "
+                failures.Add($"{Property} has \"{hosts[i]}\" (entry {i}); set a bare host name or IP (no scheme, port or path) "
                     + "such as \"gateway.example.net\", or \"*.example.net\" for its subdomains.");
             }
         }
