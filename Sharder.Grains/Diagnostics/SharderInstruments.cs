@@ -71,5 +71,5 @@ internal sealed class SharderInstruments : IGatewayMetrics
     public void OnRebalanced(int moves) => _rebalanceMoves.Add(moves);
 
     public void OnIdentifyFailed(int shardId, int consecutiveFailures, TimeSpan backoff)
-        => _identifyFailures.Add(1, new TagList { { "shard", shardId }, { "backoff", backoff > TimeSpan.Zero } });
+        => _identifyFailures.Add(1, new KeyValuePair<string, object?>("backoff", backoff > TimeSpan.Zero));
 }
