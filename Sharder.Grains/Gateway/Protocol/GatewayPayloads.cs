@@ -14,6 +14,9 @@ internal static class GatewayPayloads
 {
     internal const string BrowserAndDevice = "sharder";
 
+    /// <summary>The largest millisecond count a <see cref="TimeSpan"/> holds.</summary>
+    private const long MaxIntervalMilliseconds = long.MaxValue / TimeSpan.TicksPerMillisecond;
+
     private static readonly string s_operatingSystem = DescribeOperatingSystem();
 
     /// <summary>Reads <c>heartbeat_interval</c> from Hello's <c>d</c>; it must be positive and fit a <see cref="TimeSpan"/>.</summary>
@@ -44,8 +47,6 @@ internal static class GatewayPayloads
         return true;
     }
 
-    /// <summary>The largest millisecond count a <see cref="TimeSpan"/> holds.</summary>
-    private const long MaxIntervalMilliseconds = long.MaxValue / TimeSpan.TicksPerMillisecond;
 
     /// <summary>Reads <c>session_id</c> and <c>resume_gateway_url</c> from READY's <c>d</c>; both must be non-empty.</summary>
     public static bool TryReadReady(ReadOnlySpan<byte> data, [NotNullWhen(true)] out ReadyData? ready)
