@@ -29,4 +29,13 @@ public sealed record ShardGrainStatus(
     [property: Id(9)] TimeSpan? HandoffGap,
     [property: Id(10)] int Resumes,
     [property: Id(11)] int Identifies,
-    [property: Id(12)] bool IsFenced);
+    [property: Id(12)] bool IsFenced)
+{
+    /// <summary>Identifies in a row that ended without READY (op 9, a close, a dropped connection); 0 after READY.</summary>
+    [Id(20)]
+    public int IdentifyFailures { get; init; }
+
+    /// <summary>Set while the shard waits before identifying again because its Identifies keep failing: when the wait ends.</summary>
+    [Id(21)]
+    public DateTimeOffset? IdentifyBackoffUntil { get; init; }
+}

@@ -12,4 +12,5 @@ internal static class InstrumentNames
     public const string IdentifyGrants = "sharder-coordinator-identify-grants";
     public const string IdentifyRefusals = "sharder-coordinator-identify-refusals";
     public const string RebalanceMoves = "sharder-supervisor-rebalance-moves";
+    public const string GatewayIdentifyFailures = "sharder-gateway-identify-failures";
 }

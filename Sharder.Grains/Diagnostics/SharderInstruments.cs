@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Sharder.Grains.Coordination;
+using Sharder.Grains.Gateway;
 using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Diagnostics;
@@ -9,7 +10,7 @@ namespace Sharder.Grains.Diagnostics;
 /// Sharder's one meter ("Sharder", created through <see cref="IMeterFactory"/>, which owns and disposes it)
 /// and its instruments; callers report through the <c>On...</c> methods.
 /// </summary>
-internal sealed class SharderInstruments
+internal sealed class SharderInstruments : IGatewayMetrics
 {
     /// <summary>The meter name to enable in OpenTelemetry.</summary>
     public const string MeterName = "Sharder";
@@ -23,6 +24,7 @@ internal sealed class SharderInstruments
     private readonly Counter<long> _grants;
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _rebalanceMoves;
+    private readonly Counter<long> _identifyFailures;
 
     public SharderInstruments(IMeterFactory meterFactory)
     {
@@ -38,6 +40,8 @@ internal sealed class SharderInstruments
             InstrumentNames.IdentifyGrants, description: "Identify slots granted; replaces_missed: the slot replaces one the shard could not use in time (not charged again).");
         _refusals = meter.CreateCounter<long>(InstrumentNames.IdentifyRefusals, description: "Identify requests refused, by reason.");
         _rebalanceMoves = meter.CreateCounter<long>(InstrumentNames.RebalanceMoves, description: "Shards moved by rebalancing.");
+        _identifyFailures = meter.CreateCounter<long>(
+            InstrumentNames.GatewayIdentifyFailures, description: "Identifies that ended without READY; backoff: the shard now waits before identifying again.");
     }
 
     public void OnShardActivated(ShardStartKind kind)
@@ -65,4 +69,7 @@ internal sealed class SharderInstruments
         => _refusals.Add(1, new TagList { { "reason", reason.ToString() } });
 
     public void OnRebalanced(int moves) => _rebalanceMoves.Add(moves);
+
+    public void OnIdentifyFailed(int shardId, int consecutiveFailures, TimeSpan backoff)
+        => _identifyFailures.Add(1, new KeyValuePair<string, object?>("backoff", backoff > TimeSpan.Zero));
 }

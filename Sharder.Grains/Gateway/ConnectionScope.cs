@@ -25,6 +25,10 @@ internal sealed class ConnectionScope : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly List<Task> _tasks = [];
     private readonly Channel<SinkItem> _sinkBuffer;
+    private readonly long _sinkBufferBytes;
+    private readonly Lock _bytesLock = new();
+    private long _bufferedBytes;
+    private TaskCompletionSource? _bytesFreed;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _closeTimeout;
     private DisconnectReason? _reason;
@@ -39,6 +43,7 @@ internal sealed class ConnectionScope : IAsyncDisposable
         IGatewayTransport transport,
         ConnectionPlan plan,
         int sinkBufferLimit,
+        long sinkBufferBytes,
         TimeProvider timeProvider,
         TimeSpan closeTimeout,
         CancellationToken hardStop)
@@ -46,8 +51,10 @@ internal sealed class ConnectionScope : IAsyncDisposable
         Transport = transport;
         Plan = plan;
         SessionId = plan.Resume?.SessionId;
+        Generation = plan.Resume?.Generation ?? 0;
         _timeProvider = timeProvider;
         _closeTimeout = closeTimeout;
+        _sinkBufferBytes = sinkBufferBytes;
 
         // Created with the TimeProvider so CancelAfter (the close deadline) follows the injected clock.
         _io = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
@@ -74,6 +81,9 @@ internal sealed class ConnectionScope : IAsyncDisposable
 
     public HeartbeatMonitor Heartbeat { get; }
 
+    /// <summary>The permit of the Identify sent on this connection; null when none was sent (a resume, or not yet).</summary>
+    public IdentifyPermit? SentIdentify { get; set; }
+
     /// <summary>Created when Hello gives the heartbeat interval.</summary>
     public CommandRateLimiter? RateLimiter { get; set; }
 
@@ -83,12 +93,94 @@ internal sealed class ConnectionScope : IAsyncDisposable
     /// <summary>The decompressed gateway message.</summary>
     public PooledBufferWriter JsonBuffer { get; } = new();
 
-    public ChannelWriter<SinkItem> SinkWriter => _sinkBuffer.Writer;
-
     public ChannelReader<SinkItem> SinkReader => _sinkBuffer.Reader;
+
+    /// <summary>Payload bytes in the sink buffer.</summary>
+    public long BufferedBytes
+    {
+        get
+        {
+            lock (_bytesLock)
+            {
+                return _bufferedBytes;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Buffers <paramref name="item"/> unless the buffer is full by count or by bytes. An item larger than
+    /// the whole byte budget is taken when the buffer is empty, so one big event cannot block the shard.
+    /// </summary>
+    public bool TryBuffer(SinkItem item)
+    {
+        lock (_bytesLock)
+        {
+            if (!HasByteRoomLocked(item.Bytes) || !_sinkBuffer.Writer.TryWrite(item))
+            {
+                return false;
+            }
+
+            _bufferedBytes += item.Bytes;
+            return true;
+        }
+    }
+
+    /// <summary>Takes the next buffered item for the sink, freeing its bytes.</summary>
+    public bool TryTakeBuffered(out SinkItem item)
+    {
+        if (!_sinkBuffer.Reader.TryRead(out item))
+        {
+            return false;
+        }
+
+        TaskCompletionSource? freed;
+        lock (_bytesLock)
+        {
+            _bufferedBytes -= item.Bytes;
+            freed = _bytesFreed;
+            _bytesFreed = null;
+        }
+
+        freed?.TrySetResult();
+        return true;
+    }
+
+    /// <summary>
+    /// Waits until an item of <paramref name="bytes"/> may fit: room by count and by bytes. False when the
+    /// buffer was completed (the connection is ending).
+    /// </summary>
+    public async ValueTask<bool> WaitForBufferRoomAsync(long bytes, CancellationToken cancellationToken)
+    {
+        Task freed;
+        lock (_bytesLock)
+        {
+            if (HasByteRoomLocked(bytes))
+            {
+                freed = Task.CompletedTask;
+            }
+            else
+            {
+                _bytesFreed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                freed = _bytesFreed.Task;
+            }
+        }
+
+        if (!freed.IsCompleted)
+        {
+            await freed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        return await _sinkBuffer.Writer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool HasByteRoomLocked(long bytes) => _bufferedBytes == 0 || _bufferedBytes + bytes <= _sinkBufferBytes;
 
     /// <summary>The session this connection resumes or identified; null until READY on a new session.</summary>
     public string? SessionId { get; set; }
+
+    /// <summary>The generation of <see cref="SessionId"/> (see <see cref="ShardConnection"/>); 0 until READY on a new session.</summary>
+    public long Generation { get; set; }
 
     /// <summary>Set once the connection is ending; the read loop then only drains until the peer's close.</summary>
     public DisconnectReason? Reason

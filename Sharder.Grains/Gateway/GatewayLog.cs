@@ -68,8 +68,8 @@ internal static partial class GatewayLog
     public static partial void MalformedPayload(ILogger logger, int shardId, long length, string problem);
 
     [LoggerMessage(EventId = 1014, Level = LogLevel.Debug,
-        Message = "Shard {ShardId} paused reading: {Limit} events wait for the sink")]
-    public static partial void ReadingPaused(ILogger logger, int shardId, int limit);
+        Message = "Shard {ShardId} paused reading: {Count} events ({Bytes} bytes) wait for the sink")]
+    public static partial void ReadingPaused(ILogger logger, int shardId, int count, long bytes);
 
     [LoggerMessage(EventId = 1015, Level = LogLevel.Debug,
         Message = "Shard {ShardId} resumed reading after {PausedFor}")]
@@ -122,4 +122,24 @@ internal static partial class GatewayLog
     [LoggerMessage(EventId = 1027, Level = LogLevel.Warning,
         Message = "Shard {ShardId} could not send Identify within its permit (slot at {SlotAt}, {Late} ago): not sent, so it cannot crowd the next slot on its key; asking for a new permit")]
     public static partial void IdentifyPermitMissed(ILogger logger, int shardId, TimeSpan late, DateTimeOffset slotAt);
+
+    [LoggerMessage(EventId = 1040, Level = LogLevel.Warning,
+        Message = "Shard {ShardId} ignores the resume URL of {Source}: {Problem}; it resumes through the bootstrap URL")]
+    public static partial void ResumeUrlRefused(ILogger logger, int shardId, string source, string problem);
+
+    [LoggerMessage(EventId = 1041, Level = LogLevel.Warning,
+        Message = "Shard {ShardId} ignores the session it was handed: {Problem}; it identifies a new session")]
+    public static partial void ImportedSessionIgnored(ILogger logger, int shardId, string problem);
+
+    [LoggerMessage(EventId = 1042, Level = LogLevel.Warning,
+        Message = "Shard {ShardId}: an Identify ended without READY ({Failures} in a row)")]
+    public static partial void IdentifyFailed(ILogger logger, int shardId, int failures);
+
+    [LoggerMessage(EventId = 1043, Level = LogLevel.Error,
+        Message = "Shard {ShardId}: {Failures} Identifies in a row ended without READY; waiting {Backoff} before the next, to spare the daily session budget")]
+    public static partial void IdentifyBackoff(ILogger logger, int shardId, int failures, TimeSpan backoff);
+
+    [LoggerMessage(EventId = 1044, Level = LogLevel.Warning,
+        Message = "Shard {ShardId} could not report a failed Identify to the identify gate")]
+    public static partial void IdentifyFailureReportFailed(ILogger logger, int shardId, Exception exception);
 }

@@ -40,6 +40,9 @@ public sealed class GatewayOptions
     /// <summary>Default for <see cref="SinkBufferLimit"/>.</summary>
     public const int DEFAULT_SINK_BUFFER_LIMIT = 4096;
 
+    /// <summary>Default for <see cref="SinkBufferBytes"/>: 64 MiB.</summary>
+    public const long DEFAULT_SINK_BUFFER_BYTES = 64L * 1024 * 1024;
+
     /// <summary>Default for <see cref="UserAgent"/>, in the <c>DiscordBot ($url, $version)</c> form Discord asks for.</summary>
     public const string DEFAULT_USER_AGENT = "DiscordBot (https://github.com/sharder, 1.0) Sharder";
 
@@ -60,6 +63,18 @@ public sealed class GatewayOptions
 
     /// <summary>Default for <see cref="SessionResumeWindow"/>.</summary>
     public static readonly TimeSpan DEFAULT_SESSION_RESUME_WINDOW = TimeSpan.FromMinutes(5);
+
+    /// <summary>Default for <see cref="MinHeartbeatInterval"/>.</summary>
+    public static readonly TimeSpan DEFAULT_MIN_HEARTBEAT_INTERVAL = TimeSpan.FromSeconds(1);
+
+    /// <summary>Default for <see cref="MaxHeartbeatInterval"/>.</summary>
+    public static readonly TimeSpan DEFAULT_MAX_HEARTBEAT_INTERVAL = TimeSpan.FromMinutes(5);
+
+    /// <summary>Default for <see cref="IdentifyFailureBackoffBase"/>.</summary>
+    public static readonly TimeSpan DEFAULT_IDENTIFY_FAILURE_BACKOFF_BASE = TimeSpan.FromSeconds(5);
+
+    /// <summary>Default for <see cref="IdentifyFailureBackoffMax"/>.</summary>
+    public static readonly TimeSpan DEFAULT_IDENTIFY_FAILURE_BACKOFF_MAX = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Gateway URL used to Identify (resumes use the session's <c>resume_gateway_url</c>). Absolute
@@ -132,6 +147,39 @@ public sealed class GatewayOptions
     /// <summary>User-Agent header sent with the WebSocket handshake.</summary>
     public string UserAgent { get; set; } = DEFAULT_USER_AGENT;
 
+    /// <summary>
+    /// Bytes of dispatch payloads buffered between a connection's read loop and the event sink. Reading
+    /// pauses when this or <see cref="SinkBufferLimit"/> is reached, whichever comes first (one event
+    /// larger than the whole budget is still taken, alone).
+    /// </summary>
+    public long SinkBufferBytes { get; set; } = DEFAULT_SINK_BUFFER_BYTES;
+
+    /// <summary>
+    /// Hosts, besides Discord's gateway (<c>wss://gateway.discord.gg</c> and its zonal <c>gateway-*.discord.gg</c>)
+    /// and the bootstrap URL's host, that a session's resume URL may point at: a host name or IP, or
+    /// <c>*.domain</c> for its subdomains. The token is sent to a resume URL, so any other host is ignored
+    /// and the shard resumes through the bootstrap URL. Empty by default.
+    /// </summary>
+    public IList<string> AllowedResumeHosts { get; set; } = new List<string>();
+
+    /// <summary>
+    /// Shortest Hello <c>heartbeat_interval</c> accepted. A gateway that asks for less gets a 4000 close and
+    /// a resume (Discord asks for about 41 s).
+    /// </summary>
+    public TimeSpan MinHeartbeatInterval { get; set; } = DEFAULT_MIN_HEARTBEAT_INTERVAL;
+
+    /// <summary>Longest Hello <c>heartbeat_interval</c> accepted; above it, 4000 and resume.</summary>
+    public TimeSpan MaxHeartbeatInterval { get; set; } = DEFAULT_MAX_HEARTBEAT_INTERVAL;
+
+    /// <summary>
+    /// First wait once Identifies keep ending without READY (after three in a row); it doubles per further
+    /// failure up to <see cref="IdentifyFailureBackoffMax"/>, so a misbehaving gateway cannot drain the daily budget.
+    /// </summary>
+    public TimeSpan IdentifyFailureBackoffBase { get; set; } = DEFAULT_IDENTIFY_FAILURE_BACKOFF_BASE;
+
+    /// <summary>Longest wait between two Identifies that keep ending without READY.</summary>
+    public TimeSpan IdentifyFailureBackoffMax { get; set; } = DEFAULT_IDENTIFY_FAILURE_BACKOFF_MAX;
+
     /// <summary>A copy that connects to <paramref name="bootstrapUrl"/> (the URL <c>/gateway/bot</c> returned).</summary>
     internal GatewayOptions WithBootstrapUrl(Uri bootstrapUrl) => new()
     {
@@ -150,5 +198,11 @@ public sealed class GatewayOptions
         SinkStallTimeout = SinkStallTimeout,
         SessionResumeWindow = SessionResumeWindow,
         UserAgent = UserAgent,
+        SinkBufferBytes = SinkBufferBytes,
+        AllowedResumeHosts = new List<string>(AllowedResumeHosts),
+        MinHeartbeatInterval = MinHeartbeatInterval,
+        MaxHeartbeatInterval = MaxHeartbeatInterval,
+        IdentifyFailureBackoffBase = IdentifyFailureBackoffBase,
+        IdentifyFailureBackoffMax = IdentifyFailureBackoffMax,
     };
 }

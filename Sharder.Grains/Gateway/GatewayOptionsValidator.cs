@@ -17,6 +17,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
     internal const int MinCommandBytes = 512;
     internal const int MaxCommandBytes = 4096;
     internal static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
+    internal const long MinSinkBufferBytes = 64 * 1024;
 
     private const string Name = GatewayOptions.SectionName;
 
@@ -81,6 +82,30 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                 + $"set it to at least 1 (default {GatewayOptions.DEFAULT_SINK_BUFFER_LIMIT}).");
         }
 
+        if (options.SinkBufferBytes < MinSinkBufferBytes)
+        {
+            failures.Add($"{Name}:{nameof(GatewayOptions.SinkBufferBytes)} is {options.SinkBufferBytes}; "
+                + $"set it to at least {MinSinkBufferBytes} (default {GatewayOptions.DEFAULT_SINK_BUFFER_BYTES}).");
+        }
+
+        ValidateTimeout(nameof(GatewayOptions.MinHeartbeatInterval), options.MinHeartbeatInterval, failures);
+        ValidateTimeout(nameof(GatewayOptions.MaxHeartbeatInterval), options.MaxHeartbeatInterval, failures);
+        if (options.MaxHeartbeatInterval < options.MinHeartbeatInterval)
+        {
+            failures.Add($"{Name}:{nameof(GatewayOptions.MaxHeartbeatInterval)} ({options.MaxHeartbeatInterval}) is below "
+                + $"{Name}:{nameof(GatewayOptions.MinHeartbeatInterval)} ({options.MinHeartbeatInterval}); set the maximum to at least the minimum.");
+        }
+
+        ValidateTimeout(nameof(GatewayOptions.IdentifyFailureBackoffBase), options.IdentifyFailureBackoffBase, failures);
+        ValidateTimeout(nameof(GatewayOptions.IdentifyFailureBackoffMax), options.IdentifyFailureBackoffMax, failures);
+        if (options.IdentifyFailureBackoffMax < options.IdentifyFailureBackoffBase)
+        {
+            failures.Add($"{Name}:{nameof(GatewayOptions.IdentifyFailureBackoffMax)} ({options.IdentifyFailureBackoffMax}) is below "
+                + $"{Name}:{nameof(GatewayOptions.IdentifyFailureBackoffBase)} ({options.IdentifyFailureBackoffBase}); set the maximum to at least the base.");
+        }
+
+        ValidateAllowedResumeHosts(options.AllowedResumeHosts, failures);
+
         if (string.IsNullOrWhiteSpace(options.UserAgent) || options.UserAgent.Any(char.IsControl))
         {
             failures.Add($"{Name}:{nameof(GatewayOptions.UserAgent)} is empty or has control characters; "
@@ -109,6 +134,25 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         {
             failures.Add($"{Property} is \"{url}\"; set it without a query string or fragment "
                 + "(the client adds v, encoding and compress itself).");
+        }
+    }
+
+    private static void ValidateAllowedResumeHosts(IList<string>? hosts, List<string> failures)
+    {
+        const string Property = $"{Name}:{nameof(GatewayOptions.AllowedResumeHosts)}";
+        if (hosts is null)
+        {
+            failures.Add($"{Property} is missing; set it to an empty list or to host names such as \"gateway.example.net\" or \"*.example.net\".");
+            return;
+        }
+
+        for (var i = 0; i < hosts.Count; i++)
+        {
+            if (!ResumeUrlPolicy.IsValidAllowedHost(hosts[i]))
+            {
+                failures.Add($"{Property} has \"{hosts[i]}\" (entry {i}); set a bare host name or IP (no scheme, port or path) "
+                    + "such as \"gateway.example.net\", or \"*.example.net\" for its subdomains.");
+            }
         }
     }
 

@@ -1,8 +1,17 @@
+using System.Security.Cryptography;
+
 namespace Sharder.Grains.Gateway;
 
 /// <summary>A session began on a shard: a new one (READY) or an old one continued (RESUMED).</summary>
 internal sealed class SessionStart
 {
+    /// <summary>
+    /// Identifies this start, unique across processes (64 random bits, 16 lowercase hex characters). Every
+    /// Identify's READY gets a new one even when the gateway hands back a session id it used before, and a
+    /// retried delivery of the same start carries the same value, so a sink can make the start idempotent.
+    /// </summary>
+    public string StartId { get; init; } = NewStartId();
+
     public required int ShardId { get; init; }
 
     public required string SessionId { get; init; }
@@ -19,7 +28,10 @@ internal sealed class SessionStart
     /// <summary>The last sequence of <see cref="PreviousSessionId"/> that reached the sink (0: none).</summary>
     public long? PreviousLastDeliveredSequence { get; init; }
 
+    /// <summary>A fresh <see cref="StartId"/>.</summary>
+    public static string NewStartId() => RandomNumberGenerator.GetHexString(16, lowercase: true);
+
     public override string ToString() => PreviousSessionId is null
-        ? $"Shard {ShardId} session {SessionId} ({(Resumed ? "resumed" : "new")})"
-        : $"Shard {ShardId} session {SessionId} (new; replaced {PreviousSessionId} after seq {PreviousLastDeliveredSequence})";
+        ? $"Shard {ShardId} session {SessionId} ({(Resumed ? "resumed" : "new")}, start {StartId})"
+        : $"Shard {ShardId} session {SessionId} (new, start {StartId}; replaced {PreviousSessionId} after seq {PreviousLastDeliveredSequence})";
 }

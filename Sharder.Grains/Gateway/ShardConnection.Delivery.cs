@@ -17,7 +17,7 @@ internal sealed partial class ShardConnection
         {
             while (await buffer.WaitToReadAsync(_hardStop.Token).ConfigureAwait(false))
             {
-                while (!scope.DropUndelivered && buffer.TryRead(out var item))
+                while (!scope.DropUndelivered && scope.TryTakeBuffered(out var item))
                 {
                     await DeliverWithRetryAsync(item).ConfigureAwait(false);
                 }

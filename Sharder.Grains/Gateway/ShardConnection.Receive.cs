@@ -132,13 +132,26 @@ internal sealed partial class ShardConnection
             return;
         }
 
-        if (!GatewayPayloads.TryReadHello(header.GetData(scope.JsonBuffer.WrittenSpan), out var interval))
+        if (!GatewayPayloads.TryReadHelloMilliseconds(header.GetData(scope.JsonBuffer.WrittenSpan), out var intervalMs))
         {
             RejectMalformed(scope, scope.JsonBuffer.WrittenCount, "Hello without a valid heartbeat_interval");
             return;
         }
 
+        // Compared in milliseconds: a hostile value may not even fit a TimeSpan.
+        if (intervalMs < (long)_options.MinHeartbeatInterval.TotalMilliseconds
+            || intervalMs > (long)_options.MaxHeartbeatInterval.TotalMilliseconds)
+        {
+            RejectMalformed(
+                scope,
+                scope.JsonBuffer.WrittenCount,
+                $"Hello heartbeat_interval {intervalMs} ms is outside {_options.MinHeartbeatInterval}..{_options.MaxHeartbeatInterval}");
+            return;
+        }
+
+        var interval = TimeSpan.FromMilliseconds(intervalMs);
         scope.MarkHelloReceived();
+        _backoff.Reset();
         if (scope.Plan.UsesResumeUrl)
         {
             Volatile.Write(ref _resumeUrlFailures, 0);
@@ -170,6 +183,13 @@ internal sealed partial class ShardConnection
             return;
         }
 
+        // 0 is a sequence like any other (some gateways number READY 0); only a negative one is malformed.
+        if (sequence < 0)
+        {
+            RejectMalformed(scope, scope.JsonBuffer.WrittenCount, $"a dispatch with negative sequence {sequence}");
+            return;
+        }
+
         SessionStart? start = null;
         if (eventType == GatewayEventNames.Ready && !IsReplayedReady(scope, header))
         {
@@ -197,10 +217,10 @@ internal sealed partial class ShardConnection
             ShardId, sessionId, sequence, eventType, header.GuildId, json.ToArray(), header.DataStart, header.DataLength);
         if (start is not null)
         {
-            await EnqueueAsync(scope, new SinkItem(start)).ConfigureAwait(false);
+            await EnqueueAsync(scope, new SinkItem(start, scope.Generation)).ConfigureAwait(false);
         }
 
-        await EnqueueAsync(scope, new SinkItem(dispatch)).ConfigureAwait(false);
+        await EnqueueAsync(scope, new SinkItem(dispatch, scope.Generation)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -222,24 +242,25 @@ internal sealed partial class ShardConnection
             return false;
         }
 
-        var resumeBase = GatewayUrl.ParseBaseOrNull(ready.ResumeGatewayUrl);
+        var (resumeUrl, resumeBase) = TrustedResumeUrl(ready.ResumeGatewayUrl, "READY");
         PreviousSession? previous;
+        long generation;
         lock (_lock)
         {
-            // A READY on a resuming connection still means a new session: the old one is replaced.
-            if (_session is { } replaced && replaced.Id != ready.SessionId)
-            {
-                DropSessionLocked();
-            }
-
+            // A READY always means a new session, even when the gateway reuses an id it gave before: the
+            // old one is replaced, and what was delivered of it is never compared with the new one.
+            DropSessionLocked();
             previous = _previousSession;
             _previousSession = null;
-            _session = new SessionInfo(ready.SessionId, ready.ResumeGatewayUrl, resumeBase);
+            generation = ++_generation;
+            _session = new SessionInfo(ready.SessionId, resumeUrl, resumeBase, generation);
             SetStateLocked(GatewayState.Active);
         }
 
+        OnReadyReceived();
         Volatile.Write(ref _resumeUrlFailures, 0);
         scope.SessionId = ready.SessionId;
+        scope.Generation = generation;
         GatewayLog.SessionReady(_logger, ShardId, ready.SessionId);
         if (scope.MarkActive())
         {
@@ -284,22 +305,25 @@ internal sealed partial class ShardConnection
         }
     }
 
-    /// <summary>Hands one item to the sink buffer; when it is full, stops reading (back-pressure) up to the stall timeout.</summary>
+    /// <summary>
+    /// Hands one item to the sink buffer; when it is full (by count or by bytes), stops reading
+    /// (back-pressure) up to the stall timeout.
+    /// </summary>
     private ValueTask EnqueueAsync(ConnectionScope scope, SinkItem item) =>
-        scope.SinkWriter.TryWrite(item) ? ValueTask.CompletedTask : WaitForSinkAsync(scope, item);
+        scope.TryBuffer(item) ? ValueTask.CompletedTask : WaitForSinkAsync(scope, item);
 
     private async ValueTask WaitForSinkAsync(ConnectionScope scope, SinkItem item)
     {
         var pausedAt = _timeProvider.GetTimestamp();
         scope.Heartbeat.PauseReading();
-        GatewayLog.ReadingPaused(_logger, ShardId, _options.SinkBufferLimit);
+        GatewayLog.ReadingPaused(_logger, ShardId, scope.SinkReader.Count, scope.BufferedBytes);
         using var stall = new CancellationTokenSource(_options.SinkStallTimeout, _timeProvider);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(stall.Token, scope.Lifetime);
         try
         {
-            while (!scope.SinkWriter.TryWrite(item))
+            while (!scope.TryBuffer(item))
             {
-                if (!await scope.SinkWriter.WaitToWriteAsync(wait.Token).ConfigureAwait(false))
+                if (!await scope.WaitForBufferRoomAsync(item.Bytes, wait.Token).ConfigureAwait(false))
                 {
                     return;
                 }

@@ -119,6 +119,8 @@ internal sealed partial class ShardConnection
                     _identifies++;
                 }
 
+                scope.SentIdentify = permit;
+
                 GatewayLog.Identifying(_logger, ShardId, ShardCount, permit.RateLimitKey);
                 return;
             }

@@ -4,18 +4,24 @@ namespace Sharder.Grains.Gateway;
 /// Session bookkeeping: which session is live, what of it reached the sink, where to resume it, and
 /// the hand-off to another <see cref="ShardConnection"/> (possibly in another process).
 /// </summary>
+/// <remarks>
+/// Every session start (READY after an Identify, or an imported session) gets a new generation number, and
+/// delivered sequences are tracked per generation, never per session id: a gateway may hand back an id it
+/// used before, and sequences of two different sessions must never be compared.
+/// </remarks>
 internal sealed partial class ShardConnection
 {
     /// <summary>
     /// The session a new <see cref="ShardConnection"/> can resume, with the last sequence delivered to the
     /// sink; null when there is none (never identified, or dropped by a shutdown or a new-session close).
+    /// The resume URL is one <see cref="ResumeUrlPolicy"/> accepted, or empty.
     /// </summary>
     public GatewaySession? ExportSession()
     {
         lock (_lock)
         {
             return _session is { } session
-                ? new GatewaySession(session.Id, DeliveredSequenceLocked(session.Id), session.ResumeUrl, ShardId, ShardCount)
+                ? new GatewaySession(session.Id, Math.Max(0, DeliveredSequenceLocked(session.Generation)), session.ResumeUrl, ShardId, ShardCount)
                 : null;
         }
     }
@@ -38,14 +44,20 @@ internal sealed partial class ShardConnection
                 return new ConnectionPlan(GatewayUrl.Build(_options.BootstrapUrl, _decompressor.Name), null, false);
             }
 
-            var sequence = DeliveredSequenceLocked(session.Id);
-            Interlocked.Exchange(ref _lastSequence, sequence > 0 ? sequence : NoSequence);
+            // NoSequence when nothing of the session reached the sink: heartbeats then carry null, the Resume 0.
+            var delivered = DeliveredSequenceLocked(session.Generation);
+            Interlocked.Exchange(ref _lastSequence, delivered);
             var useResumeUrl = session.ResumeBase is not null && Volatile.Read(ref _resumeUrlFailures) < ResumeUrlFailureLimit;
             var url = GatewayUrl.Build(useResumeUrl ? session.ResumeBase! : _options.BootstrapUrl, _decompressor.Name);
-            return new ConnectionPlan(url, new ResumeTarget(session.Id, sequence), useResumeUrl);
+            return new ConnectionPlan(url, new ResumeTarget(session.Id, Math.Max(0, delivered), session.Generation), useResumeUrl);
         }
     }
 
+    /// <summary>
+    /// Takes a session handed over from elsewhere (a Redis checkpoint, a migration). Its fields are not
+    /// trusted: a malformed id or sequence means no session (the shard identifies), and a resume URL the
+    /// <see cref="ResumeUrlPolicy"/> refuses is dropped (the shard resumes through the bootstrap URL).
+    /// </summary>
     private void ImportSession(GatewaySession session)
     {
         if (session.ShardId != ShardId || session.ShardCount != ShardCount)
@@ -55,16 +67,39 @@ internal sealed partial class ShardConnection
                 nameof(session));
         }
 
-        ArgumentException.ThrowIfNullOrWhiteSpace(session.SessionId, nameof(session));
-        ArgumentOutOfRangeException.ThrowIfNegative(session.Sequence, nameof(session));
-        _session = new SessionInfo(session.SessionId, session.ResumeUrl, GatewayUrl.ParseBaseOrNull(session.ResumeUrl));
+        if (!SessionFieldRules.IsUsable(session.SessionId, session.Sequence, out var problem))
+        {
+            GatewayLog.ImportedSessionIgnored(_logger, ShardId, problem!);
+            return;
+        }
+
+        var (resumeUrl, resumeBase) = TrustedResumeUrl(session.ResumeUrl, "the handed-over session");
+        _session = new SessionInfo(session.SessionId, resumeUrl, resumeBase, ++_generation);
         _sessionLastAlive = _timeProvider.GetTimestamp();
-        _deliveredSessionId = session.SessionId;
-        _deliveredSequence = session.Sequence;
+        _deliveredGeneration = _session.Generation;
+        _deliveredSequence = session.Sequence > 0 ? session.Sequence : NoSequence;
         _lastSequence = session.Sequence > 0 ? session.Sequence : NoSequence;
     }
 
-    private long DeliveredSequenceLocked(string sessionId) => _deliveredSessionId == sessionId ? _deliveredSequence : 0;
+    /// <summary>The resume URL and its base when <see cref="ResumeUrlPolicy"/> accepts it; otherwise empty and null, with a warning.</summary>
+    private (string Url, Uri? Base) TrustedResumeUrl(string? url, string source)
+    {
+        var trusted = ResumeUrlPolicy.Check(url, _options.BootstrapUrl, _options.AllowedResumeHosts, out var rejection);
+        if (trusted is null)
+        {
+            if (!string.IsNullOrEmpty(url))
+            {
+                GatewayLog.ResumeUrlRefused(_logger, ShardId, source, rejection!);
+            }
+
+            return (string.Empty, null);
+        }
+
+        return (url!, trusted);
+    }
+
+    /// <summary>The last sequence of <paramref name="generation"/> the sink accepted, or <see cref="NoSequence"/>.</summary>
+    private long DeliveredSequenceLocked(long generation) => _deliveredGeneration == generation ? _deliveredSequence : NoSequence;
 
     /// <summary>Forgets the current session, remembering it so the next READY can report what was lost.</summary>
     private void DropSessionLocked()
@@ -74,7 +109,7 @@ internal sealed partial class ShardConnection
             return;
         }
 
-        _previousSession = new PreviousSession(session.Id, DeliveredSequenceLocked(session.Id));
+        _previousSession = new PreviousSession(session.Id, Math.Max(0, DeliveredSequenceLocked(session.Generation)));
         _session = null;
         Interlocked.Exchange(ref _lastSequence, NoSequence);
         Volatile.Write(ref _resumeUrlFailures, 0);
@@ -86,15 +121,15 @@ internal sealed partial class ShardConnection
         {
             if (item.SessionStart is { } start)
             {
-                if (_deliveredSessionId != start.SessionId)
+                if (!start.Resumed && _deliveredGeneration != item.Generation)
                 {
-                    _deliveredSessionId = start.SessionId;
-                    _deliveredSequence = 0;
+                    _deliveredGeneration = item.Generation;
+                    _deliveredSequence = NoSequence;
                 }
             }
-            else if (_deliveredSessionId != item.Dispatch.SessionId)
+            else if (_deliveredGeneration != item.Generation)
             {
-                _deliveredSessionId = item.Dispatch.SessionId;
+                _deliveredGeneration = item.Generation;
                 _deliveredSequence = item.Dispatch.Sequence;
             }
             else if (item.Dispatch.Sequence > _deliveredSequence)
@@ -104,8 +139,8 @@ internal sealed partial class ShardConnection
         }
     }
 
-    /// <summary>The live session: its id and where to resume it (null when the URL is unusable).</summary>
-    private sealed record SessionInfo(string Id, string ResumeUrl, Uri? ResumeBase);
+    /// <summary>The live session: its id, where to resume it (null when the URL is unusable or untrusted) and its generation.</summary>
+    private sealed record SessionInfo(string Id, string ResumeUrl, Uri? ResumeBase, long Generation);
 
     /// <summary>A session replaced by a new one, reported in the next <see cref="SessionStart"/>.</summary>
     private sealed record PreviousSession(string Id, long LastDeliveredSequence);

@@ -59,7 +59,7 @@ internal sealed partial class ShardConnection
                     Latency = latencyTicks < 0 ? null : TimeSpan.FromTicks(latencyTicks),
                     LastHeartbeatAck = lastAck < 0 ? null : new DateTimeOffset(lastAck, TimeSpan.Zero),
                     LastSequence = lastSequence == NoSequence ? null : lastSequence,
-                    LastDeliveredSequence = _session is { } session && _deliveredSessionId == session.Id ? _deliveredSequence : null,
+                    LastDeliveredSequence = _session is { } session && DeliveredSequenceLocked(session.Generation) is >= 0 and var delivered ? delivered : null,
                     SessionId = _session?.Id,
                     Resumes = _resumes,
                     Identifies = _identifies,
@@ -67,6 +67,8 @@ internal sealed partial class ShardConnection
                     LastCloseCode = _lastCloseCode,
                     FatalReason = _fatalError?.Message,
                     ReadingPaused = _currentScope?.Heartbeat.IsReadingPaused ?? false,
+                    IdentifyFailures = _identifyFailures,
+                    IdentifyBackoffUntil = _identifyBackoffUntil is { } until && until > _timeProvider.GetUtcNow() ? until : null,
                 };
             }
         }

@@ -58,6 +58,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Random _random;
+    private readonly IGatewayMetrics? _metrics;
     private readonly IGatewayDecompressor _decompressor;
     private readonly ReconnectBackoff _backoff;
     private readonly Channel<OutboundCommand> _outbound;
@@ -72,8 +73,9 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     private DateTimeOffset _stateSince;
     private SessionInfo? _session;
     private long _sessionLastAlive;
-    private string? _deliveredSessionId;
-    private long _deliveredSequence;
+    private long _generation;
+    private long _deliveredGeneration;
+    private long _deliveredSequence = NoSequence;
     private PreviousSession? _previousSession;
     private int _resumes;
     private int _identifies;
@@ -89,6 +91,9 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     private long _lastAckUtcTicks = -1;
     private int _resumeUrlFailures;
 
+    // Only the run loop touches it: the wait decided by OnConnectionEndedForIdentify.
+    private TimeSpan _pendingIdentifyBackoff;
+
     /// <param name="shardId">Zero-based shard id.</param>
     /// <param name="shardCount">Total shards of the bot.</param>
     /// <param name="token">The bot token; sent only in Identify and Resume.</param>
@@ -100,6 +105,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     /// <param name="logger">Gets <see cref="GatewayLog"/> messages.</param>
     /// <param name="session">A session exported by an earlier connection (possibly in another process) to resume.</param>
     /// <param name="random">Jitter source; must be safe to use from several threads. <see cref="Random.Shared"/> by default.</param>
+    /// <param name="metrics">Receives identify failures; none by default.</param>
     public ShardConnection(
         int shardId,
         int shardCount,
@@ -111,7 +117,8 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         TimeProvider timeProvider,
         ILogger logger,
         GatewaySession? session = null,
-        Random? random = null)
+        Random? random = null,
+        IGatewayMetrics? metrics = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shardId);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(shardCount, shardId);
@@ -139,6 +146,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         _stateSince = timeProvider.GetUtcNow();
         _logger = logger;
         _random = random ?? Random.Shared;
+        _metrics = metrics;
         _decompressor = GatewayDecompressors.Create(options.Compression, options.MaxDecompressedMessageBytes);
         _backoff = new ReconnectBackoff(options.ReconnectBaseDelay, options.ReconnectMaxDelay, BackoffJitter.Equal, _random);
         _outbound = Channel.CreateBounded<OutboundCommand>(new BoundedChannelOptions(OutboundQueueLimit)
@@ -269,6 +277,11 @@ internal sealed partial class ShardConnection : IAsyncDisposable
                 {
                     await DelayBeforeRetryAsync().ConfigureAwait(false);
                 }
+
+                if (TakeIdentifyBackoff() is { } identifyBackoff)
+                {
+                    await DelayAsync(identifyBackoff).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
@@ -326,7 +339,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     private async Task<NextStep> RunConnectionAsync(ConnectionPlan plan)
     {
         var scope = new ConnectionScope(
-            _transports.Create(), plan, _options.SinkBufferLimit, _timeProvider, CloseHandshakeTimeout, _hardStop.Token);
+            _transports.Create(), plan, _options.SinkBufferLimit, _options.SinkBufferBytes, _timeProvider, CloseHandshakeTimeout, _hardStop.Token);
         await using (scope.ConfigureAwait(false))
         {
             lock (_lock)
@@ -399,6 +412,11 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     private async Task<NextStep> DecideNextStepAsync(ConnectionScope scope)
     {
         var reason = scope.Reason!;
+        if (!reason.IsStop && !IsStopRequested)
+        {
+            _pendingIdentifyBackoff = OnConnectionEndedForIdentify(scope);
+        }
+
         if (scope.Plan.UsesResumeUrl
             && !scope.HelloReceived
             && Interlocked.Increment(ref _resumeUrlFailures) == ResumeUrlFailureLimit)
@@ -411,7 +429,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         {
             stopMode = _stopMode;
             _lastCloseCode = reason.Code ?? _lastCloseCode;
-            if (scope.IsActive && _session is { } session && session.Id == scope.SessionId)
+            if (scope.IsActive && _session is { } session && session.Generation == scope.Generation)
             {
                 _sessionLastAlive = _timeProvider.GetTimestamp();
             }
@@ -478,6 +496,19 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     {
         var delay = _backoff.NextDelay();
         GatewayLog.ReconnectDelay(_logger, ShardId, delay, _backoff.Attempt);
+        await DelayAsync(delay).ConfigureAwait(false);
+    }
+
+    /// <summary>The identify backoff decided when the last connection ended, once; null when there is none.</summary>
+    private TimeSpan? TakeIdentifyBackoff()
+    {
+        var backoff = _pendingIdentifyBackoff;
+        _pendingIdentifyBackoff = TimeSpan.Zero;
+        return backoff > TimeSpan.Zero ? backoff : null;
+    }
+
+    private async Task DelayAsync(TimeSpan delay)
+    {
         try
         {
             await Task.Delay(delay, _timeProvider, _stopSignal.Token).ConfigureAwait(false);

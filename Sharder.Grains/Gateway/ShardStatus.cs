@@ -45,6 +45,15 @@ internal sealed class ShardStatus
     /// <summary>Whether the read loop is waiting for room in the sink buffer (back-pressure).</summary>
     public required bool ReadingPaused { get; init; }
 
+    /// <summary>Identifies in a row that ended without READY (op 9, a close, a dropped connection); 0 after READY.</summary>
+    public int IdentifyFailures { get; init; }
+
+    /// <summary>
+    /// Set while the shard waits before its next Identify because <see cref="IdentifyFailures"/> reached the
+    /// limit (see <see cref="GatewayOptions.IdentifyFailureBackoffBase"/>): when that wait ends.
+    /// </summary>
+    public DateTimeOffset? IdentifyBackoffUntil { get; init; }
+
     /// <summary>Total reconnects, all causes.</summary>
     public int TotalReconnects => Reconnects.Values.Sum();
 }

@@ -100,7 +100,8 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
             GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey), shardCount, _timeProvider, _logger, _inheritedSlot);
         _identifyGate = gate;
         connection = new ShardConnection(
-            shardId, shardCount, token, await GatewayOptionsAsync().ConfigureAwait(true), _transports, gate, _sink, _timeProvider, _logger, session);
+            shardId, shardCount, token, await GatewayOptionsAsync().ConfigureAwait(true), _transports, gate, _sink, _timeProvider, _logger, session,
+            metrics: _instruments);
         _connection = connection;
 
         _registry.Register(connection);
@@ -137,7 +138,11 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
             _handoffGap,
             status?.Resumes ?? 0,
             status?.Identifies ?? 0,
-            _sink?.IsFenced ?? false));
+            _sink?.IsFenced ?? false)
+        {
+            IdentifyFailures = status?.IdentifyFailures ?? 0,
+            IdentifyBackoffUntil = status?.IdentifyBackoffUntil,
+        });
     }
 
     public async Task SendCommandAsync(byte[] payload)
@@ -151,18 +156,29 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
     {
         if (_rehydrated is { } handoff && handoff.ShardCount == shardCount)
         {
-            _startKind = ShardStartKind.Migration;
             _handoffGap = _timeProvider.GetUtcNow() - handoff.StopStartedAt;
             _instruments.OnHandoff(_handoffGap.Value);
-            ShardLog.Rehydrated(_logger, shardId, handoff.SessionId, handoff.Sequence, _handoffGap.Value);
-            return new GatewaySession(handoff.SessionId, handoff.Sequence, handoff.ResumeUrl, shardId, shardCount);
+            if (SessionFieldRules.IsUsable(handoff.SessionId, handoff.Sequence, out var handoffProblem))
+            {
+                _startKind = ShardStartKind.Migration;
+                ShardLog.Rehydrated(_logger, shardId, handoff.SessionId, handoff.Sequence, _handoffGap.Value);
+                return new GatewaySession(handoff.SessionId, handoff.Sequence, handoff.ResumeUrl, shardId, shardCount);
+            }
+
+            ShardLog.StoredSessionIgnored(_logger, shardId, "hand-off", handoffProblem!);
         }
 
-        // The checkpoint is what reached Redis, so resuming from it replays exactly what is missing.
+        // The checkpoint is what reached Redis, so resuming from it replays exactly what is missing. Anyone who can
+        // write Redis can write it: its fields are checked here and its resume URL by the connection's ResumeUrlPolicy.
         if (await _publisher.ReadCheckpointAsync(shardId).ConfigureAwait(true) is { } checkpoint)
         {
-            _startKind = ShardStartKind.Checkpoint;
-            return new GatewaySession(checkpoint.SessionId, checkpoint.Sequence, checkpoint.ResumeUrl ?? string.Empty, shardId, shardCount);
+            if (SessionFieldRules.IsUsable(checkpoint.SessionId, checkpoint.Sequence, out var checkpointProblem))
+            {
+                _startKind = ShardStartKind.Checkpoint;
+                return new GatewaySession(checkpoint.SessionId, checkpoint.Sequence, checkpoint.ResumeUrl ?? string.Empty, shardId, shardCount);
+            }
+
+            ShardLog.StoredSessionIgnored(_logger, shardId, "checkpoint", checkpointProblem!);
         }
 
         _startKind = ShardStartKind.Identify;

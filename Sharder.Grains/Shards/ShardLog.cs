@@ -48,4 +48,8 @@ internal static partial class ShardLog
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning,
         Message = "Shard {ShardId}: the identify coordinator could not be asked (attempt {Attempt}); retrying in {Delay}")]
     public static partial void CoordinatorUnreachable(ILogger logger, int shardId, int attempt, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(EventId = 4040, Level = LogLevel.Warning,
+        Message = "Shard {ShardId} ignores its stored session ({Source}): {Problem}; it identifies a new session")]
+    public static partial void StoredSessionIgnored(ILogger logger, int shardId, string source, string problem);
 }

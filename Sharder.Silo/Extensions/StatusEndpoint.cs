@@ -51,6 +51,8 @@ internal static class StatusEndpoint
             resumes = shard.Resumes,
             identifies = shard.Identifies,
             fenced = shard.IsFenced,
+            identifyFailures = shard.IdentifyFailures,
+            identifyBackoffUntil = shard.IdentifyBackoffUntil,
         }),
         identify = new
         {

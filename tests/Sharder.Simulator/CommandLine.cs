@@ -20,6 +20,9 @@ internal static class CommandLine
           --strict-resume-url        reject a Resume that arrives on the bootstrap URL with op 9
           --shard-multiple N         required shard-count multiple (large-bot sharding)
           --seed S                   seed for everything random (default 1)
+          --ready-seq-zero           deviation: number READY s:0 (then 1, 2, ...)
+          --reuse-session-ids        deviation: the same session_id on every Identify of a shard
+          --bad-token-close CODE     deviation: close a bad token with CODE instead of 4004 (e.g. 4000)
         """;
 
     public static (SimulatorOptions Options, double Rate) Parse(string[] args)
@@ -46,6 +49,9 @@ internal static class CommandLine
                 case "--strict-resume-url": options.StrictResumeUrl = true; break;
                 case "--shard-multiple": options.RequiredShardMultiple = Int(); break;
                 case "--seed": options.Seed = Int(); break;
+                case "--ready-seq-zero": options.ReadySequenceZero = true; break;
+                case "--reuse-session-ids": options.ReuseSessionIds = true; break;
+                case "--bad-token-close": options.BadTokenCloseCode = Int(); break;
                 default: throw new ArgumentException($"unknown option '{name}'");
             }
         }

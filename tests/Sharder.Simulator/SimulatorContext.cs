@@ -12,6 +12,7 @@ namespace Sharder.Simulator;
 internal sealed class SimulatorContext
 {
     private readonly Random _rng;
+    private readonly ConcurrentDictionary<(int ShardId, int NumShards), string> _reusedSessionIds = new();
     private int _nextResumeListener;
 
     public SimulatorContext(SimulatorOptions options, TimeProvider time)
@@ -46,6 +47,10 @@ internal sealed class SimulatorContext
 
     public string BootstrapListener { get; set; } = "bootstrap";
     public IReadOnlyList<(string Name, string Url)> ResumeListeners { get; set; } = [];
+
+    /// <summary>The session id for a new session of <paramref name="shardId"/>: fresh, or with <see cref="SimulatorOptions.ReuseSessionIds"/> the same one every time.</summary>
+    public string SessionIdFor(int shardId, int numShards) =>
+        Options.ReuseSessionIds ? _reusedSessionIds.GetOrAdd((shardId, numShards), _ => NewSessionId()) : NewSessionId();
 
     public string NewSessionId()
     {

@@ -80,6 +80,14 @@ public sealed class SimulatorOptions
     /// <summary>Largest inbound WS message read before it is rejected as oversize (bytes measured before parsing).</summary>
     public int InboundReadLimitBytes { get; set; } = 1 << 20;
 
+    // ---- deviations from Discord (independent gateway implementations; issue 8) ----
+    /// <summary>Deviation: number READY <c>s:0</c> and the session's following dispatches from 1 (Discord starts at 1).</summary>
+    public bool ReadySequenceZero { get; set; }
+    /// <summary>Deviation: every Identify of a shard gets the same <c>session_id</c> (Discord's are new each time).</summary>
+    public bool ReuseSessionIds { get; set; }
+    /// <summary>Deviation: the close code for a bad token on Identify or Resume (Discord: 4004, fatal; 4000 looks resumable).</summary>
+    public int BadTokenCloseCode { get; set; } = 4004;
+
     /// <summary>Checks the options; throws with every problem named.</summary>
     public void Validate()
     {
@@ -104,6 +112,7 @@ public sealed class SimulatorOptions
         if (Port is < 0 or > 65535) errors.Add($"SimulatorOptions.Port must be 0..65535 (was {Port}).");
         if (string.IsNullOrWhiteSpace(Token)) errors.Add("SimulatorOptions.Token must not be empty.");
         if (RequiredShardMultiple is <= 0) errors.Add("SimulatorOptions.RequiredShardMultiple must be > 0 when set.");
+        if (BadTokenCloseCode is < 1000 or > 4999) errors.Add($"SimulatorOptions.BadTokenCloseCode must be a close code within 1000..4999 (was {BadTokenCloseCode}).");
         if (RandomIdentifyRejection is < 0 or > 1) errors.Add("SimulatorOptions.RandomIdentifyRejection must be within 0..1.");
         if (errors.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, errors));
     }

@@ -14,21 +14,39 @@ internal static class GatewayPayloads
 {
     internal const string BrowserAndDevice = "sharder";
 
+    /// <summary>The largest millisecond count a <see cref="TimeSpan"/> holds.</summary>
+    private const long MaxIntervalMilliseconds = long.MaxValue / TimeSpan.TicksPerMillisecond;
+
     private static readonly string s_operatingSystem = DescribeOperatingSystem();
 
-    /// <summary>Reads <c>heartbeat_interval</c> from Hello's <c>d</c>; it must be positive.</summary>
+    /// <summary>Reads <c>heartbeat_interval</c> from Hello's <c>d</c>; it must be positive and fit a <see cref="TimeSpan"/>.</summary>
     public static bool TryReadHello(ReadOnlySpan<byte> data, out TimeSpan heartbeatInterval)
     {
         heartbeatInterval = default;
-        if (!TryDeserialize(data, GatewayJsonContext.Default.HelloData, out var hello)
-            || hello.HeartbeatIntervalMilliseconds <= 0)
+        if (!TryReadHelloMilliseconds(data, out var milliseconds)
+            || milliseconds <= 0
+            || milliseconds > MaxIntervalMilliseconds)
         {
             return false;
         }
 
-        heartbeatInterval = TimeSpan.FromMilliseconds(hello.HeartbeatIntervalMilliseconds);
+        heartbeatInterval = TimeSpan.FromMilliseconds(milliseconds);
         return true;
     }
+
+    /// <summary>Reads <c>heartbeat_interval</c> from Hello's <c>d</c> as sent, any integer; the caller checks the range.</summary>
+    public static bool TryReadHelloMilliseconds(ReadOnlySpan<byte> data, out long milliseconds)
+    {
+        milliseconds = 0;
+        if (!TryDeserialize(data, GatewayJsonContext.Default.HelloData, out var hello))
+        {
+            return false;
+        }
+
+        milliseconds = hello.HeartbeatIntervalMilliseconds;
+        return true;
+    }
+
 
     /// <summary>Reads <c>session_id</c> and <c>resume_gateway_url</c> from READY's <c>d</c>; both must be non-empty.</summary>
     public static bool TryReadReady(ReadOnlySpan<byte> data, [NotNullWhen(true)] out ReadyData? ready)

@@ -282,7 +282,8 @@ internal sealed class GatewayScenario : IAsyncDisposable
         var status = shard.Status;
         var reconnects = string.Join(",", status.Reconnects.Select(r => $"{r.Key}:{r.Value}"));
         return $"shard {status.ShardId}/{status.ShardCount}: state={status.State} identifies={status.Identifies} resumes={status.Resumes} "
-            + $"seq={status.LastSequence}/{status.LastDeliveredSequence} last-close={status.LastCloseCode} reconnects=[{reconnects}] fatal={status.FatalReason}";
+            + $"seq={status.LastSequence}/{status.LastDeliveredSequence} last-close={status.LastCloseCode} reconnects=[{reconnects}] fatal={status.FatalReason} "
+            + $"identify-failures={status.IdentifyFailures} identify-backoff-until={status.IdentifyBackoffUntil:O}";
     }
 
     public async ValueTask DisposeAsync()

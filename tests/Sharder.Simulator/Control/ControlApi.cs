@@ -63,6 +63,8 @@ internal sealed class ControlApi(GatewaySimulator simulator)
             ("POST", "rest-faults") => RestFault(request),
             ("POST", "recommended-shards") => RecommendedShards(request),
             ("POST", "token/regenerate") => Ok(new { token = simulator.RegenerateToken() }),
+            ("GET", "deviations") => Ok(Deviations()),
+            ("POST", "deviations") => SetDeviations(request),
             _ when segments.Length == 4 && segments[1] == "connections" && segments[3] == "transcript" && long.TryParse(segments[2], out var id)
                 => Ok(simulator.Transcript(id)),
             _ when request.Method == "POST" && segments.Length == 4 && segments[1] == "guilds" && ulong.TryParse(segments[2], out var guildId)
@@ -125,6 +127,25 @@ internal sealed class ControlApi(GatewaySimulator simulator)
         return Ok(new { shards = body?.Shards });
     }
 
+    /// <summary>Switches the deviations from Discord (READY s:0, reused session ids, the bad-token close code); absent fields stay.</summary>
+    private HttpResponse SetDeviations(HttpRequest request)
+    {
+        var body = Read<DeviationsRequest>(request) ?? throw new ArgumentException("a body such as {\"readySequenceZero\":true} is required");
+        if (body.BadTokenCloseCode is < 1000 or > 4999)
+        {
+            throw new ArgumentException($"badTokenCloseCode must be within 1000..4999 (was {body.BadTokenCloseCode}).");
+        }
+
+        var options = simulator.Options;
+        options.ReadySequenceZero = body.ReadySequenceZero ?? options.ReadySequenceZero;
+        options.ReuseSessionIds = body.ReuseSessionIds ?? options.ReuseSessionIds;
+        options.BadTokenCloseCode = body.BadTokenCloseCode ?? options.BadTokenCloseCode;
+        return Ok(Deviations());
+    }
+
+    private DeviationsRequest Deviations() =>
+        new(simulator.Options.ReadySequenceZero, simulator.Options.ReuseSessionIds, simulator.Options.BadTokenCloseCode);
+
     private HttpResponse Guild(ulong guildId, string action)
     {
         switch (action)
@@ -154,4 +175,6 @@ internal sealed class ControlApi(GatewaySimulator simulator)
     private sealed record LoadRequest(double EventsPerSecond);
 
     private sealed record ShardsRequest(int? Shards);
+
+    private sealed record DeviationsRequest(bool? ReadySequenceZero = null, bool? ReuseSessionIds = null, int? BadTokenCloseCode = null);
 }

@@ -114,7 +114,7 @@ internal sealed partial class GatewayConnection
         // 1. token
         if (!app.Authenticates(tokenElement.GetString()))
         {
-            CloseFromServer(4004, "Authentication failed", injected: false);
+            CloseFromServer(options.BadTokenCloseCode, "Authentication failed", injected: false);
             return;
         }
 
@@ -201,8 +201,9 @@ internal sealed partial class GatewayConnection
         var withheld = _context.Faults.TakeRule(FaultKind.WithholdReady, shardId);
         var delay = withheld is not null ? withheld.DelayMs : options.ReadyDelayMs;
         var (resumeListener, resumeUrl) = _context.NextResumeListener();
-        var session = new SimSession(app, _context.NewSessionId(), shardId, numShards, intents, largeThreshold,
-            resumeUrl, resumeListener, options.ReplayBufferDepth, options.ResumeWindowMs, _context.Ledger, _context.Time);
+        var session = new SimSession(app, _context.SessionIdFor(shardId, numShards), shardId, numShards, intents, largeThreshold,
+            resumeUrl, resumeListener, options.ReplayBufferDepth, options.ResumeWindowMs, _context.Ledger, _context.Time,
+            firstSeq: options.ReadySequenceZero ? 0 : 1);
         lock (_stateGate)
         {
             State = ConnectionState.Identified;
@@ -228,7 +229,7 @@ internal sealed partial class GatewayConnection
         }
     }
 
-    /// <summary>READY (s = 1), the GUILD_CREATE burst, then the session joins routing for live events.</summary>
+    /// <summary>READY (s = 1, or 0 with <see cref="SimulatorOptions.ReadySequenceZero"/>), the GUILD_CREATE burst, then the session joins routing for live events.</summary>
     private void StartSession(SimSession session, List<SimGuild> guilds)
     {
         var factory = _context.Events;
@@ -332,7 +333,7 @@ internal sealed partial class GatewayConnection
 
         if (!app.Authenticates(tokenElement.GetString()))
         {
-            CloseFromServer(4004, "Authentication failed", injected: false);
+            CloseFromServer(_context.Options.BadTokenCloseCode, "Authentication failed", injected: false);
             return;
         }
 

@@ -21,8 +21,10 @@ internal sealed class SimSession
     private DateTimeOffset _detachedAt;
 
     public SimSession(SimApp app, string id, int shardId, int numShards, int intents, int largeThreshold,
-        string resumeUrl, string resumeListener, int replayDepth, int resumeWindowMs, GatewayLedger ledger, TimeProvider time)
+        string resumeUrl, string resumeListener, int replayDepth, int resumeWindowMs, GatewayLedger ledger, TimeProvider time, long firstSeq = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstSeq);
+        _seq = firstSeq - 1;
         App = app;
         Id = id;
         ShardId = shardId;

@@ -16,7 +16,19 @@ internal sealed class CountingIdentifyGate : IIdentifyGate
 
     public ConcurrentQueue<IdentifyPermit> Missed { get; } = new();
 
+    /// <summary>Permits whose Identify the shard reported as ended without READY.</summary>
+    public ConcurrentQueue<IdentifyPermit> Failed { get; } = new();
+
+    /// <summary>When set, <see cref="ReportIdentifyFailedAsync"/> throws it (after recording), as a remote gate might.</summary>
+    public Exception? ReportFailure { get; set; }
+
     public void Script(IdentifyPermit permit) => _scripted.Enqueue(permit);
+
+    public ValueTask ReportIdentifyFailedAsync(IdentifyPermit permit, CancellationToken cancellationToken)
+    {
+        Failed.Enqueue(permit);
+        return ReportFailure is { } failure ? ValueTask.FromException(failure) : ValueTask.CompletedTask;
+    }
 
     public ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken)
     {

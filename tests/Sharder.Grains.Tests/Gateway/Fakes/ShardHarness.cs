@@ -18,7 +18,8 @@ internal sealed class ShardHarness : IAsyncDisposable
 
     public ShardHarness(Action<GatewayOptions>? configure = null)
     {
-        Options = new GatewayOptions { BootstrapUrl = new Uri($"ws://{BootstrapHost}") };
+        // The fake resume host is on another host than the bootstrap URL, so it must be allowed explicitly.
+        Options = new GatewayOptions { BootstrapUrl = new Uri($"ws://{BootstrapHost}"), AllowedResumeHosts = { ResumeHost } };
         configure?.Invoke(Options);
     }
 
@@ -36,13 +37,15 @@ internal sealed class ShardHarness : IAsyncDisposable
 
     public Random Random { get; set; } = new FixedRandom(0.5);
 
+    public RecordingGatewayMetrics Metrics { get; } = new();
+
     /// <summary>The shard started last.</summary>
     public ShardConnection Shard => _shards.Count > 0 ? _shards[^1] : throw new InvalidOperationException("Start a shard first.");
 
     public ShardConnection Create(GatewaySession? session = null, int shardId = 0, int shardCount = 1)
     {
         var shard = new ShardConnection(
-            shardId, shardCount, new BotToken(TokenText), Options, Server, Gate, Sink, Clock, Logger, session, Random);
+            shardId, shardCount, new BotToken(TokenText), Options, Server, Gate, Sink, Clock, Logger, session, Random, Metrics);
         _shards.Add(shard);
         return shard;
     }
@@ -55,12 +58,12 @@ internal sealed class ShardHarness : IAsyncDisposable
     }
 
     /// <summary>Takes the next connection, plays Hello, waits for Identify and answers READY (s = 1).</summary>
-    public async Task<FakeGatewayConnection> IdentifyAsync(string sessionId = "session-1", int heartbeatMs = HeartbeatMs)
+    public async Task<FakeGatewayConnection> IdentifyAsync(string sessionId = "session-1", int heartbeatMs = HeartbeatMs, string resumeUrl = ResumeUrl)
     {
         var connection = await Server.NextConnectionAsync();
         connection.SendHello(heartbeatMs);
         await connection.NextSentAsync(2);
-        connection.SendReady(sessionId, ResumeUrl);
+        connection.SendReady(sessionId, resumeUrl);
         await Waits.UntilAsync(
             () => Sink.Delivered.Any(e => e.SessionId == sessionId && e.EventType == "READY"),
             $"READY of {sessionId} was delivered");

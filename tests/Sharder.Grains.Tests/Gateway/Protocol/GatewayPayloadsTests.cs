@@ -29,6 +29,7 @@ public sealed class GatewayPayloadsTests
     [InlineData("{}")]
     [InlineData("""{"heartbeat_interval":0}""")]
     [InlineData("""{"heartbeat_interval":-5}""")]
+    [InlineData("""{"heartbeat_interval":9223372036854775807}""")]
     [InlineData("""{"heartbeat_interval":"41250"}""")]
     [InlineData("""{"heartbeat_interval":null}""")]
     [InlineData("null")]
@@ -38,6 +39,16 @@ public sealed class GatewayPayloadsTests
     public void Rejects_invalid_hello(string data)
     {
         Assert.False(GatewayPayloads.TryReadHello(Encoding.UTF8.GetBytes(data), out _));
+    }
+
+    [Theory]
+    [InlineData("""{"heartbeat_interval":9223372036854775807}""", long.MaxValue)]
+    [InlineData("""{"heartbeat_interval":-5}""", -5)]
+    [InlineData("""{"heartbeat_interval":1}""", 1)]
+    public void Reads_any_integer_heartbeat_interval_for_the_caller_to_check(string data, long expected)
+    {
+        Assert.True(GatewayPayloads.TryReadHelloMilliseconds(Encoding.UTF8.GetBytes(data), out var milliseconds));
+        Assert.Equal(expected, milliseconds);
     }
 
     [Fact]
