@@ -27,6 +27,7 @@ internal sealed class RedisEventPublisher
     private readonly BatchEncoder _encoder;
     private readonly TimeProvider _timeProvider;
     private readonly long _maxLength;
+    private readonly string _keyPrefix;
     private readonly ConcurrentDictionary<string, TrimmedSinceMarker> _trimmed = new(StringComparer.Ordinal);
 
     /// <param name="redis">The process's shared multiplexer; never created per call.</param>
@@ -47,6 +48,7 @@ internal sealed class RedisEventPublisher
         _encoder = new BatchEncoder(options);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _maxLength = options.MaxLength;
+        _keyPrefix = $"{options.KeyPrefix}:";
     }
 
     /// <summary>
@@ -127,7 +129,7 @@ internal sealed class RedisEventPublisher
             if ((long)reply[0] == RedisScripts.NotAList)
             {
                 var list = (string)arguments.Keys[(int)reply[1] - 1]!;
-                var reason = $"WRONGTYPE: {list} holds a {(string?)reply[2]}, not a list";
+                var reason = $"WRONGTYPE: {_keyPrefix}{list} holds a {(string?)reply[2]}, not a list";
                 deadLettered += await DeadLetterAsync(shardId, epoch, batch, list, reason, position).ConfigureAwait(false);
                 (skipped ??= new HashSet<string>(StringComparer.Ordinal)).Add(list);
                 continue;
@@ -188,7 +190,7 @@ internal sealed class RedisEventPublisher
 
             if (string.Equals(_encoder.ListOf(outbound), list, StringComparison.Ordinal))
             {
-                values.Add(BatchEncoder.EncodeDeadLetter(outbound, list, reason, now));
+                values.Add(BatchEncoder.EncodeDeadLetter(outbound, _keyPrefix + list, reason, now));
             }
         }
 
@@ -258,7 +260,7 @@ internal sealed class RedisEventPublisher
 
             var json = string.Create(
                 CultureInfo.InvariantCulture,
-                $"{{\"marker\":\"trimmed\",\"list\":{JsonSerializer.Serialize(state.List)},\"trimmed\":{count},\"max_length\":{_maxLength}}}");
+                $"{{\"marker\":\"trimmed\",\"list\":{JsonSerializer.Serialize(_keyPrefix + state.List)},\"trimmed\":{count},\"max_length\":{_maxLength}}}");
             try
             {
                 await _database.ListRightPushAsync(state.List, json).ConfigureAwait(false);

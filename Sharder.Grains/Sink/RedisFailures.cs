@@ -27,9 +27,19 @@ internal static class RedisFailures
     {
         ArgumentNullException.ThrowIfNull(exception);
         var message = exception.Message;
-        if (message.Contains("script", StringComparison.OrdinalIgnoreCase) && message.StartsWith("ERR", StringComparison.Ordinal))
+        if (message.StartsWith("ERR", StringComparison.Ordinal))
         {
-            return "SCRIPT";
+            // Redis 7 words an ACL refusal inside a script as ERR, not NOPERM.
+            if (message.Contains("can't run this command", StringComparison.Ordinal)
+                || message.Contains("no permissions", StringComparison.OrdinalIgnoreCase))
+            {
+                return "NOPERM";
+            }
+
+            if (message.Contains("script", StringComparison.OrdinalIgnoreCase))
+            {
+                return "SCRIPT";
+            }
         }
 
         int space = message.IndexOf(' ', StringComparison.Ordinal);
