@@ -8,8 +8,10 @@ namespace Sharder.Grains.Sink;
 
 /// <summary>
 /// Pushes shard events to Redis exactly once. Each batch is one script call that appends the events
-/// and advances the shard's checkpoint atomically, dropping any sequence at or below the checkpoint,
-/// so a retry after an ambiguous failure, a resume replay or a migrated shard never duplicates an event.
+/// and advances the shard's checkpoint atomically, dropping any sequence at or below the checkpoint of the
+/// same session start, so a retry after an ambiguous failure, a resume replay or a migrated shard never
+/// duplicates an event. A checkpoint Redis lost or rolled back is taken over with a resynced marker, never
+/// a reason to refuse or drop events; an event whose list holds another type goes to <see cref="DeadList"/>.
 /// Pushes carry the activation's epoch; Redis refuses an older one (<see cref="StaleEpochException"/>).
 /// Thread-safe; concurrent calls for different shards pipeline on the shared multiplexer.
 /// </summary>
@@ -135,7 +137,7 @@ internal sealed class RedisEventPublisher
                 continue;
             }
 
-            ThrowIfRefused(reply, shardId, epoch, sessionId);
+            ThrowIfRefused(reply, shardId, epoch);
             var lists = ListStates(reply, arguments.Keys);
             await MarkTrimmedAsync(lists).ConfigureAwait(false);
             return new PublishResult((int)reply[1], (long)reply[2])
@@ -170,7 +172,7 @@ internal sealed class RedisEventPublisher
         var arguments = _encoder.EncodeMarker(shardId, epoch, marker);
 
         var reply = await EvaluateAsync(RedisScripts.Marker, shardId, arguments).ConfigureAwait(false);
-        ThrowIfRefused(reply, shardId, epoch, marker.SessionId);
+        ThrowIfRefused(reply, shardId, epoch);
         var startId = (string?)reply[2];
         return new MarkerResult((long)reply[1] == 1, string.IsNullOrEmpty(startId) ? null : startId, (long)reply[3], (long)reply[4] == 1);
     }
@@ -207,7 +209,7 @@ internal sealed class RedisEventPublisher
                 shardId, "WRONGTYPE", $"{list} holds another type than a list and so does the dead list {DeadList} ({(string?)reply[2]}); the events wait");
         }
 
-        ThrowIfRefused(reply, shardId, epoch, string.Empty);
+        ThrowIfRefused(reply, shardId, epoch);
         return (int)(long)reply[1];
     }
 
@@ -294,7 +296,7 @@ internal sealed class RedisEventPublisher
         }
     }
 
-    private static void ThrowIfRefused(RedisResult[] reply, int shardId, long epoch, string sessionId)
+    private static void ThrowIfRefused(RedisResult[] reply, int shardId, long epoch)
     {
         switch ((long)reply[0])
         {
@@ -302,8 +304,6 @@ internal sealed class RedisEventPublisher
                 return;
             case RedisScripts.StaleEpoch:
                 throw new StaleEpochException(shardId, epoch, (long)reply[1]);
-            case RedisScripts.SessionMismatch:
-                throw new SessionMismatchException(shardId, sessionId, (string)reply[1]!, (long)reply[2]);
             default:
                 throw new InvalidOperationException($"The push script returned unknown status {(long)reply[0]}.");
         }

@@ -269,8 +269,7 @@ internal static class RedisScripts
     /// <inheritdoc cref="Ok"/>
     public const long StaleEpoch = 1;
 
-    /// <inheritdoc cref="Ok"/>
-    public const long SessionMismatch = 2;
+    // 2 was "session mismatch": a checkpoint of another session is now re-synced, never refused.
 
     /// <inheritdoc cref="Ok"/>
     public const long NotAList = 3;
