@@ -33,7 +33,7 @@ public sealed class RedisDispatchSinkTests(RedisServerFixture redis) : IAsyncLif
     [Fact]
     public async Task ReadyNumberedZero_AndEverythingAfterIt_IsDeliveredOnce()
     {
-        var shard = await SinkHarness.StartAsync(_publisher, Shard);
+        using var shard = await SinkHarness.StartAsync(_publisher, Shard);
 
         await shard.IdentifiedAsync("s1", "start-1");
         await shard.DeliverAsync("s1", 0, 20);
@@ -45,7 +45,7 @@ public sealed class RedisDispatchSinkTests(RedisServerFixture redis) : IAsyncLif
     [Fact]
     public async Task SessionIdHandedBackOnANewIdentify_EveryEventIsDelivered_AfterAReidentifiedMarker()
     {
-        var shard = await SinkHarness.StartAsync(_publisher, Shard);
+        using var shard = await SinkHarness.StartAsync(_publisher, Shard);
         await shard.IdentifiedAsync("same", "start-1");
         await shard.DeliverAsync("same", 0, 53);
 
@@ -60,7 +60,7 @@ public sealed class RedisDispatchSinkTests(RedisServerFixture redis) : IAsyncLif
     [Fact]
     public async Task ASessionStartRetried_WithoutAStartIdFromTheConnection_IsOneStart()
     {
-        var shard = await SinkHarness.StartAsync(_publisher, Shard);
+        using var shard = await SinkHarness.StartAsync(_publisher, Shard);
         await shard.IdentifiedAsync("s1", "start-1");
         await shard.DeliverAsync("s1", 0, 3);
         var start = new SessionStart { ShardId = Shard, SessionId = "s2", Resumed = false };

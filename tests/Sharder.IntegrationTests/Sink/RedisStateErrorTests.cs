@@ -41,7 +41,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
     [Fact]
     public async Task RedisRestartedWithoutPersistence_TheShardGoesOnAfterAMarker()
     {
-        var shard = await SinkHarness.StartAsync(_publisher, Shard);
+        using var shard = await SinkHarness.StartAsync(_publisher, Shard);
         await shard.IdentifiedAsync("s1", "start-1");
         await shard.DeliverAsync("s1", 0, 9);
 
@@ -55,12 +55,13 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
         Assert.Equal(TestEvents.Range(10, 12), await TestEvents.ReadSequencesAsync(Database, EventsKey));
         Assert.Equal(("s1", 12L), await CheckpointAsync());
         Assert.Null(shard.Sink.Problem);
+        Assert.Contains(shard.Measurements(), m => m.Instrument == "sharder-sink-resyncs");
     }
 
     [Fact]
     public async Task RedisRestartedFromAnOlderSnapshot_TheShardResyncsStatingBothPositions()
     {
-        var shard = await SinkHarness.StartAsync(_publisher, Shard);
+        using var shard = await SinkHarness.StartAsync(_publisher, Shard);
         await shard.IdentifiedAsync("s1", "start-1");
         await shard.DeliverAsync("s1", 0, 4);
         await SnapshotAsync();
@@ -84,7 +85,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
     [Fact]
     public async Task RedisRestartedFromASnapshotOfAnEarlierSessionWithTheSameId_NothingIsDropped()
     {
-        var shard = await SinkHarness.StartAsync(_publisher, Shard);
+        using var shard = await SinkHarness.StartAsync(_publisher, Shard);
         await shard.IdentifiedAsync("same", "start-1");
         await shard.DeliverAsync("same", 0, 30);
         await SnapshotAsync();
@@ -109,7 +110,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
     [Fact]
     public async Task OutOfMemory_IsSurfaced_AndTheEventIsKeptUntilMemoryIsFreed()
     {
-        var shard = await SinkHarness.StartAsync(_publisher, Shard);
+        using var shard = await SinkHarness.StartAsync(_publisher, Shard);
         await shard.IdentifiedAsync("s1", "start-1");
         await shard.DeliverAsync("s1", 0, 2);
         var server = _connection.GetServer(_server.ConnectionString);
@@ -124,6 +125,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
         await shard.DeliverAsync("s1", 3, 4);
 
         Assert.Equal("OOM", refused.ReasonCode);
+        Assert.Contains(("sharder-sink-refusals", 1L, "reason=OOM"), shard.Measurements());
         Assert.NotNull(problem);
         Assert.Equal(("OOM", false), (problem.Reason, problem.Transient));
         Assert.Same(problem, posted);
@@ -143,7 +145,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
         options.Password = "sink-password";
         await using var limited = await ConnectionMultiplexer.ConnectAsync(options);
         var publisher = new RedisEventPublisher(limited, new RedisOutputOptions { KeyPrefix = Prefix });
-        var shard = await SinkHarness.StartAsync(publisher, Shard);
+        using var shard = await SinkHarness.StartAsync(publisher, Shard);
         await shard.IdentifiedAsync("s1", "start-1");
 
         var refused = await Assert.ThrowsAsync<RedisRefusedException>(
@@ -161,7 +163,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
     [Fact]
     public async Task ListOfAnotherType_ItsEventsAreDeadLettered_AndTheShardMovesOn()
     {
-        var shard = await SinkHarness.StartAsync(_publisher, Shard);
+        using var shard = await SinkHarness.StartAsync(_publisher, Shard);
         await shard.IdentifiedAsync("s1", "start-1");
         await shard.DeliverAsync("s1", 0, 1);
         await Database.KeyDeleteAsync(EventsKey);
@@ -185,6 +187,9 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
         Assert.Equal(("s1", 3L), checkpoint);
         Assert.Equal([4L], await TestEvents.ReadSequencesAsync(Database, EventsKey));
         Assert.Null(shard.Sink.Problem);
+        var measurements = shard.Measurements();
+        Assert.Equal(2, measurements.Where(m => m.Instrument == "sharder-sink-events-dead-lettered").Sum(m => m.Value));
+        Assert.Contains(("sharder-sink-list-length", 1L, "list=events"), measurements);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text;
 using Sharder.Grains.Diagnostics;
@@ -12,15 +13,36 @@ namespace Sharder.IntegrationTests.Sink;
 /// One shard's <see cref="RedisDispatchSink"/> fed by hand-made session starts and dispatches, the way the
 /// shard connection feeds it, with the connection's retry-until-accepted delivery.
 /// </summary>
-internal sealed class SinkHarness
+internal sealed class SinkHarness : IDisposable
 {
     private static readonly TimeSpan _deliveryTimeout = TimeSpan.FromSeconds(20);
 
-    private SinkHarness(int shardId, RedisDispatchSink sink, DeliveryProblemBoard board)
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentQueue<(string Instrument, long Value, string? Tag)> _measurements = new();
+
+    private SinkHarness(int shardId, RedisDispatchSink sink, DeliveryProblemBoard board, Meter meter)
     {
         ShardId = shardId;
         Sink = sink;
         Board = board;
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string? tag = null;
+            foreach (var pair in tags)
+            {
+                tag = $"{pair.Key}={pair.Value}";
+            }
+
+            _measurements.Enqueue((instrument.Name, value, tag));
+        });
+        _listener.Start();
     }
 
     public int ShardId { get; }
@@ -29,13 +51,22 @@ internal sealed class SinkHarness
 
     public DeliveryProblemBoard Board { get; }
 
+    public void Dispose() => _listener.Dispose();
+
+    /// <summary>Every measurement of the sink's instruments so far (observable ones read now), as (instrument, value, tag).</summary>
+    public IReadOnlyList<(string Instrument, long Value, string? Tag)> Measurements()
+    {
+        _listener.RecordObservableInstruments();
+        return [.. _measurements];
+    }
+
     public static async Task<SinkHarness> StartAsync(RedisEventPublisher publisher, int shardId, TimeProvider? clock = null)
     {
         long epoch = await publisher.AcquireEpochAsync(shardId);
         var board = new DeliveryProblemBoard();
-        var sink = new RedisDispatchSink(
-            shardId, epoch, publisher, 0, () => null, () => { }, new SharderInstruments(new TestMeterFactory()), board, clock);
-        return new SinkHarness(shardId, sink, board);
+        var meters = new TestMeterFactory();
+        var sink = new RedisDispatchSink(shardId, epoch, publisher, 0, () => null, () => { }, new SharderInstruments(meters), board, clock);
+        return new SinkHarness(shardId, sink, board, meters.Created!);
     }
 
     public static ShardDispatch Dispatch(int shardId, string sessionId, long sequence, string eventType = "MESSAGE_CREATE")
@@ -77,7 +108,9 @@ internal sealed class SinkHarness
 
     private sealed class TestMeterFactory : IMeterFactory
     {
-        public Meter Create(MeterOptions options) => new(options);
+        public Meter? Created { get; private set; }
+
+        public Meter Create(MeterOptions options) => Created = new(options);
 
         public void Dispose()
         {
