@@ -197,7 +197,11 @@ internal static class RedisScripts
             shardSeq = ARGV[9]
           end
           if ARGV[8] ~= '' then
-            push(ARGV[8] .. ',"seq":' .. shardSeq .. ',"checkpoint_session":' .. (stored and cjson.encode(stored) or 'null')
+            local shown = 'null'
+            if tonumber(shardSeq) >= 0 then
+              shown = shardSeq
+            end
+            push(ARGV[8] .. ',"seq":' .. shown .. ',"checkpoint_session":' .. (stored and cjson.encode(stored) or 'null')
               .. ',"checkpoint_seq":' .. (seq or 'null') .. '}')
           end
           seq = shardSeq

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sharder.Grains.Gateway;
 using Sharder.Grains.Shards;
 using Sharder.Grains.Sink;
 using Sharder.TestKit;
@@ -80,6 +81,47 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
             """{"shard":1,"marker":"resynced","session":"s1","seq":9,"checkpoint_session":"s1","checkpoint_seq":4}""", values[5]);
         Assert.Equal([.. TestEvents.Range(0, 4), .. TestEvents.Range(10, 11)], await TestEvents.ReadSequencesAsync(Database, EventsKey));
         Assert.Equal(("s1", 11L), await CheckpointAsync());
+    }
+
+    [Fact]
+    public async Task RedisRestartedFromAnOlderSnapshot_WhileTheShardResumes_TheResumeResyncsFirst()
+    {
+        using var shard = await SinkHarness.StartAsync(_publisher, Shard);
+        await shard.IdentifiedAsync("s1", "start-1");
+        await shard.DeliverAsync("s1", 0, 4);
+        await SnapshotAsync();
+        var dump = Path.Combine(_server.DataDirectory!, "dump.rdb");
+        var older = Path.Combine(_server.DataDirectory!, "older.rdb");
+        File.Copy(dump, older);
+        await shard.DeliverAsync("s1", 5, 9);
+
+        await _server.StopAsync();
+        File.Copy(older, dump, overwrite: true);
+        await _server.StartAsync();
+        var resumed = new SessionStart { ShardId = Shard, SessionId = "s1", Resumed = true, StartId = "resume-1" };
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                try
+                {
+                    await shard.Sink.OnSessionStartedAsync(resumed, CancellationToken.None);
+                    return true;
+                }
+                catch (RedisUnavailableException)
+                {
+                    return false;
+                }
+            },
+            _recoveryTimeout,
+            "the resume reaches Redis");
+        await shard.DeliverAsync("s1", 10, 10);
+
+        var values = await ReadAsync(EventsKey);
+        Assert.Equal(
+            """{"shard":1,"marker":"resynced","session":"s1","seq":9,"checkpoint_session":"s1","checkpoint_seq":4}""", values[5]);
+        Assert.Equal("""{"shard":1,"marker":"resumed","session":"s1","seq":9}""", values[6]);
+        Assert.Equal([.. TestEvents.Range(0, 4), 10L], await TestEvents.ReadSequencesAsync(Database, EventsKey));
+        Assert.Equal(("s1", 10L), await CheckpointAsync());
     }
 
     [Fact]
