@@ -108,13 +108,20 @@ internal sealed class RedisDispatchSink : IDispatchSink
         PublishResult result;
         try
         {
-            result = await PublishAsync(() => _publisher.PublishAsync(
-                _shardId, _epoch, dispatch.SessionId, null, _batch, PositionIn(dispatch.SessionId))).ConfigureAwait(false);
+            result = await _publisher.PublishAsync(_shardId, _epoch, dispatch.SessionId, null, _batch, PositionIn(dispatch.SessionId))
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            OnFailed(ex);
+            throw;
         }
         finally
         {
             _batch[0] = default;
         }
+
+        OnDelivered();
 
         _positionSession = dispatch.SessionId;
         _position = result.Sequence;
@@ -147,7 +154,18 @@ internal sealed class RedisDispatchSink : IDispatchSink
         var marker = start.Resumed
             ? ShardLifecycleMarker.Resumed(start.SessionId, _lastSequence, resumeUrl, PositionIn(start.SessionId).Sequence)
             : ShardLifecycleMarker.Reidentified(start.SessionId, resumeUrl, StartIdOf(start));
-        var result = await PublishAsync(() => _publisher.RecordMarkerAsync(_shardId, _epoch, marker)).ConfigureAwait(false);
+        MarkerResult result;
+        try
+        {
+            result = await _publisher.RecordMarkerAsync(_shardId, _epoch, marker).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            OnFailed(ex);
+            throw;
+        }
+
+        OnDelivered();
 
         _positionSession = start.SessionId;
         _startId = result.StartId;
@@ -173,32 +191,24 @@ internal sealed class RedisDispatchSink : IDispatchSink
     private PublishPosition PositionIn(string sessionId)
         => string.Equals(_positionSession, sessionId, StringComparison.Ordinal) ? new PublishPosition(_startId, _position) : default;
 
-    /// <summary>Runs one Redis call, turning its failure into the sink's state: fenced, refused or unavailable.</summary>
-    private async Task<T> PublishAsync<T>(Func<Task<T>> call)
-    {
-        T result;
-        try
-        {
-            result = await call().ConfigureAwait(false);
-        }
-        catch (StaleEpochException)
-        {
-            Fence();
-            throw;
-        }
-        catch (RedisRefusedException ex)
-        {
-            OnRefused(ex);
-            throw;
-        }
-        catch (RedisUnavailableException ex)
-        {
-            SetProblem(UnavailableReason, ex.Message, transient: true);
-            throw;
-        }
+    private static bool IsRedisFailure(Exception exception)
+        => exception is StaleEpochException or RedisRefusedException or RedisUnavailableException;
 
-        OnDelivered();
-        return result;
+    /// <summary>Turns a failed Redis call into the sink's state: fenced, refused or unavailable.</summary>
+    private void OnFailed(Exception exception)
+    {
+        switch (exception)
+        {
+            case StaleEpochException:
+                Fence();
+                break;
+            case RedisRefusedException refusal:
+                OnRefused(refusal);
+                break;
+            default:
+                SetProblem(UnavailableReason, exception.Message, transient: true);
+                break;
+        }
     }
 
     private void OnRefused(RedisRefusedException refusal)
