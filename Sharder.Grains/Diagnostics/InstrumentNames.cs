@@ -9,6 +9,11 @@ internal static class InstrumentNames
     public const string ShardsFenced = "sharder-shard-fenced";
     public const string ShardsHosted = "sharder-shard-hosted";
     public const string SinkEventsPublished = "sharder-sink-events-published";
+    public const string SinkRefusals = "sharder-sink-refusals";
+    public const string SinkEventsDeadLettered = "sharder-sink-events-dead-lettered";
+    public const string SinkResyncs = "sharder-sink-resyncs";
+    public const string SinkEventsTrimmed = "sharder-sink-events-trimmed";
+    public const string SinkListLength = "sharder-sink-list-length";
     public const string IdentifyGrants = "sharder-coordinator-identify-grants";
     public const string IdentifyRefusals = "sharder-coordinator-identify-refusals";
     public const string RebalanceMoves = "sharder-supervisor-rebalance-moves";

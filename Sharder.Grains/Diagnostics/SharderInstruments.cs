@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Sharder.Grains.Coordination;
@@ -21,6 +22,11 @@ internal sealed class SharderInstruments : IGatewayMetrics
     private readonly Counter<long> _fenced;
     private readonly UpDownCounter<long> _hosted;
     private readonly Counter<long> _published;
+    private readonly Counter<long> _sinkRefusals;
+    private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _resyncs;
+    private readonly Counter<long> _trimmed;
+    private readonly ConcurrentDictionary<string, long> _listLengths = new(StringComparer.Ordinal);
     private readonly Counter<long> _grants;
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _rebalanceMoves;
@@ -36,6 +42,18 @@ internal sealed class SharderInstruments : IGatewayMetrics
         _fenced = meter.CreateCounter<long>(InstrumentNames.ShardsFenced, description: "Activations refused by Redis because a newer one owns the shard.");
         _hosted = meter.CreateUpDownCounter<long>(InstrumentNames.ShardsHosted, description: "Shards running in this silo.");
         _published = meter.CreateCounter<long>(InstrumentNames.SinkEventsPublished, description: "Events pushed to Redis.");
+        _sinkRefusals = meter.CreateCounter<long>(
+            InstrumentNames.SinkRefusals, description: "Pushes Redis refused with an error a retry alone does not fix (OOM, NOPERM, ...), by reason; the events are kept.");
+        _deadLettered = meter.CreateCounter<long>(
+            InstrumentNames.SinkEventsDeadLettered, description: "Events that could not be written (their list holds another type), put on the events dead list.");
+        _resyncs = meter.CreateCounter<long>(
+            InstrumentNames.SinkResyncs, description: "Checkpoints taken over because Redis lost or rolled them back (resynced markers).");
+        _trimmed = meter.CreateCounter<long>(
+            InstrumentNames.SinkEventsTrimmed, description: "Oldest list entries dropped by Redis:Output:MaxLength, by list.");
+        meter.CreateObservableGauge(
+            InstrumentNames.SinkListLength,
+            () => _listLengths.Select(static l => new Measurement<long>(l.Value, new KeyValuePair<string, object?>("list", l.Key))),
+            description: "Length of each output list, as last seen by a push from this silo.");
         _grants = meter.CreateCounter<long>(
             InstrumentNames.IdentifyGrants, description: "Identify slots granted; replaces_missed: the slot replaces one the shard could not use in time (not charged again).");
         _refusals = meter.CreateCounter<long>(InstrumentNames.IdentifyRefusals, description: "Identify requests refused, by reason.");
@@ -61,6 +79,22 @@ internal sealed class SharderInstruments : IGatewayMetrics
     public void OnShardFenced() => _fenced.Add(1);
 
     public void OnEventPublished() => _published.Add(1);
+
+    public void OnSinkRefused(string reason) => _sinkRefusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void OnEventsDeadLettered(int count) => _deadLettered.Add(count);
+
+    public void OnResynced() => _resyncs.Add(1);
+
+    /// <summary>A push's view of one output list: its length afterwards and what the bound trimmed.</summary>
+    public void OnOutputList(string list, long length, long trimmed)
+    {
+        _listLengths[list] = length;
+        if (trimmed > 0)
+        {
+            _trimmed.Add(trimmed, new KeyValuePair<string, object?>("list", list));
+        }
+    }
 
     public void OnIdentifyGranted(bool replacesMissedSlot)
         => _grants.Add(1, new KeyValuePair<string, object?>("replaces_missed", replacesMissedSlot));

@@ -95,9 +95,13 @@ public static class SharderSiloBuilderExtensions
         services.TryAddSingleton<SharderInstruments>();
         services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisConfiguration.Clone()));
         services.TryAddSingleton(sp => new RedisEventPublisher(
-            sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<RedisOutputOptions>>().Value));
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetRequiredService<IOptions<RedisOutputOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<LocalShardRegistry>();
-        services.TryAddSingleton(sp => new HostedShardsHealth(sp.GetRequiredService<LocalShardRegistry>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<DeliveryProblemBoard>();
+        services.TryAddSingleton(sp => new HostedShardsHealth(
+            sp.GetRequiredService<LocalShardRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DeliveryProblemBoard>()));
         services.TryAddSingleton(sp =>
         {
             var registry = sp.GetRequiredService<LocalShardRegistry>();

@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Gateway;
 using Sharder.Grains.Sink;
@@ -9,20 +12,42 @@ namespace Sharder.Grains.Shards;
 /// The shard connection's sink: every dispatch is pushed to Redis as a one-event batch carrying the
 /// activation's epoch, and every session start becomes a lifecycle marker. A <see cref="StaleEpochException"/>
 /// means a newer activation owns the shard: the sink reports it once through <c>onFenced</c> and keeps
-/// refusing (the connection retries until it is stopped). <see cref="RedisUnavailableException"/>
-/// propagates: the connection retries with backoff and stops reading meanwhile, so nothing is lost.
+/// refusing (the connection retries until it is stopped). <see cref="RedisUnavailableException"/> and
+/// <see cref="RedisRefusedException"/> propagate: the connection retries with backoff and stops reading
+/// meanwhile, so nothing is lost; a refusal (OOM, NOPERM, ...) is also surfaced at once as a
+/// <see cref="DeliveryProblem"/> (health, status, a metric, a rate-bounded error log), an outage once it
+/// lasts. The sink tells the push script which session start it writes and how far it got, so a lost or
+/// rolled-back checkpoint is re-synced (with a marker) instead of refusing or dropping events.
 /// </summary>
 internal sealed class RedisDispatchSink : IDispatchSink
 {
+    /// <summary>How often a lasting refusal is logged again at error level.</summary>
+    public static readonly TimeSpan RefusalLogInterval = TimeSpan.FromMinutes(1);
+
+    private const string UnavailableReason = "UNAVAILABLE";
+
     private readonly int _shardId;
     private readonly long _epoch;
     private readonly RedisEventPublisher _publisher;
     private readonly Func<GatewaySession?> _currentSession;
     private readonly Action _onFenced;
     private readonly SharderInstruments _instruments;
+    private readonly DeliveryProblemBoard? _problems;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private readonly OutboundEvent[] _batch = new OutboundEvent[1];
+    private readonly ConditionalWeakTable<SessionStart, string> _generatedStartIds = [];
     private long _lastSequence;
     private int _fenced;
+
+    // What the checkpoint holds for this writer: the session, its start and the last sequence (-1 none);
+    // unknown (null) until this activation wrote a marker or an event of the session.
+    private string? _positionSession;
+    private string? _startId;
+    private long? _position;
+
+    private DeliveryProblem? _problem;
+    private DateTimeOffset? _refusalLoggedAt;
 
     /// <param name="shardId">The shard.</param>
     /// <param name="epoch">The activation's epoch from <see cref="RedisEventPublisher.AcquireEpochAsync"/>.</param>
@@ -31,6 +56,9 @@ internal sealed class RedisDispatchSink : IDispatchSink
     /// <param name="currentSession">The connection's live session (for its resume URL).</param>
     /// <param name="onFenced">Called once, from the delivery loop, when Redis refuses the epoch.</param>
     /// <param name="instruments">Metrics.</param>
+    /// <param name="problems">Where delivery problems are reported for health checks; none when null.</param>
+    /// <param name="timeProvider">Clock for problem times; the system clock when null.</param>
+    /// <param name="logger">Logs refusals, re-syncs and dead letters; none when null.</param>
     public RedisDispatchSink(
         int shardId,
         long epoch,
@@ -38,7 +66,10 @@ internal sealed class RedisDispatchSink : IDispatchSink
         long resumeFromSequence,
         Func<GatewaySession?> currentSession,
         Action onFenced,
-        SharderInstruments instruments)
+        SharderInstruments instruments,
+        DeliveryProblemBoard? problems = null,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(publisher);
         ArgumentNullException.ThrowIfNull(currentSession);
@@ -51,10 +82,17 @@ internal sealed class RedisDispatchSink : IDispatchSink
         _currentSession = currentSession;
         _onFenced = onFenced;
         _instruments = instruments;
+        _problems = problems;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _problems?.Report(shardId, null);
     }
 
     /// <summary>True once Redis refused this activation's epoch.</summary>
     public bool IsFenced => Volatile.Read(ref _fenced) == 1;
+
+    /// <summary>Why events are not reaching Redis right now; null while they are.</summary>
+    public DeliveryProblem? Problem => Volatile.Read(ref _problem);
 
     public async ValueTask DeliverAsync(ShardDispatch dispatch, CancellationToken cancellationToken)
     {
@@ -67,13 +105,15 @@ internal sealed class RedisDispatchSink : IDispatchSink
             dispatch.GuildId,
             dispatch.Payload,
             DataRange(dispatch));
+        PublishResult result;
         try
         {
-            await _publisher.PublishAsync(_shardId, _epoch, dispatch.SessionId, null, _batch).ConfigureAwait(false);
+            result = await _publisher.PublishAsync(_shardId, _epoch, dispatch.SessionId, null, _batch, PositionIn(dispatch.SessionId))
+                .ConfigureAwait(false);
         }
-        catch (StaleEpochException)
+        catch (Exception ex) when (IsRedisFailure(ex))
         {
-            Fence();
+            OnFailed(ex);
             throw;
         }
         finally
@@ -81,7 +121,28 @@ internal sealed class RedisDispatchSink : IDispatchSink
             _batch[0] = default;
         }
 
+        OnDelivered();
+
+        _positionSession = dispatch.SessionId;
+        _position = result.Sequence;
         _lastSequence = dispatch.Sequence;
+        if (result.Resynced)
+        {
+            _instruments.OnResynced();
+            SinkLog.Resynced(_logger, _shardId, dispatch.SessionId);
+        }
+
+        if (result.DeadLettered > 0)
+        {
+            _instruments.OnEventsDeadLettered(result.DeadLettered);
+            SinkLog.DeadLettered(_logger, _shardId, result.DeadLettered, dispatch.Sequence);
+        }
+
+        foreach (var list in result.Lists)
+        {
+            _instruments.OnOutputList(list.List, list.Length, list.Trimmed);
+        }
+
         _instruments.OnEventPublished();
     }
 
@@ -91,21 +152,101 @@ internal sealed class RedisDispatchSink : IDispatchSink
         ThrowIfFenced();
         var resumeUrl = _currentSession() is { } session && session.SessionId == start.SessionId ? session.ResumeUrl : null;
         var marker = start.Resumed
-            ? ShardLifecycleMarker.Resumed(start.SessionId, _lastSequence, resumeUrl)
-            : ShardLifecycleMarker.Reidentified(start.SessionId, resumeUrl);
+            ? ShardLifecycleMarker.Resumed(start.SessionId, _lastSequence, resumeUrl, PositionIn(start.SessionId).Sequence)
+            : ShardLifecycleMarker.Reidentified(start.SessionId, resumeUrl, StartIdOf(start));
+        MarkerResult result;
         try
         {
-            await _publisher.PublishMarkerAsync(_shardId, _epoch, marker).ConfigureAwait(false);
+            result = await _publisher.RecordMarkerAsync(_shardId, _epoch, marker).ConfigureAwait(false);
         }
-        catch (StaleEpochException)
+        catch (Exception ex) when (IsRedisFailure(ex))
         {
-            Fence();
+            OnFailed(ex);
             throw;
+        }
+
+        OnDelivered();
+
+        _positionSession = start.SessionId;
+        _startId = result.StartId;
+        _position = result.Sequence;
+        if (result.Resynced)
+        {
+            _instruments.OnResynced();
+            SinkLog.Resynced(_logger, _shardId, start.SessionId);
         }
 
         if (!start.Resumed)
         {
             _lastSequence = 0;
+        }
+    }
+
+    /// <summary>Every Identify is a new start, even with a session id seen before: its own id, stable across retries.</summary>
+    private string StartIdOf(SessionStart start)
+        => !string.IsNullOrEmpty(start.StartId)
+            ? start.StartId
+            : _generatedStartIds.GetValue(start, static _ => Guid.NewGuid().ToString("N"));
+
+    private PublishPosition PositionIn(string sessionId)
+        => string.Equals(_positionSession, sessionId, StringComparison.Ordinal) ? new PublishPosition(_startId, _position) : default;
+
+    private static bool IsRedisFailure(Exception exception)
+        => exception is StaleEpochException or RedisRefusedException or RedisUnavailableException;
+
+    /// <summary>Turns a failed Redis call into the sink's state: fenced, refused or unavailable.</summary>
+    private void OnFailed(Exception exception)
+    {
+        switch (exception)
+        {
+            case StaleEpochException:
+                Fence();
+                break;
+            case RedisRefusedException refusal:
+                OnRefused(refusal);
+                break;
+            default:
+                SetProblem(UnavailableReason, exception.Message, transient: true);
+                break;
+        }
+    }
+
+    private void OnRefused(RedisRefusedException refusal)
+    {
+        var problem = SetProblem(refusal.ReasonCode, refusal.Message, transient: false);
+        _instruments.OnSinkRefused(refusal.ReasonCode);
+        var now = _timeProvider.GetUtcNow();
+        if (_refusalLoggedAt is not { } logged || now - logged >= RefusalLogInterval || problem.Since == now)
+        {
+            _refusalLoggedAt = now;
+            SinkLog.Refused(_logger, _shardId, refusal.ReasonCode, problem.Since, refusal.Message);
+        }
+    }
+
+    private DeliveryProblem SetProblem(string reason, string detail, bool transient)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var since = _problem is { } current && current.Reason == reason ? current.Since : now;
+        var problem = new DeliveryProblem(_shardId, reason, detail, since, transient);
+        Volatile.Write(ref _problem, problem);
+        _problems?.Report(_shardId, problem);
+        return problem;
+    }
+
+    private void OnDelivered()
+    {
+        if (_problem is not { } ended)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _problem, null);
+        _refusalLoggedAt = null;
+        _problems?.Report(_shardId, null);
+        if (!ended.Transient)
+        {
+            var duration = _timeProvider.GetUtcNow() - ended.Since;
+            SinkLog.DeliveringAgain(_logger, _shardId, duration, ended.Reason);
         }
     }
 

@@ -33,6 +33,7 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
     private readonly DiscordOptions _discordOptions;
     private readonly IGatewayTransportFactory _transports;
     private readonly SharderInstruments _instruments;
+    private readonly DeliveryProblemBoard _deliveryProblems;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
@@ -56,7 +57,8 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         IClusterMembershipService membership,
         ILocalSiloDetails localSilo,
         TimeProvider timeProvider,
-        ILogger<ShardGrain> logger)
+        ILogger<ShardGrain> logger,
+        DeliveryProblemBoard deliveryProblems)
     {
         ArgumentNullException.ThrowIfNull(gatewayOptions);
         ArgumentNullException.ThrowIfNull(discordOptions);
@@ -72,6 +74,7 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         _localSilo = localSilo;
         _timeProvider = timeProvider;
         _logger = logger;
+        _deliveryProblems = deliveryProblems;
     }
 
     private int ShardId => (int)this.GetPrimaryKeyLong();
@@ -95,7 +98,8 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         // Read from the connection's loop; the connection is assigned before Start, so it is never null there.
         ShardConnection? connection = null;
         _sink = new RedisDispatchSink(
-            shardId, _epoch, _publisher, session?.Sequence ?? 0, () => connection?.ExportSession(), OnFenced, _instruments);
+            shardId, _epoch, _publisher, session?.Sequence ?? 0, () => connection?.ExportSession(), OnFenced, _instruments,
+            _deliveryProblems, _timeProvider, _logger);
         var gate = new CoordinatorIdentifyGate(
             GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey), shardCount, _timeProvider, _logger, _inheritedSlot);
         _identifyGate = gate;
@@ -129,7 +133,7 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
             ShardId,
             _connection?.ShardCount ?? 0,
             _localSilo.SiloAddress,
-            status?.State.ToString() ?? "Stopped",
+            DeliveryDegraded() ? "Degraded" : status?.State.ToString() ?? "Stopped",
             status?.SessionId,
             status?.LastDeliveredSequence,
             _epoch,
@@ -144,6 +148,10 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
             IdentifyBackoffUntil = status?.IdentifyBackoffUntil,
         });
     }
+
+    /// <summary>Whether the shard cannot deliver to Redis (a refusal, or an outage that lasts): never reported Active then.</summary>
+    private bool DeliveryDegraded()
+        => _sink?.Problem is { } problem && problem.Degrades(_timeProvider.GetUtcNow(), HostedShardsHealth.DefaultStallThreshold);
 
     public async Task SendCommandAsync(byte[] payload)
     {

@@ -13,13 +13,17 @@ namespace Sharder.Grains.Sink;
 internal sealed class BatchEncoder
 {
     /// <summary>ARGV slots before the per-event triples in <see cref="RedisScripts.PublishText"/>.</summary>
-    public const int PublishHeaderValues = 4;
+    public const int PublishHeaderValues = 9;
+
+    /// <summary>Where a dead-letter entry cuts the event's frame.</summary>
+    public const int DeadLetterPayloadLimit = 4096;
 
     // Typical envelope overhead beyond d (field names, numbers, type, session), for sizing the batch buffer.
     private const int EnvelopeOverheadEstimate = 160;
     private const int MaxCachedEventTypes = 512;
 
     private readonly RedisOutputFormat _format;
+    private readonly long _maxLength;
     private readonly FrozenSet<string> _allowed;
     private readonly FrozenSet<string> _denied;
     private readonly ConcurrentDictionary<string, JsonEncodedText> _encodedEventTypes = new(StringComparer.Ordinal);
@@ -28,6 +32,7 @@ internal sealed class BatchEncoder
     {
         ArgumentNullException.ThrowIfNull(options);
         _format = options.Format;
+        _maxLength = options.MaxLength;
         _allowed = options.AllowedEventTypes.ToFrozenSet(StringComparer.Ordinal);
         _denied = options.DeniedEventTypes.ToFrozenSet(StringComparer.Ordinal);
         Layout = new KeyLayout(options.Format, options.Layout, options.Partitions);
@@ -43,8 +48,17 @@ internal sealed class BatchEncoder
     /// Arguments for <see cref="RedisScripts.PublishText"/>. All payloads share one buffer allocated for the
     /// batch; it is not pooled because Redis may still hold it after a timed-out call.
     /// </summary>
+    /// <param name="position">The writer's session start and position in it (see <see cref="PublishPosition"/>).</param>
+    /// <param name="skippedLists">Lists whose events are left out (dead-lettered); they still advance the checkpoint.</param>
     /// <exception cref="ArgumentException">An event belongs to another shard or session.</exception>
-    public ScriptArguments EncodeBatch(int shardId, long epoch, string sessionId, string? resumeUrl, IReadOnlyList<OutboundEvent> batch)
+    public ScriptArguments EncodeBatch(
+        int shardId,
+        long epoch,
+        string sessionId,
+        string? resumeUrl,
+        IReadOnlyList<OutboundEvent> batch,
+        PublishPosition position = default,
+        IReadOnlySet<string>? skippedLists = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var keys = new List<RedisKey> { KeyLayout.CheckpointKey(shardId) };
@@ -52,7 +66,7 @@ internal sealed class BatchEncoder
         var slots = new List<(long Sequence, int KeyIndex, int Start, int Length)>(batch.Count);
         var buffer = new ArrayBufferWriter<byte>(Math.Max(1, EstimateSize(batch)));
         var encodedSession = _format == RedisOutputFormat.Envelope ? JsonEncodedText.Encode(sessionId) : default;
-        long highest = 0;
+        long highest = -1;
 
         for (int i = 0; i < batch.Count; i++)
         {
@@ -72,6 +86,11 @@ internal sealed class BatchEncoder
             }
 
             var key = Layout.EventKey(outbound.EventType, outbound.GuildId);
+            if (skippedLists?.Contains(key) == true)
+            {
+                continue;
+            }
+
             if (!keyIndexes.TryGetValue(key, out int keyIndex))
             {
                 keys.Add(key);
@@ -92,11 +111,22 @@ internal sealed class BatchEncoder
             slots.Add((outbound.Sequence, keyIndex, start, buffer.WrittenCount - start));
         }
 
+        int firstMarkerList = keys.Count + 1;
+        foreach (var markerList in Layout.MarkerLists)
+        {
+            keys.Add(markerList);
+        }
+
         var values = new RedisValue[PublishHeaderValues + (3 * slots.Count)];
         values[0] = epoch;
         values[1] = sessionId;
         values[2] = resumeUrl ?? "";
         values[3] = highest;
+        values[4] = position.StartId ?? "";
+        values[5] = position.Sequence is { } reached ? reached : RedisValue.EmptyString;
+        values[6] = Layout.MarkerLists.Count == 0 ? RedisValue.EmptyString : shardId;
+        values[7] = firstMarkerList;
+        values[8] = _maxLength;
         var payloads = buffer.WrittenMemory;
         for (int i = 0; i < slots.Count; i++)
         {
@@ -115,6 +145,9 @@ internal sealed class BatchEncoder
     {
         ArgumentNullException.ThrowIfNull(marker);
         var kind = marker.Kind == ShardLifecycleMarkerKind.Resumed ? "resumed" : "reidentified";
+        RedisValue position = marker.Kind == ShardLifecycleMarkerKind.Resumed && marker.KnownPosition is { } known
+            ? known
+            : RedisValue.EmptyString;
         var keys = new RedisKey[1 + Layout.MarkerLists.Count];
         keys[0] = KeyLayout.CheckpointKey(shardId);
         for (int i = 0; i < Layout.MarkerLists.Count; i++)
@@ -122,12 +155,62 @@ internal sealed class BatchEncoder
             keys[i + 1] = Layout.MarkerLists[i];
         }
 
-        RedisValue head = Layout.MarkerLists.Count == 0
-            ? RedisValue.EmptyString
-            : EnvelopeWriter.WriteMarkerHead(shardId, kind, marker.SessionId);
-        RedisValue[] values = [epoch, kind, marker.SessionId, marker.Sequence, marker.ResumeUrl ?? "", head];
+        RedisValue[] values =
+        [
+            epoch, kind, marker.SessionId, marker.Sequence, marker.ResumeUrl ?? "", MarkerHead(shardId, kind, marker.SessionId),
+            marker.StartId ?? "", MarkerHead(shardId, "resynced", marker.SessionId), position,
+        ];
         return new ScriptArguments(keys, values);
     }
+
+    /// <summary>
+    /// A dead-letter entry for an event that cannot be written:
+    /// <c>{"shard":…,"session":"…","seq":…,"type":"…","list":"…","reason":"…","time":"…","payload":"…"}</c>,
+    /// the payload being the gateway frame cut to <see cref="DeadLetterPayloadLimit"/> bytes.
+    /// </summary>
+    public static byte[] EncodeDeadLetter(in OutboundEvent outbound, string list, string reason, DateTimeOffset time)
+    {
+        var buffer = new ArrayBufferWriter<byte>(DeadLetterPayloadLimit + 512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("shard", outbound.ShardId);
+            writer.WriteString("session", outbound.SessionId);
+            writer.WriteNumber("seq", outbound.Sequence);
+            writer.WriteString("type", outbound.EventType);
+            writer.WriteString("list", list);
+            writer.WriteString("reason", reason);
+            writer.WriteString("time", time.UtcDateTime);
+            writer.WriteString("payload", CutUtf8(outbound.Frame.Span, DeadLetterPayloadLimit));
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The list an event goes to, or null when the event-type filter leaves it out.</summary>
+    public string? ListOf(in OutboundEvent outbound)
+        => IsPushed(outbound.EventType) ? Layout.EventKey(outbound.EventType, outbound.GuildId) : null;
+
+    /// <summary>At most <paramref name="limit"/> bytes, cut before a partial UTF-8 character, as text.</summary>
+    private static string CutUtf8(ReadOnlySpan<byte> bytes, int limit)
+    {
+        if (bytes.Length > limit)
+        {
+            int end = limit;
+            while (end > 0 && (bytes[end] & 0xC0) == 0x80)
+            {
+                end--;
+            }
+
+            bytes = bytes[..end];
+        }
+
+        return System.Text.Encoding.UTF8.GetString(bytes);
+    }
+
+    private RedisValue MarkerHead(int shardId, string kind, string sessionId)
+        => Layout.MarkerLists.Count == 0 ? RedisValue.EmptyString : EnvelopeWriter.WriteMarkerHead(shardId, kind, sessionId);
 
     private int EstimateSize(IReadOnlyList<OutboundEvent> batch)
     {

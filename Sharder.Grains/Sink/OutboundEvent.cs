@@ -18,7 +18,7 @@ internal readonly struct OutboundEvent
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shardId);
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequence);
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
         ArgumentException.ThrowIfNullOrEmpty(eventType);
         _ = data.GetOffsetAndLength(frame.Length);
         ShardId = shardId;

@@ -2,7 +2,10 @@ using StackExchange.Redis;
 
 namespace Sharder.Grains.Sink;
 
-/// <summary>Tells "Redis is unreachable or busy, retry" apart from errors a retry cannot fix.</summary>
+/// <summary>
+/// Sorts Redis failures: "unreachable or busy for now, retry" apart from answers a retry alone will not
+/// fix (out of memory, no permission, a key of the wrong type, a failing script), which someone must see.
+/// </summary>
 internal static class RedisFailures
 {
     // Replies a server sends while it cannot serve writes for now: loading its data, a replica, no
@@ -15,4 +18,32 @@ internal static class RedisFailures
         RedisServerException server => _transientReplies.Any(reply => server.Message.StartsWith(reply, StringComparison.Ordinal)),
         _ => false,
     };
+
+    /// <summary>
+    /// The error code of a server answer (its first word: OOM, NOPERM, WRONGTYPE, MISCONF, ERR, ...), for
+    /// logs, metrics and health; "ERR" answers from a script are "SCRIPT".
+    /// </summary>
+    public static string ReasonCode(RedisServerException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var message = exception.Message;
+        if (message.StartsWith("ERR", StringComparison.Ordinal))
+        {
+            // Redis 7 words an ACL refusal inside a script as ERR, not NOPERM.
+            if (message.Contains("can't run this command", StringComparison.Ordinal)
+                || message.Contains("no permissions", StringComparison.OrdinalIgnoreCase))
+            {
+                return "NOPERM";
+            }
+
+            if (message.Contains("script", StringComparison.OrdinalIgnoreCase))
+            {
+                return "SCRIPT";
+            }
+        }
+
+        int space = message.IndexOf(' ', StringComparison.Ordinal);
+        var code = space > 0 ? message[..space] : message;
+        return code.Length is > 0 and <= 24 && code.All(char.IsAsciiLetterUpper) ? code : "ERR";
+    }
 }

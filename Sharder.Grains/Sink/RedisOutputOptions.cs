@@ -27,6 +27,9 @@ public sealed class RedisOutputOptions
     /// <summary>Default for <see cref="Partitions"/>.</summary>
     public const int DEFAULT_PARTITIONS = 16;
 
+    /// <summary>Default for <see cref="MaxLength"/>: no bound.</summary>
+    public const long DEFAULT_MAX_LENGTH = 0;
+
     /// <summary>
     /// <see cref="RedisOutputFormat.Envelope"/> (default): JSON envelope with markers, laid out by <see cref="Layout"/>.
     /// <see cref="RedisOutputFormat.SharderBinary"/>: raw frame + u16 shard id on <c>{prefix}:from</c>, dispatches only.
@@ -59,4 +62,12 @@ public sealed class RedisOutputOptions
     /// Event types never pushed, e.g. <c>TYPING_START</c>. Skipped events still advance the checkpoint.
     /// </summary>
     public ISet<string> DeniedEventTypes { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Optional bound on every event list: after each push the push script trims the oldest entries beyond
+    /// this many (in the same atomic step), counts them and says so in a <c>trimmed</c> marker (at most one
+    /// per list every 10 s). 0 (default) leaves lists unbounded. Trimmed events are gone for workers: set it
+    /// well above a normal backlog, e.g. 1000000.
+    /// </summary>
+    public long MaxLength { get; set; } = DEFAULT_MAX_LENGTH;
 }

@@ -49,6 +49,12 @@ public sealed class RedisOutputOptionsValidator : IValidateOptions<RedisOutputOp
                 + $"set it between 1 and {MaxPartitions} (default {RedisOutputOptions.DEFAULT_PARTITIONS}).");
         }
 
+        if (options.MaxLength < 0)
+        {
+            failures.Add($"{Name}:{nameof(RedisOutputOptions.MaxLength)} is {options.MaxLength}; "
+                + "set it to 0 (no bound, the default) or to the most entries an event list may keep, such as 1000000.");
+        }
+
         ValidateEventTypes(nameof(RedisOutputOptions.AllowedEventTypes), options.AllowedEventTypes, failures);
         ValidateEventTypes(nameof(RedisOutputOptions.DeniedEventTypes), options.DeniedEventTypes, failures);
 

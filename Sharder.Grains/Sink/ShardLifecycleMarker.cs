@@ -7,14 +7,22 @@ namespace Sharder.Grains.Sink;
 /// </summary>
 internal sealed record ShardLifecycleMarker
 {
-    private ShardLifecycleMarker(ShardLifecycleMarkerKind kind, string sessionId, long sequence, string? resumeUrl)
+    private ShardLifecycleMarker(
+        ShardLifecycleMarkerKind kind, string sessionId, long sequence, string? resumeUrl, string? startId, long? knownPosition)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        if (knownPosition is { } position)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(position, -1, nameof(knownPosition));
+        }
+
         Kind = kind;
         SessionId = sessionId;
         Sequence = sequence;
         ResumeUrl = resumeUrl;
+        StartId = startId;
+        KnownPosition = knownPosition;
     }
 
     public ShardLifecycleMarkerKind Kind { get; }
@@ -32,11 +40,27 @@ internal sealed record ShardLifecycleMarker
     /// <summary>The session's <c>resume_gateway_url</c>, stored in the checkpoint when given.</summary>
     public string? ResumeUrl { get; }
 
-    /// <summary>The shard resumed <paramref name="sessionId"/> after <paramref name="sequence"/>.</summary>
-    public static ShardLifecycleMarker Resumed(string sessionId, long sequence, string? resumeUrl = null)
-        => new(ShardLifecycleMarkerKind.Resumed, sessionId, sequence, resumeUrl);
+    /// <summary>
+    /// For <see cref="ShardLifecycleMarkerKind.Reidentified"/>: the session start's unique id. Repeating the
+    /// marker with the same id is a retry and changes nothing; another id resets the checkpoint even when
+    /// the gateway handed back a session id it used before.
+    /// </summary>
+    public string? StartId { get; }
 
-    /// <summary>The shard identified again and now runs the new session <paramref name="sessionId"/>.</summary>
-    public static ShardLifecycleMarker Reidentified(string sessionId, string? resumeUrl = null)
-        => new(ShardLifecycleMarkerKind.Reidentified, sessionId, 0, resumeUrl);
+    /// <summary>
+    /// For <see cref="ShardLifecycleMarkerKind.Resumed"/>: the last sequence the shard knows reached Redis
+    /// in this session (-1 none), or null when it does not know. A checkpoint below it was rolled back.
+    /// </summary>
+    public long? KnownPosition { get; }
+
+    /// <summary>The shard resumed <paramref name="sessionId"/> after <paramref name="sequence"/>.</summary>
+    public static ShardLifecycleMarker Resumed(string sessionId, long sequence, string? resumeUrl = null, long? knownPosition = null)
+        => new(ShardLifecycleMarkerKind.Resumed, sessionId, sequence, resumeUrl, null, knownPosition);
+
+    /// <summary>
+    /// The shard identified again and now runs the new session <paramref name="sessionId"/>; without a
+    /// <paramref name="startId"/> the session id stands for the start (a repeat of the same id is a retry).
+    /// </summary>
+    public static ShardLifecycleMarker Reidentified(string sessionId, string? resumeUrl = null, string? startId = null)
+        => new(ShardLifecycleMarkerKind.Reidentified, sessionId, 0, resumeUrl, string.IsNullOrEmpty(startId) ? sessionId : startId, null);
 }

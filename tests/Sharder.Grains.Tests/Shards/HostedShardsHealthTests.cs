@@ -58,6 +58,48 @@ public sealed class HostedShardsHealthTests
         Assert.Contains("4004", problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_active_shard_whose_events_Redis_refuses_is_named_with_the_reason_and_not_counted_active()
+    {
+        await using var harness = new ShardHarness();
+        var registry = new LocalShardRegistry();
+        var board = new DeliveryProblemBoard();
+        var health = new HostedShardsHealth(registry, harness.Clock, board);
+        registry.Register(harness.Start());
+        await harness.IdentifyAsync();
+
+        board.Report(0, new DeliveryProblem(0, "OOM", "OOM command not allowed", harness.Clock.GetUtcNow(), Transient: false));
+        harness.Clock.Advance(TimeSpan.FromSeconds(5));
+        var refused = health.Evaluate(Threshold);
+        board.Report(0, null);
+        var recovered = health.Evaluate(Threshold);
+
+        Assert.Equal((1, 0), (refused.Hosted, refused.Active));
+        Assert.Equal("shard 0 cannot deliver to Redis (OOM) for 00:00:05: OOM command not allowed", Assert.Single(refused.Problems));
+        Assert.True(recovered.IsHealthy);
+        Assert.Equal(1, recovered.Active);
+    }
+
+    [Fact]
+    public async Task An_unreachable_Redis_is_a_problem_only_once_it_lasts_past_the_threshold()
+    {
+        await using var harness = new ShardHarness();
+        var registry = new LocalShardRegistry();
+        var board = new DeliveryProblemBoard();
+        var health = new HostedShardsHealth(registry, harness.Clock, board);
+        registry.Register(harness.Start());
+        await harness.IdentifyAsync();
+
+        board.Report(0, new DeliveryProblem(0, "UNAVAILABLE", "connection refused", harness.Clock.GetUtcNow(), Transient: true));
+        harness.Clock.Advance(Threshold);
+        var brief = health.Evaluate(Threshold);
+        harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        var lasting = health.Evaluate(Threshold);
+
+        Assert.True(brief.IsHealthy);
+        Assert.StartsWith("shard 0 cannot deliver to Redis (UNAVAILABLE) for 00:02:01", Assert.Single(lasting.Problems), StringComparison.Ordinal);
+    }
+
     private static (LocalShardRegistry Registry, HostedShardsHealth Health) Create(ShardHarness harness)
     {
         var registry = new LocalShardRegistry();

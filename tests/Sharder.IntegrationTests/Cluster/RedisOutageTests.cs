@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Sharder.Grains.Commands;
 using Sharder.Simulator.Faults;
 using Sharder.Simulator.Ledger;
@@ -75,6 +76,9 @@ public sealed class RedisOutageTests(RedisServerFixture redis, ITestOutputHelper
         var checkpointAfter = await CheckpointAsync(cluster, 0);
         var resumesAfterOutage = report.Resumes;
 
+        // Redis lost every checkpoint: each shard says so once, at the position it had reached, and goes on.
+        var resynced = await ResyncedMarkersAsync(cluster);
+
         // Redis also forgot the coordinator's stored ledger (grain storage): a new session must still get a slot.
         var reidentify = Stopwatch.StartNew();
         cluster.Simulator.Inject(new FaultSpec { Kind = FaultKind.InvalidSession, ShardId = 0, Resumable = false });
@@ -106,6 +110,9 @@ public sealed class RedisOutageTests(RedisServerFixture redis, ITestOutputHelper
         Assert.Equal(0, final.IdentifyViolations);
         Assert.True(report.CountCloses(byServer: false, code: 4000) >= Shards, "not every shard closed with 4000");
         Assert.True(report.Published >= beforeOutage.Count + EmittedDuringOutage, $"only {report.Published} events published");
+        Assert.Equal(Enumerable.Range(0, Shards), resynced.Select(m => m.GetProperty("shard").GetInt32()).Order());
+        Assert.All(resynced, m => Assert.Equal(JsonValueKind.Null, m.GetProperty("checkpoint_session").ValueKind));
+        Assert.All(resynced, m => Assert.True(m.GetProperty("seq").GetInt64() >= 0, m.GetRawText()));
         Assert.All(shards, s => Assert.Equal("Active", s.ConnectionState));
         Assert.All(shards, s => Assert.False(s.IsFenced, $"shard {s.ShardId} was fenced by the emptied checkpoint"));
     }
@@ -133,6 +140,17 @@ public sealed class RedisOutageTests(RedisServerFixture redis, ITestOutputHelper
         }
 
         return report!;
+    }
+
+    private static async Task<List<JsonElement>> ResyncedMarkersAsync(ShardCluster cluster)
+    {
+        var values = await cluster.Redis.ListRangeAsync($"{cluster.KeyPrefix}:events");
+        return
+        [
+            .. values
+                .Select(value => JsonDocument.Parse((byte[])value!).RootElement.Clone())
+                .Where(e => e.TryGetProperty("marker", out var marker) && marker.GetString() == "resynced"),
+        ];
     }
 
     private static async Task<string> CheckpointAsync(ShardCluster cluster, int shardId)

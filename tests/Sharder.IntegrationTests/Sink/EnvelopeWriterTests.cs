@@ -101,7 +101,16 @@ public sealed class EnvelopeWriterTests
         byte[] frame = [1, 2, 3];
 
         Assert.Throws<ArgumentOutOfRangeException>(() => new OutboundEvent(0, "s", 1, "T", null, frame, 2..5));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new OutboundEvent(0, "s", 0, "T", null, frame, 0..1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OutboundEvent(0, "s", -1, "T", null, frame, 0..1));
+    }
+
+    [Fact]
+    public void OutboundEvent_SequenceZero_IsAccepted()
+    {
+        // Some Discord-compatible gateways number READY s:0; any non-negative sequence is an event.
+        var outbound = TestEvents.Dispatch(0, "s", 0);
+
+        Assert.Equal(0, outbound.Sequence);
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public sealed class RedisEventPublisherFencingTests(RedisServerFixture redis) : 
         // The new activation resumes the same session; Discord replays from the checkpoint's sequence.
         var result = await _publisher.PublishAsync(Shard, epochB, "s1", null, TestEvents.Sequences(Shard, "s1", 2, 6));
 
-        Assert.Equal(new PublishResult(3, 6), result);
+        Assert.Equal(new PublishResult(3, 6), result with { Lists = [] });
         Assert.Equal(TestEvents.Range(1, 6), await TestEvents.ReadSequencesAsync(Database, $"{_prefix}:events"));
     }
 

@@ -167,9 +167,9 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
         var replay = await publisher.PublishAsync(1, epoch, "s1", null,
             [TestEvents.Dispatch(1, "s1", 3, "TYPING_START"), TestEvents.Dispatch(1, "s1", 4)]);
 
-        Assert.Equal(new PublishResult(1, 2), first);
-        Assert.Equal(new PublishResult(0, 3), onlyDenied);
-        Assert.Equal(new PublishResult(1, 4), replay);
+        Assert.Equal(new PublishResult(1, 2), first with { Lists = [] });
+        Assert.Equal(new PublishResult(0, 3), onlyDenied with { Lists = [] });
+        Assert.Equal(new PublishResult(1, 4), replay with { Lists = [] });
         Assert.Equal([1L, 4L], await TestEvents.ReadSequencesAsync(Database, $"{_prefix}:events"));
         Assert.Equal(4, (await publisher.ReadCheckpointAsync(1))!.Sequence);
     }
@@ -192,7 +192,7 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
             TestEvents.Dispatch(1, "s1", 4, "TYPING_START"),
         ]);
 
-        Assert.Equal(new PublishResult(2, 4), result);
+        Assert.Equal(new PublishResult(2, 4), result with { Lists = [] });
         var types = (await TestEvents.ReadJsonListAsync(Database, $"{_prefix}:events")).Select(e => e.GetProperty("t").GetString());
         Assert.Equal(["GUILD_CREATE", "MESSAGE_CREATE"], types);
     }

@@ -30,8 +30,11 @@ public sealed class RedisEventPublisherOutageTests
 
         Assert.Equal(2, failure.ShardId);
         Assert.NotNull(failure.InnerException);
-        // The restarted server has no persistence, so it starts empty: the whole retried batch lands.
-        Assert.Equal(new PublishResult(5, 10), retried);
+        // The restarted server has no persistence, so it starts empty: the whole retried batch lands, after
+        // a marker saying the checkpoint was gone.
+        Assert.Equal(new PublishResult(5, 10) { Resynced = true }, retried with { Lists = [] });
         Assert.Equal(TestEvents.Range(6, 10), await TestEvents.ReadSequencesAsync(connection.GetDatabase(), "outage:events"));
+        var first = (string?)await connection.GetDatabase().ListGetByIndexAsync("outage:events", 0);
+        Assert.Equal("""{"shard":2,"marker":"resynced","session":"s1","seq":null,"checkpoint_session":null,"checkpoint_seq":null}""", first);
     }
 }

@@ -35,8 +35,8 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
         var first = await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 10));
         var second = await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 5, 15));
 
-        Assert.Equal(new PublishResult(10, 10), first);
-        Assert.Equal(new PublishResult(5, 15), second);
+        Assert.Equal(new PublishResult(10, 10), first with { Lists = [] });
+        Assert.Equal(new PublishResult(5, 15), second with { Lists = [] });
         Assert.Equal(TestEvents.Range(1, 15), await TestEvents.ReadSequencesAsync(Database, EventsKey));
     }
 
@@ -49,7 +49,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
         await _publisher.PublishAsync(Shard, epoch, "s1", null, batch);
         var retry = await _publisher.PublishAsync(Shard, epoch, "s1", null, batch);
 
-        Assert.Equal(new PublishResult(0, 10), retry);
+        Assert.Equal(new PublishResult(0, 10), retry with { Lists = [] });
         Assert.Equal(10, await Database.ListLengthAsync(EventsKey));
     }
 
@@ -78,7 +78,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
 
         var result = await _publisher.PublishAsync(Shard, epoch, "s1", "wss://resume.example/b", []);
 
-        Assert.Equal(new PublishResult(0, 4), result);
+        Assert.Equal(new PublishResult(0, 4), result with { Lists = [] });
         Assert.Equal("wss://resume.example/b", (await _publisher.ReadCheckpointAsync(Shard))!.ResumeUrl);
     }
 
@@ -94,7 +94,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
 
         Assert.True(pushed);
         Assert.Equal(new ShardCheckpoint(Shard, "s2", 0, "wss://new", epoch), reset);
-        Assert.Equal(new PublishResult(3, 3), result);
+        Assert.Equal(new PublishResult(3, 3), result with { Lists = [] });
         var values = (await Database.ListRangeAsync(EventsKey)).Select(v => (string)v!).ToList();
         Assert.Equal(19, values.Count);
         Assert.Equal("""{"shard":3,"marker":"reidentified","session":"s2","previous_session":"s1","previous_seq":15}""", values[15]);
@@ -161,24 +161,63 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
         await _publisher.PublishMarkerAsync(Shard, epoch, ShardLifecycleMarker.Resumed("s9", 120));
         var result = await _publisher.PublishAsync(Shard, epoch, "s9", null, TestEvents.Sequences(Shard, "s9", 118, 123));
 
-        Assert.Equal(new PublishResult(3, 123), result);
+        Assert.Equal(new PublishResult(3, 123), result with { Lists = [] });
         Assert.Equal(TestEvents.Range(121, 123), await TestEvents.ReadSequencesAsync(Database, EventsKey));
     }
 
     [Fact]
-    public async Task PublishForAnotherSession_IsRefused_AndPushesNothing()
+    public async Task PublishForAnotherSession_ResyncsWithAMarkerStatingBothPositions_AndPushesEverything()
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
         await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 4));
 
-        var refused = await Assert.ThrowsAsync<SessionMismatchException>(
-            () => _publisher.PublishAsync(Shard, epoch, "s2", null, TestEvents.Sequences(Shard, "s2", 1, 2)));
-        var resumeRefused = await Assert.ThrowsAsync<SessionMismatchException>(
-            () => _publisher.PublishMarkerAsync(Shard, epoch, ShardLifecycleMarker.Resumed("s2", 2)));
+        // The shard runs s2 and pushed up to seq 0 of it; Redis rolled back to when the checkpoint held s1.
+        var result = await _publisher.PublishAsync(
+            Shard, epoch, "s2", null, TestEvents.Sequences(Shard, "s2", 1, 2), new PublishPosition("start-2", 0));
+        var checkpoint = await _publisher.ReadCheckpointAsync(Shard);
+        var next = await _publisher.PublishAsync(
+            Shard, epoch, "s2", null, TestEvents.Sequences(Shard, "s2", 3, 3), new PublishPosition("start-2", 2));
 
-        Assert.Equal(("s2", "s1", 4L), (refused.SessionId, refused.CheckpointSessionId, refused.CheckpointSequence));
-        Assert.Equal("s1", resumeRefused.CheckpointSessionId);
-        Assert.Equal(4, await Database.ListLengthAsync(EventsKey));
+        Assert.Equal(new PublishResult(2, 2) { Resynced = true }, result with { Lists = [] });
+        Assert.Equal(new PublishResult(1, 3), next with { Lists = [] });
+        Assert.Equal(("s2", 2L), (checkpoint!.SessionId, checkpoint.Sequence));
+        var values = (await Database.ListRangeAsync(EventsKey)).Select(v => (string)v!).ToList();
+        Assert.Equal(
+            """{"shard":3,"marker":"resynced","session":"s2","seq":0,"checkpoint_session":"s1","checkpoint_seq":4}""", values[4]);
+        Assert.Equal([.. TestEvents.Range(1, 4), .. TestEvents.Range(1, 3)], await TestEvents.ReadSequencesAsync(Database, EventsKey));
+    }
+
+    [Fact]
+    public async Task ResumedForAnotherSession_ResyncsAtTheResumeSequence_ThenMarksTheResume()
+    {
+        long epoch = await _publisher.AcquireEpochAsync(Shard);
+        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 4));
+
+        var result = await _publisher.RecordMarkerAsync(Shard, epoch, ShardLifecycleMarker.Resumed("s2", 9));
+        var pushed = await _publisher.PublishAsync(Shard, epoch, "s2", null, TestEvents.Sequences(Shard, "s2", 8, 11));
+
+        Assert.Equal(new MarkerResult(true, null, 9, true), result);
+        var values = (await Database.ListRangeAsync(EventsKey)).Select(v => (string)v!).ToList();
+        Assert.Equal(
+            """{"shard":3,"marker":"resynced","session":"s2","seq":9,"checkpoint_session":"s1","checkpoint_seq":4}""", values[4]);
+        Assert.Equal("""{"shard":3,"marker":"resumed","session":"s2","seq":9}""", values[5]);
+        Assert.Equal(new PublishResult(2, 11), pushed with { Lists = [] });
+    }
+
+    [Fact]
+    public async Task CheckpointBelowTheWritersPosition_IsRolledBack_AndResynced()
+    {
+        long epoch = await _publisher.AcquireEpochAsync(Shard);
+        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 4), new PublishPosition("a", -1));
+        await Database.HashSetAsync($"{_prefix}:shard:{Shard}:checkpoint", "seq", 2);
+
+        var result = await _publisher.PublishAsync(
+            Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 5, 6), new PublishPosition("a", 4));
+
+        Assert.Equal(new PublishResult(2, 6) { Resynced = true }, result with { Lists = [] });
+        var marker = (string?)await Database.ListGetByIndexAsync(EventsKey, 4);
+        Assert.Equal("""{"shard":3,"marker":"resynced","session":"s1","seq":4,"checkpoint_session":"s1","checkpoint_seq":2}""", marker);
+        Assert.Equal(TestEvents.Range(1, 6), await TestEvents.ReadSequencesAsync(Database, EventsKey));
     }
 
     [Fact]
@@ -206,7 +245,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
         long evalshaBefore = await EvalshaCallsAsync(server);
         await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 5, 5));
 
-        Assert.Equal(new PublishResult(2, 4), result);
+        Assert.Equal(new PublishResult(2, 4), result with { Lists = [] });
         Assert.True(await server.ScriptExistsAsync(sha));
         Assert.Equal(evalshaBefore + 1, await EvalshaCallsAsync(server));
     }

@@ -16,6 +16,16 @@ public sealed class RedisOutputOptionsValidatorTests
         Assert.Equal("sharder", options.KeyPrefix);
         Assert.Equal(EventListLayout.Single, options.Layout);
         Assert.Equal(16, options.Partitions);
+        Assert.Equal(0, options.MaxLength);
+    }
+
+    [Fact]
+    public void NegativeMaxLength_IsRejected_ZeroAndPositiveAreNot()
+    {
+        var failure = Assert.Single(_validator.Validate(null, new RedisOutputOptions { MaxLength = -1 }).Failures!);
+
+        Assert.StartsWith("Redis:Output:MaxLength is -1; set it to 0 (no bound", failure, StringComparison.Ordinal);
+        Assert.True(_validator.Validate(null, new RedisOutputOptions { MaxLength = 1_000_000 }).Succeeded);
     }
 
     [Fact]

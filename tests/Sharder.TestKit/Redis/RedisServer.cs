@@ -6,8 +6,8 @@ using System.Net.Sockets;
 namespace Sharder.TestKit.Redis;
 
 /// <summary>
-/// A throw-away <c>redis-server</c> process on a free loopback port, with no persistence and its own
-/// temp directory. It can be stopped and started again on the same port to simulate an outage.
+/// A throw-away <c>redis-server</c> process on a free loopback port, with no automatic persistence (only
+/// an explicit <c>SAVE</c> writes a snapshot, see <see cref="DataDirectory"/>) and its own temp directory. It can be stopped and started again on the same port to simulate an outage.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -52,6 +52,13 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <summary>Process id of the running server, or null when stopped.</summary>
     public int? ProcessId => _process?.Id;
+
+    /// <summary>
+    /// The server's working directory (its <c>--dir</c>), kept across restarts: a <c>dump.rdb</c> written there
+    /// by <c>SAVE</c> is loaded by the next <see cref="StartAsync"/>, so a test can restart Redis from an older
+    /// snapshot by putting a saved copy back. Null before the first start.
+    /// </summary>
+    public string? DataDirectory => _dataDirectory?.FullName;
 
     /// <summary>The last lines the server printed (stdout and stderr), for failure messages.</summary>
     public string RecentOutput => _output.Snapshot();

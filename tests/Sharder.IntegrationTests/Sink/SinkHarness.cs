@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Text;
+using Sharder.Grains.Diagnostics;
+using Sharder.Grains.Gateway;
+using Sharder.Grains.Shards;
+using Sharder.Grains.Sink;
+using Sharder.TestKit;
+
+namespace Sharder.IntegrationTests.Sink;
+
+/// <summary>
+/// One shard's <see cref="RedisDispatchSink"/> fed by hand-made session starts and dispatches, the way the
+/// shard connection feeds it, with the connection's retry-until-accepted delivery.
+/// </summary>
+internal sealed class SinkHarness : IDisposable
+{
+    private static readonly TimeSpan _deliveryTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentQueue<(string Instrument, long Value, string? Tag)> _measurements = new();
+
+    private SinkHarness(int shardId, RedisDispatchSink sink, DeliveryProblemBoard board, Meter meter)
+    {
+        ShardId = shardId;
+        Sink = sink;
+        Board = board;
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string? tag = null;
+            foreach (var pair in tags)
+            {
+                tag = $"{pair.Key}={pair.Value}";
+            }
+
+            _measurements.Enqueue((instrument.Name, value, tag));
+        });
+        _listener.Start();
+    }
+
+    public int ShardId { get; }
+
+    public RedisDispatchSink Sink { get; }
+
+    public DeliveryProblemBoard Board { get; }
+
+    public void Dispose() => _listener.Dispose();
+
+    /// <summary>Every measurement of the sink's instruments so far (observable ones read now), as (instrument, value, tag).</summary>
+    public IReadOnlyList<(string Instrument, long Value, string? Tag)> Measurements()
+    {
+        _listener.RecordObservableInstruments();
+        return [.. _measurements];
+    }
+
+    public static async Task<SinkHarness> StartAsync(RedisEventPublisher publisher, int shardId, TimeProvider? clock = null)
+    {
+        long epoch = await publisher.AcquireEpochAsync(shardId);
+        var board = new DeliveryProblemBoard();
+        var meters = new TestMeterFactory();
+        var sink = new RedisDispatchSink(shardId, epoch, publisher, 0, () => null, () => { }, new SharderInstruments(meters), board, clock);
+        return new SinkHarness(shardId, sink, board, meters.Created!);
+    }
+
+    public static ShardDispatch Dispatch(int shardId, string sessionId, long sequence, string eventType = "MESSAGE_CREATE")
+    {
+        var head = $"{{\"t\":\"{eventType}\",\"s\":{sequence},\"op\":0,\"d\":";
+        var data = $"{{\"content\":\"message {sequence}\"}}";
+        var frame = Encoding.UTF8.GetBytes(head + data + "}");
+        return new ShardDispatch(shardId, sessionId, sequence, eventType, null, frame, Encoding.UTF8.GetByteCount(head), Encoding.UTF8.GetByteCount(data));
+    }
+
+    /// <summary>A new session from READY (an Identify), with its own start id.</summary>
+    public Task IdentifiedAsync(string sessionId, string startId)
+        => Sink.OnSessionStartedAsync(
+            new SessionStart { ShardId = ShardId, SessionId = sessionId, Resumed = false, StartId = startId }, CancellationToken.None).AsTask();
+
+    /// <summary>Delivers the sequences in order; each is retried until the sink takes it, as the shard connection does.</summary>
+    public async Task DeliverAsync(string sessionId, long first, long last)
+    {
+        for (long sequence = first; sequence <= last; sequence++)
+        {
+            var dispatch = Dispatch(ShardId, sessionId, sequence);
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    try
+                    {
+                        await Sink.DeliverAsync(dispatch, CancellationToken.None);
+                        return true;
+                    }
+                    catch (RedisUnavailableException)
+                    {
+                        return false;
+                    }
+                },
+                _deliveryTimeout,
+                $"event {sequence} of {sessionId} reaches Redis");
+        }
+    }
+
+    private sealed class TestMeterFactory : IMeterFactory
+    {
+        public Meter? Created { get; private set; }
+
+        public Meter Create(MeterOptions options) => Created = new(options);
+
+        public void Dispose()
+        {
+        }
+    }
+}
