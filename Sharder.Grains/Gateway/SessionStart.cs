@@ -16,13 +16,6 @@ internal sealed class SessionStart
 
     public required string SessionId { get; init; }
 
-    /// <summary>
-    /// A token unique to this session start (each Identify, and each RESUMED), so a sink can tell a retry of
-    /// the same start from a new start that got a session id back the gateway used before. Empty when the
-    /// connection does not set one.
-    /// </summary>
-    public string StartId { get; init; } = string.Empty;
-
     /// <summary>True after RESUMED (no events were lost); false for a new session from READY.</summary>
     public required bool Resumed { get; init; }
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -36,7 +35,6 @@ internal sealed class RedisDispatchSink : IDispatchSink
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly OutboundEvent[] _batch = new OutboundEvent[1];
-    private readonly ConditionalWeakTable<SessionStart, string> _generatedStartIds = [];
     private long _lastSequence;
     private int _fenced;
 
@@ -153,7 +151,7 @@ internal sealed class RedisDispatchSink : IDispatchSink
         var resumeUrl = _currentSession() is { } session && session.SessionId == start.SessionId ? session.ResumeUrl : null;
         var marker = start.Resumed
             ? ShardLifecycleMarker.Resumed(start.SessionId, _lastSequence, resumeUrl, PositionIn(start.SessionId).Sequence)
-            : ShardLifecycleMarker.Reidentified(start.SessionId, resumeUrl, StartIdOf(start));
+            : ShardLifecycleMarker.Reidentified(start.SessionId, resumeUrl, start.StartId);
         MarkerResult result;
         try
         {
@@ -181,12 +179,6 @@ internal sealed class RedisDispatchSink : IDispatchSink
             _lastSequence = 0;
         }
     }
-
-    /// <summary>Every Identify is a new start, even with a session id seen before: its own id, stable across retries.</summary>
-    private string StartIdOf(SessionStart start)
-        => !string.IsNullOrEmpty(start.StartId)
-            ? start.StartId
-            : _generatedStartIds.GetValue(start, static _ => Guid.NewGuid().ToString("N"));
 
     private PublishPosition PositionIn(string sessionId)
         => string.Equals(_positionSession, sessionId, StringComparison.Ordinal) ? new PublishPosition(_startId, _position) : default;
