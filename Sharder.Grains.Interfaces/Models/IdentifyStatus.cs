@@ -15,6 +15,9 @@ namespace Sharder.Grains.Coordination;
 /// <param name="Missed">Slots a shard woke too late to use (it did not identify); each was granted again without a second charge.</param>
 /// <param name="NextFreeSlotByKey">Per rate-limit key (the index), the earliest slot a request would get now.</param>
 /// <param name="GatewayInfoAt">When <c>/gateway/bot</c> was last applied.</param>
+/// <param name="UncertainGrants">Grants whose Identify was reported as never reaching READY and that no refresh has settled yet.</param>
+/// <param name="FailedIdentifies">Identifies reported as never reaching READY since the ledger was created.</param>
+/// <param name="PendingGrants">Grants the latest <c>/gateway/bot</c> figure may not include yet (subtracted from it).</param>
 [GenerateSerializer]
 [Immutable]
 public sealed record IdentifyStatus(
@@ -29,4 +32,7 @@ public sealed record IdentifyStatus(
     [property: Id(8)] long Refusals,
     [property: Id(9)] long Missed,
     [property: Id(10)] ImmutableArray<DateTimeOffset> NextFreeSlotByKey,
-    [property: Id(11)] DateTimeOffset? GatewayInfoAt);
+    [property: Id(11)] DateTimeOffset? GatewayInfoAt,
+    [property: Id(12)] int UncertainGrants,
+    [property: Id(13)] long FailedIdentifies,
+    [property: Id(14)] int PendingGrants);

@@ -12,4 +12,7 @@ internal interface IIdentifyGate
     /// <param name="missed">The permit this shard could not use before its <see cref="IdentifyPermit.UseBy"/> (it did not identify), or null.</param>
     /// <param name="cancellationToken">Gives up waiting.</param>
     ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken);
+
+    /// <summary>Reports that the Identify sent on <paramref name="permit"/> never reached READY (op 9, a close, a dropped connection), so the budget can account for it.</summary>
+    ValueTask ReportIdentifyFailedAsync(IdentifyPermit permit, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
