@@ -46,7 +46,6 @@ internal sealed class IdentifyScheduler
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _window;
     private readonly TimeSpan _slotGrace;
-    private readonly TimeSpan _gatewayInfoRefresh;
     private readonly TimeSpan _minRefreshInterval;
     private readonly int _reserve;
     private readonly HashSet<int> _waitingShards = [];
@@ -64,7 +63,6 @@ internal sealed class IdentifyScheduler
         _timeProvider = timeProvider;
         _window = options.IdentifyWindow;
         _slotGrace = options.IdentifySlotGrace;
-        _gatewayInfoRefresh = options.GatewayInfoRefresh;
         _minRefreshInterval = options.BudgetRefreshMinInterval;
         _reserve = options.BudgetReserve;
         State = (persisted ?? new IdentifyLedgerState()) with { Reserve = _reserve };
@@ -274,10 +272,10 @@ internal sealed class IdentifyScheduler
         var key = shardId % state.MaxConcurrency;
         if (!alreadyCharged && state.Remaining <= state.Reserve)
         {
-            // Ask again at the reset, or after the next refresh if that comes first: Discord may report a
-            // new window (a reset earlier than ours, a regenerated token) before our estimate runs out.
-            var afterRefresh = now + _gatewayInfoRefresh;
-            var retryAt = state.ResetAt is { } resetAt && resetAt < afterRefresh ? resetAt : afterRefresh;
+            // Ask again at the reset, or when the coordinator may read /gateway/bot again if that comes first:
+            // Discord may report more than the ledger (Identifies it did not charge) or a new window.
+            var refreshAt = state.GatewayInfoAt + _minRefreshInterval is { } next && next > now ? next : now + _minRefreshInterval;
+            var retryAt = state.ResetAt is { } resetAt && resetAt < refreshAt ? resetAt : refreshAt;
             return Refuse(shardId, key, retryAt, IdentifyRefusalReason.BudgetExhausted, now);
         }
 

@@ -107,13 +107,16 @@ public sealed class IdentifySchedulerBudgetTests
     }
 
     [Fact]
-    public void A_refused_shard_asks_again_after_the_next_refresh_when_the_reset_is_later()
+    public void A_refused_shard_asks_again_when_a_refresh_is_next_allowed_when_the_reset_is_later()
     {
         var scheduler = Create(_clock, total: 1000, remaining: 10, resetAfter: TimeSpan.FromHours(3), reserve: 10);
 
         var refused = scheduler.Request(0, 1);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var later = scheduler.Request(0, 1);
 
-        Assert.Equal(Start + TimeSpan.FromMinutes(5), refused.RetryAt);
+        Assert.Equal(Start + TimeSpan.FromSeconds(30), refused.RetryAt);
+        Assert.Equal(Start + TimeSpan.FromSeconds(90), later.RetryAt);
     }
 
     [Fact]
@@ -123,7 +126,7 @@ public sealed class IdentifySchedulerBudgetTests
         var refused = scheduler.Request(0, 1);
 
         // Discord started a new window sooner than our estimate (e.g. a regenerated token).
-        _clock.Advance(TimeSpan.FromMinutes(5));
+        _clock.Advance(TimeSpan.FromSeconds(30));
         scheduler.ApplyGatewayInfo(1000, 1000, TimeSpan.FromHours(24), 1);
 
         Assert.Equal(refused.RetryAt, _clock.GetUtcNow());
@@ -138,7 +141,7 @@ public sealed class IdentifySchedulerBudgetTests
         var refused = scheduler.Request(0, 1);
 
         Assert.Equal(IdentifyRefusalReason.BudgetExhausted, refused.Reason);
-        Assert.Equal(Start + TimeSpan.FromMinutes(5), refused.RetryAt);
+        Assert.Equal(Start + TimeSpan.FromSeconds(30), refused.RetryAt);
     }
 
     [Fact]
