@@ -45,4 +45,8 @@ internal static partial class CoordinationLog
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning,
         Message = "Shard {ShardId} could not report a failed Identify to the coordinator; the next regular /gateway/bot refresh settles it")]
     public static partial void IdentifyFailureNotReported(ILogger logger, int shardId, Exception exception);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Error,
+        Message = "The identify ledger {LedgerKey} in Redis is unreadable ({Problem}); it is replaced, the budget is read from /gateway/bot again, and slots granted by it are forgotten (one identify window may see an op 9)")]
+    public static partial void LedgerUnreadable(ILogger logger, string ledgerKey, string problem);
 }

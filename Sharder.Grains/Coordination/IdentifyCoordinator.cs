@@ -224,7 +224,7 @@ internal sealed class IdentifyCoordinator : IDisposable
 
     private async Task<long> LoadAsync()
     {
-        var snapshot = await _ledger.ReadAsync().ConfigureAwait(false);
+        var snapshot = await _ledger.ReadAsync(problem => CoordinationLog.LedgerUnreadable(_logger, _ledger.Key, problem)).ConfigureAwait(false);
         _clock.Anchor(snapshot.ServerNow);
         _scheduler.Load(snapshot.State);
         return snapshot.Version;

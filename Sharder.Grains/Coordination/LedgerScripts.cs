@@ -10,12 +10,17 @@ internal static class LedgerScripts
 {
     /// <summary>
     /// Reads the ledger and the server's clock together. Returns {version, state ('' when none),
-    /// seconds, microseconds}. KEYS[1] the ledger hash.
+    /// seconds, microseconds}; a missing version reads as '0', one that is not a plain number (not written
+    /// by a coordinator) as '-1', which the write script accepts the same way. KEYS[1] the ledger hash.
     /// </summary>
     public const string ReadText = """
         local stored = redis.call('HMGET', KEYS[1], 'version', 'state')
+        local version = stored[1] or '0'
+        if not string.match(version, '^%d+$') or #version > 15 then
+          version = '-1'
+        end
         local now = redis.call('TIME')
-        return {stored[1] or '0', stored[2] or '', now[1], now[2]}
+        return {version, stored[2] or '', now[1], now[2]}
         """;
 
     /// <summary>
@@ -25,6 +30,9 @@ internal static class LedgerScripts
     /// </summary>
     public const string WriteText = """
         local version = redis.call('HGET', KEYS[1], 'version') or '0'
+        if not string.match(version, '^%d+$') or #version > 15 then
+          version = '-1'
+        end
         if version ~= ARGV[1] then
           return 0
         end

@@ -15,6 +15,10 @@ internal sealed class RedisIdentifyLedger
     private static readonly RedisScript _read = new(LedgerScripts.ReadText);
     private static readonly RedisScript _write = new(LedgerScripts.WriteText);
 
+    // Far above anything Discord hands out; bounds what a forged ledger can make the coordinator allocate.
+    private const int MaxPlausibleConcurrency = 65_536;
+    private const int MaxPlausiblePending = 1_000_000;
+
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKey[] _keys;
 
@@ -35,21 +39,72 @@ internal sealed class RedisIdentifyLedger
     /// <summary>The key for a bot: <c>{prefix}:identify:{application id}</c>.</summary>
     public static string KeyFor(string prefix, string token) => $"{prefix}:identify:{BotLedgerId.FromToken(token)}";
 
-    /// <summary>Reads the ledger and Redis's clock.</summary>
+    /// <summary>
+    /// Reads the ledger and Redis's clock. A stored ledger that cannot be read or makes no sense (written
+    /// by something else: anyone who can write Redis) is reported and read as none, so the coordinator
+    /// asks Discord for the budget again instead of stalling every shard; the next write replaces it.
+    /// </summary>
+    /// <param name="unreadable">Called with the reason when the stored ledger was set aside.</param>
     /// <exception cref="RedisException">Redis could not be reached or refused the script.</exception>
-    /// <exception cref="JsonException">The stored ledger is not one this version can read.</exception>
-    public async Task<LedgerSnapshot> ReadAsync()
+    public async Task<LedgerSnapshot> ReadAsync(Action<string>? unreadable = null)
     {
         var result = (RedisResult[])(await _read.EvaluateAsync(_redis.GetDatabase(), _keys, []).ConfigureAwait(false))!;
-        var version = long.Parse((string)result[0]!, NumberStyles.None, CultureInfo.InvariantCulture);
-        var stateBytes = (byte[]?)result[1];
-        var state = stateBytes is { Length: > 0 }
-            ? JsonSerializer.Deserialize(stateBytes, LedgerJsonContext.Default.IdentifyLedgerState)
-            : null;
+        var version = long.Parse((string)result[0]!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        if (version < 0)
+        {
+            unreadable?.Invoke("its version is not a number");
+        }
+
+        var state = Parse((byte[]?)result[1], out var problem);
+        if (problem is not null)
+        {
+            unreadable?.Invoke(problem);
+        }
+
         var seconds = long.Parse((string)result[2]!, NumberStyles.None, CultureInfo.InvariantCulture);
         var microseconds = long.Parse((string)result[3]!, NumberStyles.None, CultureInfo.InvariantCulture);
         var now = DateTimeOffset.FromUnixTimeSeconds(seconds) + TimeSpan.FromMicroseconds(microseconds);
         return new LedgerSnapshot(state, version, now);
+    }
+
+    private static IdentifyLedgerState? Parse(byte[]? stored, out string? problem)
+    {
+        problem = null;
+        if (stored is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        IdentifyLedgerState? state;
+        try
+        {
+            state = JsonSerializer.Deserialize(stored, LedgerJsonContext.Default.IdentifyLedgerState);
+        }
+        catch (JsonException ex)
+        {
+            problem = $"not a ledger ({ex.Message})";
+            return null;
+        }
+
+        problem = state is null ? "null" : Implausible(state);
+        return problem is null ? state : null;
+    }
+
+    /// <summary>Why a parsed ledger cannot be one this coordinator wrote, or null when it can.</summary>
+    private static string? Implausible(IdentifyLedgerState state)
+    {
+        if (state.Total < 0 || state.Remaining < 0 || state.Remaining > state.Total)
+        {
+            return $"remaining {state.Remaining} of total {state.Total}";
+        }
+
+        if (state.MaxConcurrency is < 0 or > MaxPlausibleConcurrency || state.LastSlotByKey is null
+            || state.LastSlotByKey.Count > Math.Max(state.MaxConcurrency, 1))
+        {
+            return $"max_concurrency {state.MaxConcurrency} with {state.LastSlotByKey?.Count} keys";
+        }
+
+        return state.Pending is null || state.Pending.Count > MaxPlausiblePending ? "pending grants missing or too many" : null;
     }
 
     /// <summary>Writes <paramref name="state"/> if the ledger is still at <paramref name="version"/>.</summary>

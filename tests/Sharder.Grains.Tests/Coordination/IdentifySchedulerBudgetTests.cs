@@ -46,7 +46,8 @@ public sealed class IdentifySchedulerBudgetTests
     [Fact]
     public void Refuses_at_the_reserve_with_the_reset_time_and_never_a_slot()
     {
-        var scheduler = Create(_clock, total: 1000, remaining: 12, resetAfter: TimeSpan.FromMinutes(3), reserve: 10);
+        // The reset comes before a refresh is next allowed (30 s), so the shards are told to ask again then.
+        var scheduler = Create(_clock, total: 1000, remaining: 12, resetAfter: TimeSpan.FromSeconds(20), reserve: 10);
 
         var grants = scheduler.RequestMany([0, 1, 2, 3], 4);
 
@@ -54,7 +55,7 @@ public sealed class IdentifySchedulerBudgetTests
         Assert.All(grants.Skip(2), refused =>
         {
             Assert.Equal(IdentifyRefusalReason.BudgetExhausted, refused.Reason);
-            Assert.Equal(Start + TimeSpan.FromMinutes(3), refused.RetryAt);
+            Assert.Equal(Start + TimeSpan.FromSeconds(20), refused.RetryAt);
             Assert.Null(refused.SlotAt);
         });
         Assert.Equal(10, scheduler.State.Remaining);

@@ -69,6 +69,12 @@ internal sealed class SharedLedgerScenario : IAsyncDisposable
 
     public GatewaySimulator Simulator { get; }
 
+    /// <summary>The test's own view of the shared redis-server.</summary>
+    public IDatabase Redis => _redis.GetDatabase();
+
+    /// <summary>The Redis key of this scenario's bot ledger.</summary>
+    public string LedgerKey => RedisIdentifyLedger.KeyFor(_ledgerPrefix, Simulator.Token);
+
     public GatewayOptions Gateway { get; }
 
     public StallableTransportFactory Transports { get; }
