@@ -111,6 +111,7 @@ internal sealed class IdentifyCoordinator : IDisposable
     public async Task ReportIdentifyFailedAsync(int shardId, DateTimeOffset slotAt)
     {
         var pending = await TransactAsync(scheduler => scheduler.ReportIdentifyFailed(shardId, slotAt), refreshFirst: false).ConfigureAwait(false);
+        _instruments?.OnIdentifyFailed();
         CoordinationLog.IdentifyFailedReported(_logger, shardId, slotAt, pending);
         if (pending)
         {

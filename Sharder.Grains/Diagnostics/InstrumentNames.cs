@@ -11,5 +11,6 @@ internal static class InstrumentNames
     public const string SinkEventsPublished = "sharder-sink-events-published";
     public const string IdentifyGrants = "sharder-coordinator-identify-grants";
     public const string IdentifyRefusals = "sharder-coordinator-identify-refusals";
+    public const string IdentifyFailures = "sharder-coordinator-identify-failures";
     public const string RebalanceMoves = "sharder-supervisor-rebalance-moves";
 }

@@ -22,6 +22,7 @@ internal sealed class SharderInstruments
     private readonly Counter<long> _published;
     private readonly Counter<long> _grants;
     private readonly Counter<long> _refusals;
+    private readonly Counter<long> _identifyFailures;
     private readonly Counter<long> _rebalanceMoves;
 
     public SharderInstruments(IMeterFactory meterFactory)
@@ -37,6 +38,8 @@ internal sealed class SharderInstruments
         _grants = meter.CreateCounter<long>(
             InstrumentNames.IdentifyGrants, description: "Identify slots granted; replaces_missed: the slot replaces one the shard could not use in time (not charged again).");
         _refusals = meter.CreateCounter<long>(InstrumentNames.IdentifyRefusals, description: "Identify requests refused, by reason.");
+        _identifyFailures = meter.CreateCounter<long>(
+            InstrumentNames.IdentifyFailures, description: "Identifies reported as never reaching READY; their grants stay charged until a /gateway/bot refresh settles them.");
         _rebalanceMoves = meter.CreateCounter<long>(InstrumentNames.RebalanceMoves, description: "Shards moved by rebalancing.");
     }
 
@@ -63,6 +66,8 @@ internal sealed class SharderInstruments
 
     public void OnIdentifyRefused(IdentifyRefusalReason reason)
         => _refusals.Add(1, new TagList { { "reason", reason.ToString() } });
+
+    public void OnIdentifyFailed() => _identifyFailures.Add(1);
 
     public void OnRebalanced(int moves) => _rebalanceMoves.Add(moves);
 }
