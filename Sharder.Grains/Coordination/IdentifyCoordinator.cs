@@ -30,7 +30,7 @@ internal sealed class IdentifyCoordinator : IDisposable
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly Lock _settleLock = new();
     private ITimer? _settleTimer;
-    private DateTimeOffset? _lastRefreshAttempt;
+    private DateTimeOffset? _lastRefreshAttemptValue;
     private Uri? _gatewayUrl;
     private bool _disposed;
 
@@ -60,6 +60,26 @@ internal sealed class IdentifyCoordinator : IDisposable
         _logger = logger;
         _clock = new LedgerClock(localTime);
         _scheduler = new IdentifyScheduler(null, options, _clock);
+    }
+
+    // Written by requests and by the settling timer alike; a nullable struct can tear, so under the lock.
+    private DateTimeOffset? LastRefreshAttempt
+    {
+        get
+        {
+            lock (_settleLock)
+            {
+                return _lastRefreshAttemptValue;
+            }
+        }
+
+        set
+        {
+            lock (_settleLock)
+            {
+                _lastRefreshAttemptValue = value;
+            }
+        }
     }
 
     /// <summary>The ledger's clock (Redis <c>TIME</c> at the latest read, advanced locally): every grant's times are on it.</summary>
@@ -142,7 +162,7 @@ internal sealed class IdentifyCoordinator : IDisposable
     public async Task<bool> RefreshGatewayInfoAsync()
     {
         var sentAt = _clock.GetUtcNow();
-        _lastRefreshAttempt = sentAt;
+        LastRefreshAttempt = sentAt;
         GatewayBotInfo info;
         try
         {
@@ -221,7 +241,7 @@ internal sealed class IdentifyCoordinator : IDisposable
         }
     }
 
-    private bool NeedsRefresh() => _scheduler.ShouldRefreshBeforeAnswering(_lastRefreshAttempt);
+    private bool NeedsRefresh() => _scheduler.ShouldRefreshBeforeAnswering(LastRefreshAttempt);
 
     private async Task<long> LoadAsync()
     {
@@ -241,7 +261,7 @@ internal sealed class IdentifyCoordinator : IDisposable
                 return;
             }
 
-            var due = _scheduler.NextRefreshAllowedAt(_lastRefreshAttempt) - _clock.GetUtcNow();
+            var due = _scheduler.NextRefreshAllowedAt(LastRefreshAttempt) - _clock.GetUtcNow();
             _settleTimer = _localTime.CreateTimer(
                 static state => _ = ((IdentifyCoordinator)state!).SettleAsync(),
                 this,
