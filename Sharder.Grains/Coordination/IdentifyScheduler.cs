@@ -95,7 +95,7 @@ internal sealed class IdentifyScheduler
             return lastAttempt is not { } attempt || now >= attempt + _window;
         }
 
-        var budgetLow = state.GatewayInfoAt is not null && Roll(state, now).Remaining <= state.Reserve;
+        var budgetLow = Roll(state, now).Remaining <= state.Reserve;
         return (budgetLow || HasUncertainGrants) && now >= NextRefreshAllowedAt(lastAttempt);
     }
 
@@ -139,10 +139,11 @@ internal sealed class IdentifyScheduler
     /// <summary>
     /// Asks for an Identify slot for one shard. A grant reserves the slot and charges the budget; a refusal
     /// changes only the counters. A shard that names a slot it was granted and did not use (it woke after
-    /// <see cref="IdentifyGrant.UseBy"/>, or it moved to another silo while waiting for it) is charged
-    /// nothing and is not refused for the budget: it already paid, in this daily window. A slot still within
-    /// its grace is granted back as it was (no new slot is taken on the key); a later one is replaced by the
-    /// next free slot.
+    /// <see cref="IdentifyGrant.UseBy"/>, or it moved to another silo while waiting for it) is not refused
+    /// for the budget: it already paid, in this daily window. A slot still within its grace is granted back
+    /// as it was (no new slot is taken on the key); a later one is replaced by the next free slot, charged
+    /// nothing while the old grant is still pending, and charged when a refresh has already settled (given
+    /// back) the old one.
     /// </summary>
     public IdentifyGrant Request(int shardId, int shardCount, DateTimeOffset? unusedSlot = null)
     {
