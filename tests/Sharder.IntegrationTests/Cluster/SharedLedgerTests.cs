@@ -17,30 +17,14 @@ public sealed class SharedLedgerTests(RedisServerFixture redis, ITestOutputHelpe
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public async Task Two_clusters_on_one_redis_never_break_max_concurrency_and_spend_one_session_start_per_shard()
-    {
-        const int Shards = 64;
-        const int MaxConcurrency = 8;
-        await using var scenario = await SharedLedgerScenario.StartAsync(redis, output, Shards, MaxConcurrency, dailyTotal: 1_000);
-        var first = await scenario.AddCoordinatorAsync("cluster-a");
-        var second = await scenario.AddCoordinatorAsync("cluster-b");
+    public Task Two_clusters_on_one_redis_never_break_max_concurrency_and_spend_one_session_start_per_shard()
+        => RunTwoClustersAsync(shards: 64, maxConcurrency: 8);
 
-        // Both ranges cover every rate-limit key: only a shared ledger keeps them apart.
-        var clock = Stopwatch.StartNew();
-        scenario.StartShards(first, Enumerable.Range(0, Shards / 2), Shards);
-        scenario.StartShards(second, Enumerable.Range(Shards / 2, Shards / 2), Shards);
-        await scenario.WaitAllReadyAsync(ReadyTimeout);
-
-        var report = scenario.Check();
-        var status = await first.GetStatusAsync();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"2 clusters × {Shards / 2} shards, max_concurrency {MaxConcurrency}: all READY after {clock.Elapsed.TotalSeconds:F1} s; "
-            + $"identifies {report.Identifies}, violations {report.IdentifyViolations}, session starts spent {scenario.SessionStartsSpent}, ledger grants {status.Grants}"));
-        Assert.Equal(0, report.IdentifyViolations);
-        Assert.Equal(Shards, scenario.SessionStartsSpent);
-        Assert.Equal(Shards, status.Grants);
-        Assert.Equal(status.Grants, (await second.GetStatusAsync()).Grants);
-    }
+    /// <summary>The run: shards 0–499 and 500–999 in two clusters started together, max_concurrency 64.</summary>
+    [Fact]
+    [Trait("Category", "Long")]
+    public Task Two_clusters_of_500_shards_started_together_never_break_max_concurrency()
+        => RunTwoClustersAsync(shards: 1_000, maxConcurrency: 64);
 
     [Fact]
     public async Task Identifies_refused_with_op_9_are_given_back_and_every_shard_gets_ready_without_the_daily_reset()
@@ -95,5 +79,28 @@ public sealed class SharedLedgerTests(RedisServerFixture redis, ITestOutputHelpe
 
         // More was granted than the budget minus the reserve: the ledger gave back what Discord did not charge.
         Assert.True(status.Grants > dailyTotal - reserve, $"{status.Grants} grants fit the budget without any refusal by the gateway");
+    }
+
+    private async Task RunTwoClustersAsync(int shards, int maxConcurrency)
+    {
+        await using var scenario = await SharedLedgerScenario.StartAsync(redis, output, shards, maxConcurrency, dailyTotal: shards + 100);
+        var first = await scenario.AddCoordinatorAsync("cluster-a");
+        var second = await scenario.AddCoordinatorAsync("cluster-b");
+
+        // Both ranges cover every rate-limit key: only a shared ledger keeps them apart.
+        var clock = Stopwatch.StartNew();
+        scenario.StartShards(first, Enumerable.Range(0, shards / 2), shards);
+        scenario.StartShards(second, Enumerable.Range(shards / 2, shards / 2), shards);
+        await scenario.WaitAllReadyAsync(ReadyTimeout);
+
+        var report = scenario.Check();
+        var status = await first.GetStatusAsync();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"2 clusters × {shards / 2} shards, max_concurrency {maxConcurrency}: all READY after {clock.Elapsed.TotalSeconds:F1} s; "
+            + $"identifies {report.Identifies}, violations {report.IdentifyViolations}, session starts spent {scenario.SessionStartsSpent}, ledger grants {status.Grants}"));
+        Assert.Equal(0, report.IdentifyViolations);
+        Assert.Equal(shards, scenario.SessionStartsSpent);
+        Assert.Equal(shards, status.Grants);
+        Assert.Equal(status.Grants, (await second.GetStatusAsync()).Grants);
     }
 }
