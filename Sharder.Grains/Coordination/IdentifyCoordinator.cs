@@ -161,6 +161,21 @@ internal sealed class IdentifyCoordinator : IDisposable
     /// <returns>False when Discord could not be asked (logged); the ledger is unchanged.</returns>
     public async Task<bool> RefreshGatewayInfoAsync()
     {
+        // The request time is compared with slots on the ledger's clock: set it from Redis first, so a
+        // silo clock that runs ahead cannot settle grants Discord has not seen yet.
+        if (!_clock.IsAnchored)
+        {
+            await _turn.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await LoadAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _turn.Release();
+            }
+        }
+
         var sentAt = _clock.GetUtcNow();
         LastRefreshAttempt = sentAt;
         GatewayBotInfo info;

@@ -21,6 +21,18 @@ internal sealed class LedgerClock : TimeProvider
         _local = local;
     }
 
+    /// <summary>Whether the clock has been set from the server at least once.</summary>
+    public bool IsAnchored
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _anchor is not null;
+            }
+        }
+    }
+
     /// <summary>Sets the clock to the server's time <paramref name="serverNow"/>, read just now.</summary>
     public void Anchor(DateTimeOffset serverNow)
     {

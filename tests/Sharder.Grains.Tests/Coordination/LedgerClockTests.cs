@@ -12,11 +12,13 @@ public sealed class LedgerClockTests
         var local = new FakeTimeProvider(Start);
         var clock = new LedgerClock(local);
         Assert.Equal(Start, clock.GetUtcNow());
+        Assert.False(clock.IsAnchored);
 
         var server = Start.AddSeconds(-42);
         clock.Anchor(server);
         local.Advance(TimeSpan.FromMilliseconds(1500));
 
+        Assert.True(clock.IsAnchored);
         Assert.Equal(server.AddMilliseconds(1500), clock.GetUtcNow());
     }
 }

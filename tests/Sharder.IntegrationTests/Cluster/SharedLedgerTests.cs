@@ -97,10 +97,12 @@ public sealed class SharedLedgerTests(RedisServerFixture redis, ITestOutputHelpe
         var status = await first.GetStatusAsync();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"2 clusters × {shards / 2} shards, max_concurrency {maxConcurrency}: all READY after {clock.Elapsed.TotalSeconds:F1} s; "
-            + $"identifies {report.Identifies}, violations {report.IdentifyViolations}, session starts spent {scenario.SessionStartsSpent}, ledger grants {status.Grants}"));
+            + $"identifies {report.Identifies}, violations {report.IdentifyViolations}, session starts spent {scenario.SessionStartsSpent}, ledger grants {status.Grants} (missed slots replaced {status.Missed})"));
         Assert.Equal(0, report.IdentifyViolations);
         Assert.Equal(shards, scenario.SessionStartsSpent);
-        Assert.Equal(shards, status.Grants);
+
+        // One charge per shard; a shard held up past its slot's grace (a loaded machine) gets a replacement, not charged again.
+        Assert.Equal(shards, status.Grants - status.Missed);
         Assert.Equal(status.Grants, (await second.GetStatusAsync()).Grants);
     }
 }
