@@ -4,7 +4,8 @@ namespace Sharder.Grains.Interfaces;
 
 /// <summary>
 /// The cluster's identify gate (a singleton, key 0): hands out Identify slots per rate-limit key and
-/// keeps the daily session-start budget, persisting both before answering.
+/// keeps the daily session-start budget, in a ledger shared by every cluster of the bot (Redis), written
+/// before answering.
 /// </summary>
 public interface IShardCoordinatorGrain : IGrainWithIntegerKey
 {
@@ -20,6 +21,16 @@ public interface IShardCoordinatorGrain : IGrainWithIntegerKey
     /// its grace is granted back as it was, a later one is replaced by the next free slot.
     /// </param>
     Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? unusedSlot);
+
+    /// <summary>
+    /// Reports that the Identify sent on a granted slot never reached READY (op 9, a close, a dropped
+    /// connection). The grant stays charged but is marked uncertain, and a <c>/gateway/bot</c> refresh soon
+    /// settles it: Discord does not charge an Identify refused for concurrency, but may have charged one
+    /// whose connection dropped, so crediting it back blindly could overspend.
+    /// </summary>
+    /// <param name="shardId">The shard that identified.</param>
+    /// <param name="slotAt">The slot it identified on, as granted (the coordinator's clock).</param>
+    Task ReportIdentifyFailedAsync(int shardId, DateTimeOffset slotAt);
 
     /// <summary>The budget, the slots and the counters.</summary>
     Task<IdentifyStatus> GetStatusAsync();

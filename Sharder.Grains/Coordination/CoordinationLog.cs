@@ -30,11 +30,23 @@ internal static partial class CoordinationLog
         Message = "Could not refresh /gateway/bot; identify requests are refused until it succeeds")]
     public static partial void GatewayInfoRefreshFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Error,
-        Message = "The identify ledger was written by another coordinator activation (stale ETag); no slot is granted from this one")]
-    public static partial void LedgerWriteConflict(ILogger logger, Exception exception);
-
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information,
         Message = "Shard {ShardId} did not use its identify slot at {UnusedSlot} (it missed it, or moved to another silo); it is not charged again")]
     public static partial void SlotUnused(ILogger logger, int shardId, DateTimeOffset unusedSlot);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Debug,
+        Message = "The identify ledger {LedgerKey} was changed by another coordinator between read and write; deciding again on the newer ledger")]
+    public static partial void LedgerChangedConcurrently(ILogger logger, string ledgerKey);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information,
+        Message = "Shard {ShardId}'s Identify on slot {SlotAt} never reached READY; still pending: {Pending} (a pending one stays charged until the next /gateway/bot refresh settles it)")]
+    public static partial void IdentifyFailedReported(ILogger logger, int shardId, DateTimeOffset slotAt, bool pending);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning,
+        Message = "Shard {ShardId} could not report a failed Identify to the coordinator; the next regular /gateway/bot refresh settles it")]
+    public static partial void IdentifyFailureNotReported(ILogger logger, int shardId, Exception exception);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Error,
+        Message = "The identify ledger {LedgerKey} in Redis is unreadable ({Problem}); it is replaced, the budget is read from /gateway/bot again, and slots granted by it are forgotten (one identify window may see an op 9)")]
+    public static partial void LedgerUnreadable(ILogger logger, string ledgerKey, string problem);
 }

@@ -124,4 +124,26 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
                 .ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Tells the coordinator which granted slot the failed Identify used (on its clock), so the ledger
+    /// marks that grant uncertain until the next <c>/gateway/bot</c> refresh settles it. A report that
+    /// cannot reach the coordinator is only logged: the regular refresh settles the grant as well.
+    /// </summary>
+    public async ValueTask ReportIdentifyFailedAsync(IdentifyPermit permit, CancellationToken cancellationToken)
+    {
+        if (_lastPermit is not { } last || last.Local != permit.SlotAt)
+        {
+            return;
+        }
+
+        try
+        {
+            await _coordinator.ReportIdentifyFailedAsync(permit.ShardId, last.Coordinator).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CoordinationLog.IdentifyFailureNotReported(_logger, permit.ShardId, ex);
+        }
+    }
 }

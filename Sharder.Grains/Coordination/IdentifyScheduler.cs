@@ -4,9 +4,10 @@ using Sharder.Grains.Options;
 namespace Sharder.Grains.Coordination;
 
 /// <summary>
-/// The cluster's identify gate as plain logic: hands out Identify slots per rate-limit key and keeps the
-/// daily session-start budget. The coordinator grain owns one, persists <see cref="State"/> after every
-/// change and only then returns the answer, so a crash cannot grant a slot twice.
+/// The identify gate of one bot as plain logic: hands out Identify slots per rate-limit key and keeps the
+/// daily session-start budget. Every coordinator of the bot (one per cluster) runs one over the same
+/// ledger: it loads the shared <see cref="State"/>, calls one method, and writes the result back only if
+/// nobody wrote in between (<see cref="RedisIdentifyLedger"/>); only then does the answer leave.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -22,18 +23,19 @@ namespace Sharder.Grains.Coordination;
 /// spacing but not the bucket order; Discord does not enforce the order.
 /// </para>
 /// <para>
-/// Budget rule: every granted slot is charged at grant time; a request is refused while
-/// <c>remaining &lt;= reserve</c>, with a time to retry at: the reset, or the next refresh of
-/// <c>/gateway/bot</c> if that is sooner. Resumes never come here. The daily
-/// window ends at <see cref="IdentifyLedgerState.ResetAt"/>, when <c>remaining</c> returns to
-/// <c>total</c>; with no window running (Discord reports <c>reset_after</c> 0), the first slot starts one
-/// of <see cref="SessionStartWindow"/>.
+/// Budget rule: every granted slot is charged at grant time and kept in <see cref="IdentifyLedgerState.Pending"/>;
+/// a request is refused while <c>remaining &lt;= reserve</c>, with a time to retry at: the reset, or the
+/// next refresh of <c>/gateway/bot</c> if that is sooner. Resumes never come here. A refresh sets
+/// <c>remaining</c> to Discord's figure minus the pending grants whose Identify may not have reached
+/// Discord when it answered, so the ledger follows Discord both ways: an Identify Discord did not charge
+/// (op 9 for concurrency, never sent) is given back by the next refresh, and no grant in flight is
+/// forgotten. The daily window ends at <see cref="IdentifyLedgerState.ResetAt"/>, when <c>remaining</c>
+/// returns to <c>total</c>; with no window running (Discord reports <c>reset_after</c> 0), the first slot
+/// starts one of <see cref="SessionStartWindow"/>.
 /// </para>
 /// <para>
-/// Persistence: the grain calls a method, writes <see cref="State"/>, and only then answers. If the write
-/// fails (a stale ETag means a duplicate coordinator), it must not answer with the grant; the in-memory
-/// ledger then holds a slot and a charge nobody uses, which errs on the safe side until the activation
-/// is dropped and the stored ledger is read again.
+/// Clock: in a cluster the scheduler runs on the ledger's clock (Redis <c>TIME</c>, see
+/// <see cref="LedgerClock"/>), so the coordinators of all clusters space slots on one clock.
 /// </para>
 /// </remarks>
 internal sealed class IdentifyScheduler
@@ -41,16 +43,11 @@ internal sealed class IdentifyScheduler
     /// <summary>Length of Discord's session-start window once it has started.</summary>
     public static readonly TimeSpan SessionStartWindow = TimeSpan.FromDays(1);
 
-    /// <summary>
-    /// How far Discord's reset time may lie beyond ours and still be the same window: our estimate starts
-    /// at the slot, Discord's at the Identify that follows it.
-    /// </summary>
-    internal static readonly TimeSpan SameWindowTolerance = TimeSpan.FromMinutes(5);
-
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _window;
     private readonly TimeSpan _slotGrace;
-    private readonly TimeSpan _gatewayInfoRefresh;
+    private readonly TimeSpan _minRefreshInterval;
+    private readonly int _reserve;
     private readonly HashSet<int> _waitingShards = [];
 
     /// <param name="persisted">The stored ledger, or null for a new one. Its reserve is replaced by the configured one.</param>
@@ -66,20 +63,87 @@ internal sealed class IdentifyScheduler
         _timeProvider = timeProvider;
         _window = options.IdentifyWindow;
         _slotGrace = options.IdentifySlotGrace;
-        _gatewayInfoRefresh = options.GatewayInfoRefresh;
-        State = (persisted ?? new IdentifyLedgerState()) with { Reserve = options.BudgetReserve };
+        _minRefreshInterval = options.BudgetRefreshMinInterval;
+        _reserve = options.BudgetReserve;
+        State = (persisted ?? new IdentifyLedgerState()) with { Reserve = _reserve };
     }
 
     /// <summary>The bookkeeping to persist. Replaced (never mutated) by every call that changes it.</summary>
     public IdentifyLedgerState State { get; private set; }
 
     /// <summary>
+    /// Replaces the ledger with the shared one just read (another coordinator may have changed it); the
+    /// configured reserve replaces the stored one. The shards waiting here are kept.
+    /// </summary>
+    public void Load(IdentifyLedgerState? stored)
+        => State = (stored ?? new IdentifyLedgerState()) with { Reserve = _reserve };
+
+    /// <summary>
+    /// Whether <c>/gateway/bot</c> should be read before answering: never read yet (and not tried in the
+    /// last identify window); or the budget is down to the reserve (a refusal is coming) or an Identify
+    /// was reported failed, and no refresh was applied or tried in the last
+    /// <see cref="CoordinatorOptions.BudgetRefreshMinInterval"/>. The ledger may be stale, not the budget
+    /// spent: Discord does not charge an Identify it refused with op 9.
+    /// </summary>
+    /// <param name="lastAttempt">When this coordinator last asked Discord (successfully or not); null if never.</param>
+    public bool ShouldRefreshBeforeAnswering(DateTimeOffset? lastAttempt)
+    {
+        var state = State;
+        var now = _timeProvider.GetUtcNow();
+        if (state.GatewayInfoAt is null)
+        {
+            return lastAttempt is not { } attempt || now >= attempt + _window;
+        }
+
+        var budgetLow = Roll(state, now).Remaining <= state.Reserve;
+        return (budgetLow || HasUncertainGrants) && now >= NextRefreshAllowedAt(lastAttempt);
+    }
+
+    /// <summary>Whether an Identify was reported failed and no refresh has settled it yet.</summary>
+    public bool HasUncertainGrants => State.Pending.Any(static grant => grant.Uncertain);
+
+    /// <summary>
+    /// The earliest time a refresh outside the regular schedule may be made: one
+    /// <see cref="CoordinatorOptions.BudgetRefreshMinInterval"/> after the last one applied by any
+    /// coordinator of the bot, or tried by this one.
+    /// </summary>
+    public DateTimeOffset NextRefreshAllowedAt(DateTimeOffset? lastAttempt)
+    {
+        var applied = State.GatewayInfoAt ?? DateTimeOffset.MinValue;
+        var latest = lastAttempt is { } attempt && attempt > applied ? attempt : applied;
+        return latest == DateTimeOffset.MinValue ? latest : latest + _minRefreshInterval;
+    }
+
+    /// <summary>
+    /// Records that the Identify sent on the slot <paramref name="slotAt"/> (ledger clock) never reached
+    /// READY. The charge stays and the grant is marked uncertain; the next <c>/gateway/bot</c> refresh
+    /// settles it (see <see cref="ApplyGatewayInfo(int, int, TimeSpan, int, DateTimeOffset?)"/>).
+    /// </summary>
+    /// <remarks>
+    /// Not credited back here: Discord does not charge an Identify it refused with op 9 (rate limit), but
+    /// an Identify whose connection closed or dropped before READY may have been charged or not, and the
+    /// shard cannot tell which. Crediting blindly could overspend the budget; keeping the charge until
+    /// Discord's own figure is read again only delays the credit by one refresh.
+    /// </remarks>
+    /// <returns>True when the grant was still pending (it is now uncertain); false when a refresh has settled it already.</returns>
+    public bool ReportIdentifyFailed(int shardId, DateTimeOffset slotAt)
+    {
+        var state = State;
+        var pending = state.Pending;
+        var index = IndexOfPending(pending, shardId, slotAt);
+        IReadOnlyList<LedgerGrant> updated = index < 0 ? pending : [.. pending.Take(index), pending[index] with { Uncertain = true }, .. pending.Skip(index + 1)];
+        State = state with { Pending = updated, Failed = state.Failed + 1 };
+        return index >= 0;
+    }
+
+    /// <summary>
     /// Asks for an Identify slot for one shard. A grant reserves the slot and charges the budget; a refusal
     /// changes only the counters. A shard that names a slot it was granted and did not use (it woke after
-    /// <see cref="IdentifyGrant.UseBy"/>, or it moved to another silo while waiting for it) is charged
-    /// nothing and is not refused for the budget: it already paid, in this daily window. A slot still within
-    /// its grace is granted back as it was (no new slot is taken on the key); a later one is replaced by the
-    /// next free slot.
+    /// <see cref="IdentifyGrant.UseBy"/>, or it moved to another silo while waiting for it) is not refused
+    /// for the budget: it already paid, in this daily window. A slot still within its grace is granted back
+    /// as it was (no new slot is taken on the key); a later one is replaced by the next free slot, charged
+    /// nothing while the old grant is still pending, and charged when a refresh has already settled (given
+    /// back) the old one.
     /// </summary>
     public IdentifyGrant Request(int shardId, int shardCount, DateTimeOffset? unusedSlot = null)
     {
@@ -97,7 +161,7 @@ internal sealed class IdentifyScheduler
             return IdentifyGrant.Granted(shardId, shardId % State.MaxConcurrency, unused, unused + _slotGrace, now);
         }
 
-        return Decide(shardId, now, alreadyCharged: true);
+        return Decide(shardId, now, alreadyCharged: true, unused);
     }
 
     /// <summary>
@@ -124,20 +188,27 @@ internal sealed class IdentifyScheduler
         return grants;
     }
 
-    /// <summary>Applies a fresh <c>/gateway/bot</c> answer.</summary>
-    public void ApplyGatewayInfo(GatewayBotInfo info)
+    /// <summary>Applies a fresh <c>/gateway/bot</c> answer to a request sent at <paramref name="requestSentAt"/> (ledger clock).</summary>
+    public void ApplyGatewayInfo(GatewayBotInfo info, DateTimeOffset? requestSentAt = null)
     {
         ArgumentNullException.ThrowIfNull(info);
-        ApplyGatewayInfo(info.SessionStartTotal, info.SessionStartRemaining, info.SessionStartResetAfter, info.MaxConcurrency);
+        ApplyGatewayInfo(info.SessionStartTotal, info.SessionStartRemaining, info.SessionStartResetAfter, info.MaxConcurrency, requestSentAt);
     }
 
     /// <summary>
-    /// Applies the <c>session_start_limit</c> of a fresh <c>/gateway/bot</c> answer. Inside one daily window
-    /// <c>remaining</c> only moves down (our count already includes slots Discord has not seen yet); it is
-    /// taken as reported when the window rolled. A changed <c>max_concurrency</c> re-keys the slots so that
-    /// no key may identify before the window after the latest slot granted on any old key.
+    /// Applies the <c>session_start_limit</c> of a fresh <c>/gateway/bot</c> answer: <c>remaining</c>
+    /// becomes Discord's figure minus the pending grants whose slot is later than one identify window
+    /// before the request was sent (their Identify may not have reached Discord when it counted); older
+    /// pending grants are settled, whether Discord charged them or not, and dropped. The figure may go up
+    /// as well as down. A changed <c>max_concurrency</c> re-keys the slots so that no key may identify
+    /// before the window after the latest slot granted on any old key.
     /// </summary>
-    public void ApplyGatewayInfo(int total, int remaining, TimeSpan resetAfter, int maxConcurrency)
+    /// <param name="total"><c>session_start_limit.total</c>.</param>
+    /// <param name="remaining"><c>session_start_limit.remaining</c>.</param>
+    /// <param name="resetAfter"><c>session_start_limit.reset_after</c>.</param>
+    /// <param name="maxConcurrency"><c>session_start_limit.max_concurrency</c>.</param>
+    /// <param name="requestSentAt">When the request was sent (ledger clock); now when null.</param>
+    public void ApplyGatewayInfo(int total, int remaining, TimeSpan resetAfter, int maxConcurrency, DateTimeOffset? requestSentAt = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(total);
         ArgumentOutOfRangeException.ThrowIfNegative(remaining);
@@ -146,18 +217,16 @@ internal sealed class IdentifyScheduler
 
         var now = _timeProvider.GetUtcNow();
         var state = Roll(State, now);
+        var cutoff = (requestSentAt ?? now) - _window;
+        LedgerGrant[] pending = [.. state.Pending.Where(grant => grant.SlotAt >= cutoff)];
         DateTimeOffset? reportedReset = resetAfter > TimeSpan.Zero ? now + resetAfter : null;
-
-        var newerWindow = state.GatewayInfoAt is null
-            || (reportedReset > state.ResetAt + SameWindowTolerance);
-        var newRemaining = newerWindow ? remaining : Math.Min(state.Remaining, remaining);
-        var newReset = newerWindow ? reportedReset : reportedReset ?? state.ResetAt;
 
         State = state with
         {
             Total = total,
-            Remaining = Math.Clamp(newRemaining, 0, total),
-            ResetAt = newReset,
+            Remaining = Math.Clamp(remaining - pending.Length, 0, total),
+            ResetAt = reportedReset ?? (pending.Length > 0 ? state.ResetAt : null),
+            Pending = pending,
             MaxConcurrency = maxConcurrency,
             LastSlotByKey = maxConcurrency == state.MaxConcurrency
                 ? state.LastSlotByKey
@@ -187,10 +256,13 @@ internal sealed class IdentifyScheduler
             state.Refusals,
             state.Missed,
             nextFree,
-            state.GatewayInfoAt);
+            state.GatewayInfoAt,
+            state.Pending.Count(static grant => grant.Uncertain),
+            state.Failed,
+            state.Pending.Count);
     }
 
-    private IdentifyGrant Decide(int shardId, DateTimeOffset now, bool alreadyCharged)
+    private IdentifyGrant Decide(int shardId, DateTimeOffset now, bool alreadyCharged, DateTimeOffset? unusedSlot = null)
     {
         var state = State;
         if (state.GatewayInfoAt is null || state.MaxConcurrency < 1)
@@ -201,21 +273,31 @@ internal sealed class IdentifyScheduler
         var key = shardId % state.MaxConcurrency;
         if (!alreadyCharged && state.Remaining <= state.Reserve)
         {
-            // Ask again at the reset, or after the next refresh if that comes first: Discord may report a
-            // new window (a reset earlier than ours, a regenerated token) before our estimate runs out.
-            var afterRefresh = now + _gatewayInfoRefresh;
-            var retryAt = state.ResetAt is { } resetAt && resetAt < afterRefresh ? resetAt : afterRefresh;
+            // Ask again at the reset, or when the coordinator may read /gateway/bot again if that comes first:
+            // Discord may report more than the ledger (Identifies it did not charge) or a new window.
+            var refreshAt = state.GatewayInfoAt + _minRefreshInterval is { } next && next > now ? next : now + _minRefreshInterval;
+            var retryAt = state.ResetAt is { } resetAt && resetAt < refreshAt ? resetAt : refreshAt;
             return Refuse(shardId, key, retryAt, IdentifyRefusalReason.BudgetExhausted, now);
         }
 
         var slot = NextFreeSlot(state, key, now);
+
+        // A replaced slot still pending moves to the new slot; one a refresh already settled was given back
+        // by it (its Identify never reached Discord), so the new slot is charged.
+        var replacedIndex = alreadyCharged ? IndexOfPending(state.Pending, shardId, unusedSlot) : -1;
+        var charge = replacedIndex < 0;
+        var grant = new LedgerGrant(slot, shardId);
+        IReadOnlyList<LedgerGrant> pending = charge
+            ? [.. state.Pending, grant]
+            : [.. state.Pending.Take(replacedIndex), .. state.Pending.Skip(replacedIndex + 1), grant];
         State = state with
         {
             LastSlotByKey = WithSlot(state.LastSlotByKey, key, slot),
-            Remaining = alreadyCharged ? state.Remaining : state.Remaining - 1,
+            Remaining = charge ? state.Remaining - 1 : state.Remaining,
             ResetAt = state.ResetAt ?? slot + SessionStartWindow,
             Grants = state.Grants + 1,
             Missed = alreadyCharged ? state.Missed + 1 : state.Missed,
+            Pending = pending,
         };
         _waitingShards.Remove(shardId);
         return IdentifyGrant.Granted(shardId, key, slot, slot + _slotGrace, now);
@@ -244,9 +326,23 @@ internal sealed class IdentifyScheduler
     private bool IsGrantedSlot(int key, DateTimeOffset slot)
         => key < State.LastSlotByKey.Count && State.LastSlotByKey[key] is { } last && slot <= last;
 
+    private static int IndexOfPending(IReadOnlyList<LedgerGrant> pending, int shardId, DateTimeOffset? slotAt)
+    {
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (pending[i].ShardId == shardId && pending[i].SlotAt == slotAt)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>At the reset the budget returns; grants of the window that ended no longer count against it.</summary>
     private static IdentifyLedgerState Roll(IdentifyLedgerState state, DateTimeOffset now)
         => state.ResetAt is { } resetAt && now >= resetAt
-            ? state with { Remaining = state.Total, ResetAt = null }
+            ? state with { Remaining = state.Total, ResetAt = null, Pending = [.. state.Pending.Where(grant => grant.SlotAt >= resetAt)] }
             : state;
 
     private static DateTimeOffset?[] WithSlot(IReadOnlyList<DateTimeOffset?> lastSlotByKey, int key, DateTimeOffset slot)

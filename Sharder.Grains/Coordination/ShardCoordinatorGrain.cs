@@ -1,56 +1,61 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Interfaces;
 using Sharder.Grains.Options;
+using StackExchange.Redis;
 
 namespace Sharder.Grains.Coordination;
 
 /// <summary>
-/// The cluster's identify coordinator: an <see cref="IdentifyScheduler"/> whose ledger is persisted in
-/// Redis grain storage before any answer leaves. The storage ETag fences a duplicate activation (split
-/// brain): its write fails with <see cref="InconsistentStateException"/>, nothing is granted, and Orleans
-/// drops the activation. <c>/gateway/bot</c> is read on activation and every
-/// <see cref="CoordinatorOptions.GatewayInfoRefresh"/>.
+/// The cluster's identify coordinator: the shards of this cluster ask it, and it asks the bot's identify
+/// ledger in Redis through an <see cref="IdentifyCoordinator"/>, shared with the coordinators of the bot's
+/// other clusters (and with a duplicate activation during a split brain: each answer is written with a
+/// compare-and-set before it leaves, so two of them cannot grant the same slot or session start).
+/// <c>/gateway/bot</c> is read on activation and every <see cref="CoordinatorOptions.GatewayInfoRefresh"/>.
 /// </summary>
-internal sealed class ShardCoordinatorGrain : Grain, IShardCoordinatorGrain
+internal sealed class ShardCoordinatorGrain : Grain, IShardCoordinatorGrain, IDisposable
 {
-    private readonly IPersistentState<IdentifyLedgerState> _ledger;
+    private readonly IConnectionMultiplexer _redis;
     private readonly CoordinatorOptions _options;
+    private readonly DiscordOptions _discord;
     private readonly GatewayBotClient _gatewayBot;
     private readonly SharderInstruments _instruments;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private IdentifyScheduler? _scheduler;
-    private Task? _writing;
-    private Uri? _gatewayUrl;
+    private IdentifyCoordinator? _coordinator;
 
     public ShardCoordinatorGrain(
-        [PersistentState("identify", "redis")] IPersistentState<IdentifyLedgerState> ledger,
+        IConnectionMultiplexer redis,
         IOptions<CoordinatorOptions> options,
+        IOptions<DiscordOptions> discord,
         GatewayBotClient gatewayBot,
         SharderInstruments instruments,
         TimeProvider timeProvider,
         ILogger<ShardCoordinatorGrain> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _ledger = ledger;
+        ArgumentNullException.ThrowIfNull(discord);
+        _redis = redis;
         _options = options.Value;
+        _discord = discord.Value;
         _gatewayBot = gatewayBot;
         _instruments = instruments;
         _timeProvider = timeProvider;
         _logger = logger;
     }
 
-    private IdentifyScheduler Scheduler => _scheduler ?? throw new InvalidOperationException("The coordinator is not activated.");
+    private IdentifyCoordinator Coordinator => _coordinator ?? throw new InvalidOperationException("The coordinator is not activated.");
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _scheduler = new IdentifyScheduler(_ledger.RecordExists ? _ledger.State : null, _options, _timeProvider);
-        await RefreshGatewayInfoAsync().ConfigureAwait(true);
+        var token = _discord.Token ?? throw new InvalidTokenException(
+            $"{DiscordOptions.DISCORD_TOKEN} is not set; the identify ledger is kept per bot.");
+        var ledger = new RedisIdentifyLedger(_redis, RedisIdentifyLedger.KeyFor(_options.LedgerKeyPrefix, token));
+        _coordinator = new IdentifyCoordinator(ledger, _gatewayBot.GetGatewayBotAsync, _options, _instruments, _timeProvider, _logger);
+        await _coordinator.RefreshGatewayInfoAsync().ConfigureAwait(true);
         this.RegisterGrainTimer(
-            static (grain, _) => grain.RefreshGatewayInfoAsync(),
+            static (grain, _) => grain.Coordinator.RefreshGatewayInfoAsync(),
             this,
             new GrainTimerCreationOptions
             {
@@ -61,91 +66,29 @@ internal sealed class ShardCoordinatorGrain : Grain, IShardCoordinatorGrain
             });
     }
 
-    public async Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? unusedSlot)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (Scheduler.State.GatewayInfoAt is null)
-        {
-            await RefreshGatewayInfoAsync().ConfigureAwait(true);
-        }
-
-        if (unusedSlot is { } unused)
-        {
-            CoordinationLog.SlotUnused(_logger, shardId, unused);
-        }
-
-        var missedBefore = Scheduler.State.Missed;
-        var grant = Scheduler.Request(shardId, shardCount, unusedSlot);
-
-        // Written before answering: a grant that is not stored must never leave (ETag fence, crash safety).
-        await PersistAsync().ConfigureAwait(true);
-        if (grant.SlotAt is { } slot)
-        {
-            _instruments.OnIdentifyGranted(replacesMissedSlot: Scheduler.State.Missed > missedBefore);
-            CoordinationLog.IdentifyGranted(_logger, shardId, grant.RateLimitKey ?? 0, slot);
-        }
-        else
-        {
-            _instruments.OnIdentifyRefused(grant.Reason);
-            var state = Scheduler.State;
-            CoordinationLog.IdentifyRefused(_logger, shardId, grant.Reason, state.Remaining, state.Reserve, state.ResetAt, grant.RetryAt ?? _timeProvider.GetUtcNow());
-        }
-
-        return grant;
+        Dispose();
+        return Task.CompletedTask;
     }
 
-    public Task<IdentifyStatus> GetStatusAsync() => Task.FromResult(Scheduler.GetStatus());
+    /// <summary>Stops the coordinator's settling timer; the ledger itself lives in Redis.</summary>
+    public void Dispose() => _coordinator?.Dispose();
+
+    public Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? unusedSlot)
+        => Coordinator.RequestIdentifyAsync(shardId, shardCount, unusedSlot);
+
+    public Task ReportIdentifyFailedAsync(int shardId, DateTimeOffset slotAt) => Coordinator.ReportIdentifyFailedAsync(shardId, slotAt);
+
+    public Task<IdentifyStatus> GetStatusAsync() => Coordinator.GetStatusAsync();
 
     public async Task<string?> GetGatewayUrlAsync()
     {
-        if (_gatewayUrl is null) await RefreshGatewayInfoAsync().ConfigureAwait(true);
-        return _gatewayUrl?.ToString();
-    }
-
-    private async Task RefreshGatewayInfoAsync()
-    {
-        GatewayBotInfo info;
-        try
+        if (Coordinator.GatewayUrl is null)
         {
-            info = await _gatewayBot.GetGatewayBotAsync(CancellationToken.None).ConfigureAwait(true);
-        }
-        catch (Exception ex) when (ex is GatewayBotUnavailableException or InvalidTokenException)
-        {
-            CoordinationLog.GatewayInfoRefreshFailed(_logger, ex);
-            return;
+            await Coordinator.RefreshGatewayInfoAsync().ConfigureAwait(true);
         }
 
-        _gatewayUrl = info.Url;
-        Scheduler.ApplyGatewayInfo(info);
-        await PersistAsync().ConfigureAwait(true);
-        var state = Scheduler.State;
-        CoordinationLog.BudgetRefreshed(_logger, state.Remaining, state.Total, state.Reserve, state.ResetAt, state.MaxConcurrency);
-    }
-
-    /// <summary>Writes the scheduler's current ledger; writes never overlap (the refresh timer interleaves).</summary>
-    private async Task PersistAsync()
-    {
-        // The grain scheduler is single-threaded: no turn runs between the check and the assignment.
-        while (_writing is { } running)
-        {
-            await running.ConfigureAwait(true);
-        }
-
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _writing = done.Task;
-        try
-        {
-            _ledger.State = Scheduler.State;
-            await _ledger.WriteStateAsync().ConfigureAwait(true);
-        }
-        catch (InconsistentStateException ex)
-        {
-            CoordinationLog.LedgerWriteConflict(_logger, ex);
-            throw;
-        }
-        finally
-        {
-            _writing = null;
-            done.SetResult();
-        }
+        return Coordinator.GatewayUrl?.ToString();
     }
 }

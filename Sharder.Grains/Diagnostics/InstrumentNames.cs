@@ -16,6 +16,7 @@ internal static class InstrumentNames
     public const string SinkListLength = "sharder-sink-list-length";
     public const string IdentifyGrants = "sharder-coordinator-identify-grants";
     public const string IdentifyRefusals = "sharder-coordinator-identify-refusals";
+    public const string IdentifyFailures = "sharder-coordinator-identify-failures";
     public const string RebalanceMoves = "sharder-supervisor-rebalance-moves";
     public const string GatewayIdentifyFailures = "sharder-gateway-identify-failures";
 }

@@ -29,6 +29,7 @@ internal sealed class SharderInstruments : IGatewayMetrics
     private readonly ConcurrentDictionary<string, long> _listLengths = new(StringComparer.Ordinal);
     private readonly Counter<long> _grants;
     private readonly Counter<long> _refusals;
+    private readonly Counter<long> _reportedIdentifyFailures;
     private readonly Counter<long> _rebalanceMoves;
     private readonly Counter<long> _identifyFailures;
 
@@ -57,6 +58,8 @@ internal sealed class SharderInstruments : IGatewayMetrics
         _grants = meter.CreateCounter<long>(
             InstrumentNames.IdentifyGrants, description: "Identify slots granted; replaces_missed: the slot replaces one the shard could not use in time (not charged again).");
         _refusals = meter.CreateCounter<long>(InstrumentNames.IdentifyRefusals, description: "Identify requests refused, by reason.");
+        _reportedIdentifyFailures = meter.CreateCounter<long>(
+            InstrumentNames.IdentifyFailures, description: "Identifies reported as never reaching READY; their grants stay charged until a /gateway/bot refresh settles them.");
         _rebalanceMoves = meter.CreateCounter<long>(InstrumentNames.RebalanceMoves, description: "Shards moved by rebalancing.");
         _identifyFailures = meter.CreateCounter<long>(
             InstrumentNames.GatewayIdentifyFailures, description: "Identifies that ended without READY; backoff: the shard now waits before identifying again.");
@@ -101,6 +104,8 @@ internal sealed class SharderInstruments : IGatewayMetrics
 
     public void OnIdentifyRefused(IdentifyRefusalReason reason)
         => _refusals.Add(1, new TagList { { "reason", reason.ToString() } });
+
+    public void OnIdentifyFailureReported() => _reportedIdentifyFailures.Add(1);
 
     public void OnRebalanced(int moves) => _rebalanceMoves.Add(moves);
 

@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace Sharder.Grains.Hosting;
 
 /// <summary>
-/// TLS trust for every Redis connection of a silo (clustering, grain storage, grain directory, publisher and the
+/// TLS trust for every Redis connection of a silo (clustering, the identify ledger, grain directory, publisher and the
 /// command pump's own client): the system store, plus the CA certificate in <c>Redis:TlsCaFile</c>
 /// (<c>REDIS_TLS_CA_FILE</c>) for a server whose certificate a private CA issued. TLS itself is switched on by
 /// <c>ssl=true</c> in <c>REDIS_ADDR</c>; the host name checked is the endpoint's (or <c>sslHost=</c>).

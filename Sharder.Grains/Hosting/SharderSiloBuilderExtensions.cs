@@ -31,9 +31,6 @@ public static class SharderSiloBuilderExtensions
     /// <summary>Configuration section of the membership tuning (<see cref="ClusterMembershipOptions"/>).</summary>
     public const string MembershipSection = "Cluster:Membership";
 
-    /// <summary>Name of the grain storage the coordinator persists its ledger in.</summary>
-    public const string GrainStorageName = "redis";
-
     private const string SharderHttpClientKey = "sharder";
 
     /// <summary>
@@ -41,7 +38,7 @@ public static class SharderSiloBuilderExtensions
     /// <c>Coordinator</c>, <c>Gateway</c>, <c>Redis:Output</c>, <c>Redis:Commands</c>, <c>Supervisor</c>), the
     /// shared Redis multiplexer, the event publisher, the command pump, the <c>/gateway/bot</c> client, the
     /// gateway transport, the local shard registry, the membership watcher and the metrics; and the Orleans
-    /// pieces the product relies on: Redis grain storage "redis", the Redis grain directory as the default
+    /// pieces the product relies on: the Redis grain directory as the default
     /// (surviving silos keep their activations when one leaves) and the membership failure-detection tuning
     /// from <c>Cluster:Membership</c>. Clustering, endpoints and the dashboard are the host's job. Every Redis
     /// client here (multiplexer, storage, directory, command pump) gets the whole <c>REDIS_ADDR</c> configuration
@@ -127,7 +124,6 @@ public static class SharderSiloBuilderExtensions
         services.AddSingleton<MembershipWatcher>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<MembershipWatcher>());
 
-        builder.AddRedisGrainStorage(GrainStorageName, o => o.ConfigurationOptions = redisConfiguration.Clone());
         builder.UseRedisGrainDirectoryAsDefault(o => o.ConfigurationOptions = redisConfiguration.Clone());
         services.AddOptions<ClusterMembershipOptions>()
             .Configure(ApplyMembershipDefaults)

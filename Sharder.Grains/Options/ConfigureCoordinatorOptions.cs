@@ -6,7 +6,7 @@ namespace Sharder.Grains.Options;
 
 /// <summary>
 /// Fills <see cref="CoordinatorOptions"/> from <c>Coordinator:IdentifyWindow</c>, <c>IdentifySlotGrace</c>,
-/// <c>BudgetReserve</c> and <c>GatewayInfoRefresh</c>.
+/// <c>BudgetReserve</c>, <c>GatewayInfoRefresh</c>, <c>BudgetRefreshMinInterval</c> and <c>LedgerKeyPrefix</c>.
 /// </summary>
 /// <exception cref="OptionsValidationException">A value does not parse.</exception>
 public sealed class ConfigureCoordinatorOptions(IConfiguration configuration) : IConfigureOptions<CoordinatorOptions>
@@ -25,6 +25,9 @@ public sealed class ConfigureCoordinatorOptions(IConfiguration configuration) : 
             ?? options.BudgetReserve;
         options.GatewayInfoRefresh = reader.ReadTimeSpan(
             options.GatewayInfoRefresh, Section, nameof(CoordinatorOptions.GatewayInfoRefresh));
+        options.BudgetRefreshMinInterval = reader.ReadTimeSpan(
+            options.BudgetRefreshMinInterval, Section, nameof(CoordinatorOptions.BudgetRefreshMinInterval));
+        options.LedgerKeyPrefix = reader.Find(Section, nameof(CoordinatorOptions.LedgerKeyPrefix))?.Value ?? options.LedgerKeyPrefix;
 
         if (reader.Failures.Count > 0)
         {

@@ -34,6 +34,12 @@ public sealed class CoordinatorOptions
     /// <summary>Default for <see cref="GatewayInfoRefresh"/>.</summary>
     public static readonly TimeSpan DEFAULT_GATEWAY_INFO_REFRESH = TimeSpan.FromMinutes(5);
 
+    /// <summary>Default for <see cref="BudgetRefreshMinInterval"/>.</summary>
+    public static readonly TimeSpan DEFAULT_BUDGET_REFRESH_MIN_INTERVAL = TimeSpan.FromSeconds(30);
+
+    /// <summary>Default for <see cref="LedgerKeyPrefix"/>.</summary>
+    public const string DEFAULT_LEDGER_KEY_PREFIX = "sharder";
+
     /// <summary>
     /// Spacing between two Identify calls on one rate-limit key (<c>shard_id % max_concurrency</c>).
     /// Keep Discord's 5 s in production: a shorter window gets Identify refused with op 9. Only tests
@@ -58,4 +64,17 @@ public sealed class CoordinatorOptions
 
     /// <summary>How often the coordinator re-reads <c>/gateway/bot</c> for the budget and <c>max_concurrency</c>.</summary>
     public TimeSpan GatewayInfoRefresh { get; set; } = DEFAULT_GATEWAY_INFO_REFRESH;
+
+    /// <summary>
+    /// Shortest time between two <c>/gateway/bot</c> reads outside the regular <see cref="GatewayInfoRefresh"/>:
+    /// the one before refusing a shard for the budget and the one that settles an Identify reported failed.
+    /// Shared by every coordinator of the bot (it is counted from the last refresh any of them applied).
+    /// </summary>
+    public TimeSpan BudgetRefreshMinInterval { get; set; } = DEFAULT_BUDGET_REFRESH_MIN_INTERVAL;
+
+    /// <summary>
+    /// Start of the Redis key of the identify ledger, <c>{prefix}:identify:{application id}</c>. Every cluster
+    /// of one bot must use the same prefix (and Redis) so they share the identify buckets and the daily budget.
+    /// </summary>
+    public string LedgerKeyPrefix { get; set; } = DEFAULT_LEDGER_KEY_PREFIX;
 }

@@ -8,6 +8,7 @@ public sealed class CoordinatorOptionsValidator : IValidateOptions<CoordinatorOp
     internal static readonly TimeSpan MaxIdentifyWindow = TimeSpan.FromMinutes(1);
     internal static readonly TimeSpan MinGatewayInfoRefresh = TimeSpan.FromSeconds(1);
     internal static readonly TimeSpan MaxGatewayInfoRefresh = TimeSpan.FromHours(12);
+    internal static readonly TimeSpan MinBudgetRefreshMinInterval = TimeSpan.FromSeconds(1);
 
     private const string Section = CoordinatorOptions.SectionName;
 
@@ -39,11 +40,27 @@ public sealed class CoordinatorOptionsValidator : IValidateOptions<CoordinatorOp
                 + $"or more (default {CoordinatorOptions.DEFAULT_BUDGET_RESERVE}).");
         }
 
-        if (options.GatewayInfoRefresh < MinGatewayInfoRefresh || options.GatewayInfoRefresh > MaxGatewayInfoRefresh)
+        var refreshIsValid = options.GatewayInfoRefresh >= MinGatewayInfoRefresh && options.GatewayInfoRefresh <= MaxGatewayInfoRefresh;
+        if (!refreshIsValid)
         {
             failures.Add($"{Section}:{nameof(CoordinatorOptions.GatewayInfoRefresh)} is {options.GatewayInfoRefresh}; set "
                 + $"it between {MinGatewayInfoRefresh} and {MaxGatewayInfoRefresh} "
                 + $"(default {CoordinatorOptions.DEFAULT_GATEWAY_INFO_REFRESH}).");
+        }
+
+        // Compared with the refresh only when that is valid, so one mistake gives one message.
+        if (options.BudgetRefreshMinInterval < MinBudgetRefreshMinInterval
+            || (refreshIsValid && options.BudgetRefreshMinInterval > options.GatewayInfoRefresh))
+        {
+            failures.Add($"{Section}:{nameof(CoordinatorOptions.BudgetRefreshMinInterval)} is {options.BudgetRefreshMinInterval}; set "
+                + $"it between {MinBudgetRefreshMinInterval} and {nameof(CoordinatorOptions.GatewayInfoRefresh)} ({options.GatewayInfoRefresh}) "
+                + $"(default {CoordinatorOptions.DEFAULT_BUDGET_REFRESH_MIN_INTERVAL}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.LedgerKeyPrefix) || options.LedgerKeyPrefix.Any(char.IsWhiteSpace))
+        {
+            failures.Add($"{Section}:{nameof(CoordinatorOptions.LedgerKeyPrefix)} is '{options.LedgerKeyPrefix}'; set it to a "
+                + $"Redis key prefix without spaces, the same on every cluster of the bot (default {CoordinatorOptions.DEFAULT_LEDGER_KEY_PREFIX}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -65,6 +65,9 @@ internal static class StatusEndpoint
             waitingShards = identify.WaitingShards,
             grants = identify.Grants,
             refusals = identify.Refusals,
+            pendingGrants = identify.PendingGrants,
+            uncertainGrants = identify.UncertainGrants,
+            failedIdentifies = identify.FailedIdentifies,
         },
     };
 }

@@ -87,6 +87,22 @@ public sealed class CoordinatorIdentifyGateTests
         Assert.Equal(Start + TimeSpan.FromSeconds(2) + ahead, coordinator.Requests[1].UnusedSlot);
     }
 
+    [Fact]
+    public async Task A_failed_identify_is_reported_with_the_slot_on_the_coordinators_clock()
+    {
+        var clock = new DelayWatchingClock(Start);
+        var ahead = TimeSpan.FromSeconds(30);
+        var coordinator = new ScriptedCoordinator(clock, TimeSpan.Zero) { ClockAhead = ahead };
+        var gate = new CoordinatorIdentifyGate(coordinator, 4, clock, NullLogger.Instance);
+        var permit = await gate.AcquireAsync(3, null, CancellationToken.None).AsTask().WaitAsync(Timeout);
+
+        await gate.ReportIdentifyFailedAsync(permit, CancellationToken.None);
+        await gate.ReportIdentifyFailedAsync(permit with { SlotAt = permit.SlotAt.AddSeconds(-9) }, CancellationToken.None);
+
+        // The permit this gate handed out is reported on the coordinator's clock; one it never handed out is not.
+        Assert.Equal([(3, Start + ahead)], coordinator.Failures);
+    }
+
     /// <summary>
     /// Answers each request with a slot at now + the next scripted delay, usable for <see cref="SlotGrace"/>,
     /// on a clock <see cref="ClockAhead"/> of the shard's.
@@ -105,6 +121,14 @@ public sealed class CoordinatorIdentifyGateTests
             var now = clock.GetUtcNow() + ClockAhead;
             var slot = now + slotDelays[_next++];
             return Task.FromResult(IdentifyGrant.Granted(shardId, shardId % 2, slot, slot + SlotGrace, now));
+        }
+
+        public List<(int ShardId, DateTimeOffset SlotAt)> Failures { get; } = [];
+
+        public Task ReportIdentifyFailedAsync(int shardId, DateTimeOffset slotAt)
+        {
+            Failures.Add((shardId, slotAt));
+            return Task.CompletedTask;
         }
 
         public Task<IdentifyStatus> GetStatusAsync() => throw new NotSupportedException();

@@ -46,7 +46,8 @@ public sealed class IdentifySchedulerBudgetTests
     [Fact]
     public void Refuses_at_the_reserve_with_the_reset_time_and_never_a_slot()
     {
-        var scheduler = Create(_clock, total: 1000, remaining: 12, resetAfter: TimeSpan.FromMinutes(3), reserve: 10);
+        // The reset comes before a refresh is next allowed (30 s), so the shards are told to ask again then.
+        var scheduler = Create(_clock, total: 1000, remaining: 12, resetAfter: TimeSpan.FromSeconds(20), reserve: 10);
 
         var grants = scheduler.RequestMany([0, 1, 2, 3], 4);
 
@@ -54,7 +55,7 @@ public sealed class IdentifySchedulerBudgetTests
         Assert.All(grants.Skip(2), refused =>
         {
             Assert.Equal(IdentifyRefusalReason.BudgetExhausted, refused.Reason);
-            Assert.Equal(Start + TimeSpan.FromMinutes(3), refused.RetryAt);
+            Assert.Equal(Start + TimeSpan.FromSeconds(20), refused.RetryAt);
             Assert.Null(refused.SlotAt);
         });
         Assert.Equal(10, scheduler.State.Remaining);
@@ -107,13 +108,16 @@ public sealed class IdentifySchedulerBudgetTests
     }
 
     [Fact]
-    public void A_refused_shard_asks_again_after_the_next_refresh_when_the_reset_is_later()
+    public void A_refused_shard_asks_again_when_a_refresh_is_next_allowed_when_the_reset_is_later()
     {
         var scheduler = Create(_clock, total: 1000, remaining: 10, resetAfter: TimeSpan.FromHours(3), reserve: 10);
 
         var refused = scheduler.Request(0, 1);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var later = scheduler.Request(0, 1);
 
-        Assert.Equal(Start + TimeSpan.FromMinutes(5), refused.RetryAt);
+        Assert.Equal(Start + TimeSpan.FromSeconds(30), refused.RetryAt);
+        Assert.Equal(Start + TimeSpan.FromSeconds(90), later.RetryAt);
     }
 
     [Fact]
@@ -123,7 +127,7 @@ public sealed class IdentifySchedulerBudgetTests
         var refused = scheduler.Request(0, 1);
 
         // Discord started a new window sooner than our estimate (e.g. a regenerated token).
-        _clock.Advance(TimeSpan.FromMinutes(5));
+        _clock.Advance(TimeSpan.FromSeconds(30));
         scheduler.ApplyGatewayInfo(1000, 1000, TimeSpan.FromHours(24), 1);
 
         Assert.Equal(refused.RetryAt, _clock.GetUtcNow());
@@ -138,24 +142,7 @@ public sealed class IdentifySchedulerBudgetTests
         var refused = scheduler.Request(0, 1);
 
         Assert.Equal(IdentifyRefusalReason.BudgetExhausted, refused.Reason);
-        Assert.Equal(Start + TimeSpan.FromMinutes(5), refused.RetryAt);
-    }
-
-    [Fact]
-    public void Gateway_info_only_lowers_remaining_inside_one_window()
-    {
-        var scheduler = Create(_clock, total: 1000, remaining: 800, resetAfter: TimeSpan.FromHours(10));
-        scheduler.RequestMany([0, 1, 2], 3);
-
-        // Discord has not seen our three slots yet, so it still says 800.
-        _clock.Advance(TimeSpan.FromMinutes(5));
-        scheduler.ApplyGatewayInfo(1000, 800, TimeSpan.FromHours(10) - TimeSpan.FromMinutes(5), 1);
-        Assert.Equal(797, scheduler.State.Remaining);
-
-        // Someone else used the token: Discord's lower figure wins.
-        scheduler.ApplyGatewayInfo(1000, 700, TimeSpan.FromHours(10) - TimeSpan.FromMinutes(5), 1);
-        Assert.Equal(700, scheduler.State.Remaining);
-        Assert.Equal(Start + TimeSpan.FromHours(10), scheduler.State.ResetAt);
+        Assert.Equal(Start + TimeSpan.FromSeconds(30), refused.RetryAt);
     }
 
     [Fact]
@@ -337,7 +324,10 @@ public sealed class IdentifySchedulerBudgetTests
                 Refusals: 0,
                 Missed: 0,
                 NextFreeSlotByKey: status.NextFreeSlotByKey,
-                GatewayInfoAt: Start),
+                GatewayInfoAt: Start,
+                UncertainGrants: 0,
+                FailedIdentifies: 0,
+                PendingGrants: 1),
             status);
         Assert.Equal<DateTimeOffset>([Start + Window, Start], status.NextFreeSlotByKey);
     }

@@ -17,6 +17,8 @@ public sealed class CoordinatorOptionsTests
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.IdentifySlotGrace);
         Assert.Equal(10, options.BudgetReserve);
         Assert.Equal(TimeSpan.FromMinutes(5), options.GatewayInfoRefresh);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.BudgetRefreshMinInterval);
+        Assert.Equal("sharder", options.LedgerKeyPrefix);
         Assert.True(_validator.Validate(null, options).Succeeded);
     }
 
@@ -42,6 +44,10 @@ public sealed class CoordinatorOptionsTests
         { nameof(CoordinatorOptions.BudgetReserve), o => o.BudgetReserve = -1 },
         { nameof(CoordinatorOptions.GatewayInfoRefresh), o => o.GatewayInfoRefresh = TimeSpan.FromMilliseconds(10) },
         { nameof(CoordinatorOptions.GatewayInfoRefresh), o => o.GatewayInfoRefresh = TimeSpan.FromDays(1) },
+        { nameof(CoordinatorOptions.BudgetRefreshMinInterval), o => o.BudgetRefreshMinInterval = TimeSpan.FromMilliseconds(10) },
+        { nameof(CoordinatorOptions.BudgetRefreshMinInterval), o => o.BudgetRefreshMinInterval = TimeSpan.FromMinutes(6) },
+        { nameof(CoordinatorOptions.LedgerKeyPrefix), o => o.LedgerKeyPrefix = " " },
+        { nameof(CoordinatorOptions.LedgerKeyPrefix), o => o.LedgerKeyPrefix = "my bot" },
     };
 
     [Theory]
@@ -65,6 +71,8 @@ public sealed class CoordinatorOptionsTests
             ["Coordinator:IdentifyWindow"] = "00:00:00.200",
             ["Coordinator:IdentifySlotGrace"] = "00:00:00.050",
             ["Coordinator:BudgetReserve"] = "3",
+            ["Coordinator:BudgetRefreshMinInterval"] = "00:00:10",
+            ["Coordinator:LedgerKeyPrefix"] = "botA",
         }).Build();
         var options = new CoordinatorOptions();
 
@@ -73,6 +81,8 @@ public sealed class CoordinatorOptionsTests
         Assert.Equal(TimeSpan.FromMilliseconds(200), options.IdentifyWindow);
         Assert.Equal(TimeSpan.FromMilliseconds(50), options.IdentifySlotGrace);
         Assert.Equal(3, options.BudgetReserve);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.BudgetRefreshMinInterval);
+        Assert.Equal("botA", options.LedgerKeyPrefix);
         Assert.Equal(CoordinatorOptions.DEFAULT_GATEWAY_INFO_REFRESH, options.GatewayInfoRefresh);
     }
 

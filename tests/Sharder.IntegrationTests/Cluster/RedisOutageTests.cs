@@ -79,7 +79,7 @@ public sealed class RedisOutageTests(RedisServerFixture redis, ITestOutputHelper
         // Redis lost every checkpoint: each shard says so once, at the position it had reached, and goes on.
         var resynced = await ResyncedMarkersAsync(cluster);
 
-        // Redis also forgot the coordinator's stored ledger (grain storage): a new session must still get a slot.
+        // Redis also forgot the identify ledger: a new session must still get a slot.
         var reidentify = Stopwatch.StartNew();
         cluster.Simulator.Inject(new FaultSpec { Kind = FaultKind.InvalidSession, ShardId = 0, Resumable = false });
         cluster.Simulator.EmitMany(50);

@@ -83,6 +83,8 @@ internal sealed class ShardCluster : IAsyncDisposable
             ["Gateway:ReconnectBaseDelay"] = "00:00:00.100",
             ["Gateway:ReconnectMaxDelay"] = "00:00:02",
             ["Redis:Output:KeyPrefix"] = keyPrefix,
+            // Tests share one redis-server and the simulator's token: each cluster gets its own identify ledger.
+            ["Coordinator:LedgerKeyPrefix"] = keyPrefix,
             ["Redis:Commands:KeyPrefix"] = keyPrefix,
             ["Supervisor:EnsureInterval"] = "00:00:01",
             ["Supervisor:RebalanceDelay"] = "00:00:00.500",

@@ -98,6 +98,7 @@ internal sealed class SiloCluster : IAsyncDisposable
             ["Gateway__ReconnectBaseDelay"] = "00:00:00.100",
             ["Gateway__ReconnectMaxDelay"] = "00:00:02",
             ["Redis__Output__KeyPrefix"] = keyPrefix,
+            ["Coordinator__LedgerKeyPrefix"] = keyPrefix,
             ["Redis__Commands__KeyPrefix"] = keyPrefix,
             ["Supervisor__EnsureInterval"] = "00:00:01",
             ["Supervisor__RebalanceDelay"] = "00:00:00.500",

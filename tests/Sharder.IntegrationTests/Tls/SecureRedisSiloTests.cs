@@ -11,7 +11,7 @@ namespace Sharder.IntegrationTests.Tls;
 
 /// <summary>
 /// A whole silo (the real host composition, in process) on Redis over TLS as the documented silo user, the
-/// server certificate issued by a private CA given in <c>REDIS_TLS_CA_FILE</c>: clustering, grain storage, grain
+/// server certificate issued by a private CA given in <c>REDIS_TLS_CA_FILE</c>: clustering, the identify ledger, grain
 /// directory, event publisher, command pump and the readiness check all work; a worker with the worker user reads the events and
 /// its command reaches the gateway. Every key the silo wrote is inside the silo user's patterns.
 /// </summary>
