@@ -6,7 +6,8 @@ namespace Sharder.Grains.Commands;
 /// <summary>
 /// Names the command lists: <c>{prefix}:to:{shard}</c> per shard (sharder-binary's <c>sharder:to:{shard}</c>
 /// with the default prefix; each element is a raw gateway payload) and the guild-routed <c>{prefix}:commands</c>
-/// (each element a gateway payload whose <c>d.guild_id</c> picks the shard). Pure: no I/O.
+/// (each element a gateway payload whose <c>d.guild_id</c> picks the shard), and the dead-letter list
+/// <c>{prefix}:commands:dead</c>. Pure: no I/O.
 /// </summary>
 internal sealed class CommandKeys
 {
@@ -20,7 +21,11 @@ internal sealed class CommandKeys
         _shardListStemBytes = Encoding.UTF8.GetBytes(_shardListStem);
         GuildRouted = $"{prefix}:commands";
         GuildRoutedBytes = Encoding.UTF8.GetBytes(GuildRouted);
+        DeadLetters = $"{prefix}:commands:dead";
     }
+
+    /// <summary>Where rejected and undeliverable commands go, one JSON entry each (see <see cref="DeadLetter"/>).</summary>
+    public string DeadLetters { get; }
 
     /// <summary>The one list whose commands are routed by guild id.</summary>
     public string GuildRouted { get; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Sharder.Grains.Gateway;
 
 namespace Sharder.Grains.Commands;
 
@@ -10,6 +11,7 @@ internal sealed partial class CommandPump
     private static readonly ReadOnlyMemory<byte> _blpop = "BLPOP"u8.ToArray();
     private static readonly ReadOnlyMemory<byte> _lpush = "LPUSH"u8.ToArray();
     private static readonly ReadOnlyMemory<byte> _rpush = "RPUSH"u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> _ltrim = "LTRIM"u8.ToArray();
 
     // Commands popped but neither delivered nor written back yet; only the pump loop (or stop) touches it.
     private readonly List<PendingWrite> _pendingWrites = [];
@@ -63,6 +65,7 @@ internal sealed partial class CommandPump
         while (true)
         {
             stopping.ThrowIfCancellationRequested();
+            await FlushPendingWritesAsync(connection).ConfigureAwait(false);
             var (version, keys, blockTimeout) = TakeKeySnapshot();
             if (keys.Count == 0)
             {
@@ -92,96 +95,203 @@ internal sealed partial class CommandPump
                 throw new InvalidDataException($"BLPOP answered {reply} instead of [key, element].");
             }
 
-            await HandleCommandAsync(connection, reply.Items[0].Bytes, reply.Items[1].Bytes, stopping).ConfigureAwait(false);
+            await HandleCommandAsync(connection, reply.Items[0].Bytes, reply.Items[1].Bytes).ConfigureAwait(false);
         }
     }
 
-    private async Task HandleCommandAsync(
-        RespConnection connection, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> payload, CancellationToken stopping)
+    /// <summary>Decides what one popped command is, then performs the Redis writes that follow; only the writes can throw.</summary>
+    private async Task HandleCommandAsync(RespConnection connection, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> payload)
     {
-        if (_keys.TryParseShard(key.Span, out int shardId))
-        {
-            await DeliverOrReturnAsync(connection, shardId, payload, stopping).ConfigureAwait(false);
-            return;
-        }
-
-        if (!key.Span.SequenceEqual(_keys.GuildRoutedBytes.Span))
+        bool fromShardList = _keys.TryParseShard(key.Span, out int listShard);
+        if (!fromShardList && !key.Span.SequenceEqual(_keys.GuildRoutedBytes.Span))
         {
             throw new InvalidDataException($"BLPOP returned an element of {Encoding.UTF8.GetString(key.Span)}, which it was not asked for.");
         }
 
-        int shardCount;
-        lock (_gate)
+        var decision = Decide(fromShardList, listShard, payload);
+        if (decision.Reason is { } reason)
         {
-            shardCount = _shardCount;
-        }
-
-        if (!CommandRouting.TryReadGuildId(payload.Span, out ulong guildId))
-        {
-            CommandPumpLog.UnroutableCommandDropped(_logger, payload.Length, _keys.GuildRouted);
+            _instruments?.OnCommandRejected(reason);
+            await WriteAsync(connection, DeadLetterWrites(reason, decision.Detail, decision.List, decision.ShardId, [payload], done: null))
+                .ConfigureAwait(false);
             return;
         }
 
-        int target = CommandRouting.ShardForGuild(guildId, shardCount);
-        if (IsHosted(target))
+        int target = decision.ShardId!.Value;
+        if (!fromShardList && !IsHosted(target))
         {
-            await DeliverOrReturnAsync(connection, target, payload, stopping).ConfigureAwait(false);
+            var targetKey = _keys.ForShard(target);
+            await WriteAsync(connection, [Push(_rpush, targetKey, payload)]).ConfigureAwait(false);
+            CommandPumpLog.CommandForwarded(_logger, target, targetKey);
             return;
         }
 
-        var targetKey = _keys.ForShard(target);
-        await WriteAsync(connection, new PendingWrite(ToHead: false, targetKey, payload)).ConfigureAwait(false);
-        CommandPumpLog.CommandForwarded(_logger, target, targetKey);
+        await HandOffAsync(connection, target, payload, returnToHead: fromShardList).ConfigureAwait(false);
     }
 
-    private async Task DeliverOrReturnAsync(RespConnection connection, int shardId, ReadOnlyMemory<byte> payload, CancellationToken stopping)
+    /// <summary>
+    /// Validates and routes one command. Pure but for reading the hosted shards; any exception rejects this
+    /// command only (<see cref="CommandRejectReason.ReadFailed"/>), so one command cannot drop the connection.
+    /// </summary>
+    private Decision Decide(bool fromShardList, int listShard, ReadOnlyMemory<byte> payload)
     {
-        var key = _keys.ForShard(shardId);
-        if (!IsHosted(shardId))
-        {
-            await WriteAsync(connection, new PendingWrite(ToHead: true, key, payload)).ConfigureAwait(false);
-            CommandPumpLog.CommandReturned(_logger, shardId, key);
-            return;
-        }
-
+        string list = fromShardList ? _keys.ForShard(listShard) : _keys.GuildRouted;
+        int? shard = fromShardList ? listShard : null;
         try
         {
-            using var timeout = new CancellationTokenSource(_options.DeliveryTimeout, _timeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
-            await _deliver(shardId, payload, linked.Token).ConfigureAwait(false);
-            return;
-        }
-        catch (Exception exception)
-        {
-            CommandPumpLog.DeliveryFailed(_logger, shardId, key, exception);
-        }
+            int shardCount = ShardCount;
+            if (fromShardList && shardCount > 0 && listShard >= shardCount)
+            {
+                return Decision.Reject(CommandRejectReason.UnknownShard, $"the bot has {shardCount} shards", list, shard);
+            }
 
-        Suspend(shardId);
-        await WriteAsync(connection, new PendingWrite(ToHead: true, key, payload)).ConfigureAwait(false);
+            var verdict = Validator.Validate(payload.Span);
+            if (verdict.Reason is { } reason)
+            {
+                return Decision.Reject(reason, verdict.Detail, list, shard);
+            }
+
+            if (fromShardList)
+            {
+                return new Decision(null, verdict.Detail, list, listShard);
+            }
+
+            if (!CommandRouting.TryReadGuildId(payload.Span, out ulong guildId))
+            {
+                return Decision.Reject(CommandRejectReason.NoGuildId, "a guild-routed command needs d.guild_id (a snowflake)", list, null);
+            }
+
+            return new Decision(null, verdict.Detail, list, CommandRouting.ShardForGuild(guildId, shardCount));
+        }
+#pragma warning disable CA1031 // One unreadable command is rejected; it must not take the pump's connection down.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            return Decision.Reject(CommandRejectReason.ReadFailed, $"reading it threw {exception.GetType().Name}", list, shard);
+        }
     }
 
-    /// <summary>Queues the write, then performs every queued write; a failure keeps them for the next connection.</summary>
-    private async Task WriteAsync(RespConnection connection, PendingWrite write)
+    /// <summary>
+    /// Queues the command on its shard without waiting. One the shard cannot take now goes back to its list
+    /// (the head when it came from there) and only that shard's list pauses; other shards carry on.
+    /// </summary>
+    private async Task HandOffAsync(RespConnection connection, int shardId, ReadOnlyMemory<byte> payload, bool returnToHead)
     {
-        _pendingWrites.Add(write);
+        var key = _keys.ForShard(shardId);
+        CommandEnqueueResult result;
+        if (!IsHosted(shardId))
+        {
+            result = CommandEnqueueResult.Stopped;
+        }
+        else
+        {
+            try
+            {
+                result = _enqueue(shardId, payload);
+            }
+#pragma warning disable CA1031 // A throwing shard counts as one that cannot take the command now.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                CommandPumpLog.EnqueueFailed(_logger, shardId, exception);
+                result = CommandEnqueueResult.Stopped;
+            }
+        }
+
+        switch (result)
+        {
+            case CommandEnqueueResult.Enqueued:
+                _instruments?.OnCommandAccepted();
+                return;
+            case CommandEnqueueResult.FatallyClosed:
+                await WriteAsync(connection, DeadLetterWrites(
+                    CommandRejectReason.ShardFatallyClosed, "the shard closed for good", key, shardId, [payload], done: null)).ConfigureAwait(false);
+                return;
+            case CommandEnqueueResult.Invalid:
+                await WriteAsync(connection, DeadLetterWrites(
+                    CommandRejectReason.TooLarge, "over the shard's Gateway:MaxCommandBytes", key, shardId, [payload], done: null)).ConfigureAwait(false);
+                return;
+            default:
+                Suspend(shardId);
+                await WriteAsync(connection, [Push(returnToHead ? _lpush : _rpush, key, payload)]).ConfigureAwait(false);
+                CommandPumpLog.CommandReturned(_logger, shardId, key, result);
+                return;
+        }
+    }
+
+    /// <summary>
+    /// The writes that dead-letter <paramref name="payloads"/>: one RPUSH of their entries, then the LTRIM that
+    /// bounds the list. Counts and logs them (at most one line per reason per second).
+    /// </summary>
+    private List<PendingWrite> DeadLetterWrites(
+        CommandRejectReason reason, string detail, string list, int? shardId, IReadOnlyList<ReadOnlyMemory<byte>> payloads, TaskCompletionSource<bool>? done)
+    {
+        var entry = new DeadLetter(reason, detail, list, shardId, _timeProvider.GetUtcNow());
+        var push = new ReadOnlyMemory<byte>[payloads.Count + 2];
+        push[0] = _rpush;
+        push[1] = Encoding.UTF8.GetBytes(_keys.DeadLetters);
+        for (int i = 0; i < payloads.Count; i++)
+        {
+            push[i + 2] = entry.ToJson(payloads[i].Span);
+        }
+
+        var writes = new List<PendingWrite>(2);
+        if (_options.DeadLetterMaxLength > 0)
+        {
+            writes.Add(new PendingWrite(push, null));
+            string keep = (-_options.DeadLetterMaxLength).ToString(CultureInfo.InvariantCulture);
+            writes.Add(new PendingWrite([_ltrim, push[1], Encoding.ASCII.GetBytes(keep), "-1"u8.ToArray()], done));
+        }
+        else
+        {
+            writes.Add(new PendingWrite(push, done));
+        }
+
+        _instruments?.OnCommandDeadLettered(reason, payloads.Count);
+        if (_logLimiter.TryTake(reason, out int suppressed))
+        {
+            CommandPumpLog.CommandDeadLettered(_logger, reason, detail, payloads[0].Length, list, shardId, _keys.DeadLetters, suppressed);
+        }
+
+        return writes;
+    }
+
+    private static PendingWrite Push(ReadOnlyMemory<byte> verb, string key, ReadOnlyMemory<byte> payload)
+        => new([verb, Encoding.UTF8.GetBytes(key), payload], null);
+
+    /// <summary>Queues the writes, then performs every queued write; a failure keeps them for the next connection.</summary>
+    private async Task WriteAsync(RespConnection connection, IEnumerable<PendingWrite> writes)
+    {
+        _pendingWrites.AddRange(writes);
         await FlushPendingWritesAsync(connection).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves the writes shards asked for into the pump's own queue (only the pump loop and stop call this).</summary>
+    private void TakeExternalWrites()
+    {
+        while (_externalWrites.TryDequeue(out var write))
+        {
+            _pendingWrites.Add(write);
+        }
     }
 
     private async Task FlushPendingWritesAsync(RespConnection connection)
     {
+        TakeExternalWrites();
         while (_pendingWrites.Count > 0)
         {
             var write = _pendingWrites[0];
-            ReadOnlyMemory<byte>[] command = [write.ToHead ? _lpush : _rpush, Encoding.UTF8.GetBytes(write.Key), write.Payload];
 
             // Not cancelled by stop: a command already popped must get back into Redis.
-            (await connection.ExecuteAsync(command, _options.ResponseTimeout, CancellationToken.None).ConfigureAwait(false)).ThrowIfError();
+            (await connection.ExecuteAsync(write.Command, _options.ResponseTimeout, CancellationToken.None).ConfigureAwait(false)).ThrowIfError();
             _pendingWrites.RemoveAt(0);
+            write.Done?.TrySetResult(true);
         }
     }
 
     private async Task FlushPendingWritesOnStopAsync()
     {
+        TakeExternalWrites();
         if (_pendingWrites.Count == 0)
         {
             return;
@@ -196,6 +306,11 @@ internal sealed partial class CommandPump
         catch (Exception exception)
         {
             CommandPumpLog.PendingCommandsLost(_logger, _pendingWrites.Count, exception);
+            foreach (var write in _pendingWrites)
+            {
+                write.Done?.TrySetResult(false);
+            }
+
             _pendingWrites.Clear();
         }
     }
@@ -251,6 +366,17 @@ internal sealed partial class CommandPump
         }
     }
 
+    private int ShardCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _shardCount;
+            }
+        }
+    }
+
     private bool IsHosted(int shardId)
     {
         lock (_gate)
@@ -287,6 +413,12 @@ internal sealed partial class CommandPump
         return command;
     }
 
-    /// <summary>An LPUSH (back to the head) or RPUSH (forward to another shard) still to be done.</summary>
-    private readonly record struct PendingWrite(bool ToHead, string Key, ReadOnlyMemory<byte> Payload);
+    /// <summary>A Redis write still to be done (LPUSH back, RPUSH forward, a dead letter); <paramref name="Done"/> learns the outcome.</summary>
+    private readonly record struct PendingWrite(ReadOnlyMemory<byte>[] Command, TaskCompletionSource<bool>? Done);
+
+    /// <summary>Where one command goes: rejected with <paramref name="Reason"/>, or to <paramref name="ShardId"/>.</summary>
+    private readonly record struct Decision(CommandRejectReason? Reason, string Detail, string List, int? ShardId)
+    {
+        public static Decision Reject(CommandRejectReason reason, string detail, string list, int? shardId) => new(reason, detail, list, shardId);
+    }
 }

@@ -38,7 +38,20 @@ public sealed class CommandPumpOptionsValidator : IValidateOptions<CommandPumpOp
         ValidateDuration(nameof(CommandPumpOptions.ReconnectBaseDelay), options.ReconnectBaseDelay, failures);
         ValidateDuration(nameof(CommandPumpOptions.ReconnectMaxDelay), options.ReconnectMaxDelay, failures);
         ValidateDuration(nameof(CommandPumpOptions.RedeliveryDelay), options.RedeliveryDelay, failures);
-        ValidateDuration(nameof(CommandPumpOptions.DeliveryTimeout), options.DeliveryTimeout, failures);
+
+        if (options.AllowedOps is null || options.AllowedOps.Any(op => !CommandValidator.GatewayCommandOps.Contains(op)))
+        {
+            var given = options.AllowedOps is null ? "null" : string.Join(", ", options.AllowedOps);
+            failures.Add($"{Name}:{nameof(CommandPumpOptions.AllowedOps)} is [{given}]; list only gateway command ops "
+                + $"({string.Join(", ", CommandValidator.GatewayCommandOps.Order())}), or leave it empty for all of them. "
+                + "Heartbeat (1), Identify (2) and Resume (6) are the shard's own and never allowed.");
+        }
+
+        if (options.DeadLetterMaxLength < 0)
+        {
+            failures.Add($"{Name}:{nameof(CommandPumpOptions.DeadLetterMaxLength)} is {options.DeadLetterMaxLength}; "
+                + $"set it to 0 (keep every entry) or a positive count (default {CommandPumpOptions.DEFAULT_DEAD_LETTER_MAX_LENGTH}).");
+        }
 
         if (options.ReconnectMaxDelay < options.ReconnectBaseDelay)
         {

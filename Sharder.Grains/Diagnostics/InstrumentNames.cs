@@ -12,4 +12,7 @@ internal static class InstrumentNames
     public const string IdentifyGrants = "sharder-coordinator-identify-grants";
     public const string IdentifyRefusals = "sharder-coordinator-identify-refusals";
     public const string RebalanceMoves = "sharder-supervisor-rebalance-moves";
+    public const string CommandsAccepted = "sharder-commands-accepted";
+    public const string CommandsRejected = "sharder-commands-rejected";
+    public const string CommandsDeadLettered = "sharder-commands-dead-lettered";
 }

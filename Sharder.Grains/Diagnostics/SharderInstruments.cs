@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Sharder.Grains.Commands;
 using Sharder.Grains.Coordination;
 using Sharder.Grains.Interfaces.Models;
 
@@ -23,6 +24,9 @@ internal sealed class SharderInstruments
     private readonly Counter<long> _grants;
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _rebalanceMoves;
+    private readonly Counter<long> _commandsAccepted;
+    private readonly Counter<long> _commandsRejected;
+    private readonly Counter<long> _commandsDeadLettered;
 
     public SharderInstruments(IMeterFactory meterFactory)
     {
@@ -38,6 +42,12 @@ internal sealed class SharderInstruments
             InstrumentNames.IdentifyGrants, description: "Identify slots granted; replaces_missed: the slot replaces one the shard could not use in time (not charged again).");
         _refusals = meter.CreateCounter<long>(InstrumentNames.IdentifyRefusals, description: "Identify requests refused, by reason.");
         _rebalanceMoves = meter.CreateCounter<long>(InstrumentNames.RebalanceMoves, description: "Shards moved by rebalancing.");
+        _commandsAccepted = meter.CreateCounter<long>(
+            InstrumentNames.CommandsAccepted, description: "Worker commands that passed validation and were queued on their shard.");
+        _commandsRejected = meter.CreateCounter<long>(
+            InstrumentNames.CommandsRejected, description: "Worker commands refused before reaching a shard, by reason.");
+        _commandsDeadLettered = meter.CreateCounter<long>(
+            InstrumentNames.CommandsDeadLettered, description: "Worker commands written to the dead-letter list, by reason.");
     }
 
     public void OnShardActivated(ShardStartKind kind)
@@ -65,4 +75,12 @@ internal sealed class SharderInstruments
         => _refusals.Add(1, new TagList { { "reason", reason.ToString() } });
 
     public void OnRebalanced(int moves) => _rebalanceMoves.Add(moves);
+
+    public void OnCommandAccepted() => _commandsAccepted.Add(1);
+
+    public void OnCommandRejected(CommandRejectReason reason)
+        => _commandsRejected.Add(1, new TagList { { "reason", reason.ToString() } });
+
+    public void OnCommandDeadLettered(CommandRejectReason reason, int count = 1)
+        => _commandsDeadLettered.Add(count, new TagList { { "reason", reason.ToString() } });
 }
