@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sharder.Grains.Commands;
+using Sharder.Grains.Gateway;
 using Sharder.IntegrationTests.Sink;
 using Sharder.TestKit;
 using Sharder.TestKit.Redis;
@@ -104,7 +106,7 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
     }
 
     [Fact]
-    public async Task UnroutableGuildCommand_IsDropped_AndThePumpCarriesOn()
+    public async Task UnroutableGuildCommand_IsDeadLettered_AndThePumpCarriesOn()
     {
         var pump = StartPump();
         pump.Host(0, 1);
@@ -112,12 +114,15 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
 
         await Database.ListRightPushAsync($"{_prefix}:commands", "not a gateway payload");
         await Database.ListRightPushAsync($"{_prefix}:commands", """{"op":4,"d":{"channel_id":"1"}}""");
-        await Database.ListRightPushAsync($"{_prefix}:to:0", "after");
+        await Database.ListRightPushAsync($"{_prefix}:to:0", Command("after"));
         var delivered = await _shards.NextDeliveredAsync(_prompt, "the valid command after two unroutable ones arrives");
 
-        Assert.Equal("after", delivered.Text);
+        Assert.Equal(Command("after"), delivered.Text);
         Assert.Equal(1, _shards.AttemptCount);
         Assert.Equal(0, await Database.ListLengthAsync($"{_prefix}:commands"));
+        var dead = await DeadLettersAsync(2);
+        Assert.Equal(["InvalidJson", "NoGuildId"], dead.Select(d => d.GetProperty("reason").GetString()));
+        Assert.All(dead, d => Assert.Equal($"{_prefix}:commands", d.GetProperty("list").GetString()));
     }
 
     [Fact]
@@ -126,7 +131,7 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
         var pump = StartPump(o => o.BlockTimeout = _longBlock);
         pump.Host(1, 4);
         await WaitUntilListeningAsync(pump);
-        await Database.ListRightPushAsync($"{_prefix}:to:2", "waiting for shard 2");
+        await Database.ListRightPushAsync($"{_prefix}:to:2", Command("waiting for shard 2"));
 
         long hosted = Stopwatch.GetTimestamp();
         pump.Host(2, 4);
@@ -134,7 +139,7 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Host(2) -> waiting command delivered in {Stopwatch.GetElapsedTime(hosted, delivered.Timestamp).TotalMilliseconds:F2} ms (BLPOP timeout {_longBlock.TotalSeconds} s)"));
-        Assert.Equal((2, "waiting for shard 2"), (delivered.ShardId, delivered.Text));
+        Assert.Equal((2, Command("waiting for shard 2")), (delivered.ShardId, delivered.Text));
         Assert.Equal([1, 2], pump.HostedShards);
     }
 
@@ -148,109 +153,114 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
 
         pump.Release(2);
         await WaitUntilListeningAsync(pump);
-        await Database.ListRightPushAsync($"{_prefix}:to:2", "for shard 2");
-        await Database.ListRightPushAsync($"{_prefix}:to:1", "for shard 1");
+        await Database.ListRightPushAsync($"{_prefix}:to:2", Command("for shard 2"));
+        await Database.ListRightPushAsync($"{_prefix}:to:1", Command("for shard 1"));
         var delivered = await _shards.NextDeliveredAsync(_prompt, "shard 1's command arrives");
 
-        Assert.Equal((1, "for shard 1"), (delivered.ShardId, delivered.Text));
+        Assert.Equal((1, Command("for shard 1")), (delivered.ShardId, delivered.Text));
         Assert.Equal(1, _shards.AttemptCount);
-        Assert.Equal(["for shard 2"], (await Database.ListRangeAsync($"{_prefix}:to:2")).Select(v => (string)v!));
+        Assert.Equal([Command("for shard 2")], (await Database.ListRangeAsync($"{_prefix}:to:2")).Select(v => (string)v!));
         Assert.Equal([1], pump.HostedShards);
     }
 
     [Fact]
-    public async Task FailingDelegate_LeavesTheCommandAtTheHeadOfItsList()
+    public async Task FullShardQueue_LeavesTheCommandAtTheHeadOfItsList_AndPausesOnlyThatShard()
     {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _shards.Behaviour = async (_, _) =>
-        {
-            await gate.Task;
-            throw new InvalidOperationException("shard 3 is not here any more");
-        };
+        _shards.Behaviour = d => d.ShardId == 3 ? CommandEnqueueResult.QueueFull : CommandEnqueueResult.Enqueued;
         var pump = StartPump(o => o.RedeliveryDelay = TimeSpan.FromMinutes(10));
         pump.Host(3, 4);
+        pump.Host(1, 4);
         await WaitUntilListeningAsync(pump);
 
-        await Database.ListRightPushAsync($"{_prefix}:to:3", "first");
-        var attempt = await _shards.NextAttemptAsync(_prompt, "the pump hands over the first command");
-        await Database.ListRightPushAsync($"{_prefix}:to:3", "second");
-        gate.SetResult();
-        await Eventually.TrueAsync(
-            async () => await Database.ListLengthAsync($"{_prefix}:to:3") == 2, _prompt, "the refused command is back in the list");
+        await Database.ListRightPushAsync($"{_prefix}:to:3", [Command("first"), Command("second")]);
+        var attempt = await _shards.NextAttemptAsync(_prompt, "the pump offers shard 3 its first command");
+        await Database.ListRightPushAsync($"{_prefix}:to:1", Command("for shard 1"));
+        var other = await _shards.NextDeliveredAsync(_prompt, "shard 1's command arrives while shard 3 is paused");
 
-        Assert.Equal("first", attempt.Text);
-        Assert.Equal(["first", "second"], (await Database.ListRangeAsync($"{_prefix}:to:3")).Select(v => (string)v!));
-        Assert.Equal(1, _shards.AttemptCount);
+        Assert.Equal(Command("first"), attempt.Text);
+        Assert.Equal((1, Command("for shard 1")), (other.ShardId, other.Text));
+        Assert.Equal([Command("first"), Command("second")], (await Database.ListRangeAsync($"{_prefix}:to:3")).Select(v => (string)v!));
+        Assert.Equal(2, _shards.AttemptCount);
     }
 
     [Fact]
     public async Task RefusedCommand_IsDeliveredAgainAfterTheRedeliveryDelay()
     {
         int attempts = 0;
-        _shards.Behaviour = (_, _) => Interlocked.Increment(ref attempts) == 1
-            ? throw new InvalidOperationException("busy")
-            : Task.CompletedTask;
+        _shards.Behaviour = _ => Interlocked.Increment(ref attempts) == 1 ? CommandEnqueueResult.QueueFull : CommandEnqueueResult.Enqueued;
         var pump = StartPump(o => o.RedeliveryDelay = TimeSpan.FromMilliseconds(100));
         pump.Host(3, 4);
         await WaitUntilListeningAsync(pump);
 
-        await Database.ListRightPushAsync($"{_prefix}:to:3", "retry me");
+        await Database.ListRightPushAsync($"{_prefix}:to:3", Command("retry me"));
         var delivered = await _shards.NextDeliveredAsync(TimeSpan.FromSeconds(5), "the refused command is delivered on the second attempt");
 
-        Assert.Equal((3, "retry me"), (delivered.ShardId, delivered.Text));
+        Assert.Equal((3, Command("retry me")), (delivered.ShardId, delivered.Text));
         Assert.Equal(2, _shards.AttemptCount);
         Assert.Equal(0, await Database.ListLengthAsync($"{_prefix}:to:3"));
     }
 
     [Fact]
-    public async Task SlowDelegate_TimesOut_AndTheCommandGoesBack()
+    public async Task FatallyClosedShard_DeadLettersItsCommand_AndIsNotRetried()
     {
-        _shards.Behaviour = (_, cancellationToken) => Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
-        var pump = StartPump(o =>
-        {
-            o.DeliveryTimeout = TimeSpan.FromMilliseconds(100);
-            o.RedeliveryDelay = TimeSpan.FromMinutes(10);
-        });
+        _shards.Behaviour = _ => CommandEnqueueResult.FatallyClosed;
+        var pump = StartPump(o => o.RedeliveryDelay = TimeSpan.FromMilliseconds(10));
         pump.Host(0, 1);
         await WaitUntilListeningAsync(pump);
 
-        await Database.ListRightPushAsync($"{_prefix}:to:0", "slow");
-        await Eventually.TrueAsync(
-            async () => await Database.ListLengthAsync($"{_prefix}:to:0") == 1, _prompt, "the timed-out command is back in the list");
+        await Database.ListRightPushAsync($"{_prefix}:to:0", Command("never sent"));
+        var entry = Assert.Single(await DeadLettersAsync(1));
 
+        Assert.Equal("ShardFatallyClosed", entry.GetProperty("reason").GetString());
+        Assert.Equal(0, entry.GetProperty("shard").GetInt32());
+        Assert.Equal(Command("never sent"), entry.GetProperty("payload").GetString());
+        Assert.Equal(0, await Database.ListLengthAsync($"{_prefix}:to:0"));
         Assert.Equal(1, _shards.AttemptCount);
     }
 
     [Fact]
-    public async Task Stop_DuringDelivery_PutsTheCommandBack()
+    public async Task ReturnUnsent_PutsThemAtTheHeadOfTheShardsList_OldestFirst()
     {
-        _shards.Behaviour = (_, cancellationToken) => Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
         var pump = StartPump();
+        pump.Host(1, 4);
+        await WaitUntilListeningAsync(pump);
+        await Database.ListRightPushAsync($"{_prefix}:to:2", Command("pushed later"));
+
+        bool written = await pump.ReturnUnsentAsync(2, [Encoding.UTF8.GetBytes(Command("a")), Encoding.UTF8.GetBytes(Command("b"))])
+            .WaitAsync(_prompt);
+
+        Assert.True(written);
+        Assert.Equal(
+            [Command("a"), Command("b"), Command("pushed later")],
+            (await Database.ListRangeAsync($"{_prefix}:to:2")).Select(v => (string)v!));
+    }
+
+    [Fact]
+    public async Task DeadLetterList_IsTrimmedToItsMaximumLength()
+    {
+        var pump = StartPump(o => o.DeadLetterMaxLength = 3);
         pump.Host(0, 1);
         await WaitUntilListeningAsync(pump);
-        await Database.ListRightPushAsync($"{_prefix}:to:0", "in flight");
-        await _shards.NextAttemptAsync(_prompt, "the command is being delivered");
 
-        await pump.StopAsync();
+        await Database.ListRightPushAsync($"{_prefix}:to:0", [.. Enumerable.Range(0, 5).Select(i => (RedisValue)$"bad {i}")]);
+        await Database.ListRightPushAsync($"{_prefix}:to:0", Command("good"));
+        await _shards.NextDeliveredAsync(_prompt, "the good command after five bad ones arrives");
 
-        Assert.Equal(["in flight"], (await Database.ListRangeAsync($"{_prefix}:to:0")).Select(v => (string)v!));
+        var dead = await Database.ListRangeAsync($"{_prefix}:commands:dead");
+        Assert.Equal(
+            ["bad 2", "bad 3", "bad 4"],
+            dead.Select(d => JsonDocument.Parse((string)d!).RootElement.GetProperty("payload").GetString()));
     }
 
     [Fact]
     public async Task BusyShard_DoesNotStarveTheOthers()
     {
+        await Database.ListRightPushAsync($"{_prefix}:to:0", [.. Enumerable.Range(0, 20).Select(i => (RedisValue)Command($"busy {i}"))]);
+        await Database.ListRightPushAsync($"{_prefix}:to:1", Command("quiet"));
         var pump = StartPump();
         pump.Host(0, 2);
         pump.Host(1, 2);
-        await WaitUntilListeningAsync(pump);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _shards.Behaviour = (_, _) => gate.Task;
-        await Database.ListRightPushAsync($"{_prefix}:to:0", "hold");
-        await _shards.NextAttemptAsync(_prompt, "the pump is held by the first command");
-        await Database.ListRightPushAsync($"{_prefix}:to:0", [.. Enumerable.Range(0, 20).Select(i => (RedisValue)$"busy {i}")]);
-        await Database.ListRightPushAsync($"{_prefix}:to:1", "quiet");
 
-        gate.SetResult();
         var firstSix = new List<RecordingShards.Delivery>();
         for (int i = 0; i < 6; i++)
         {
@@ -281,7 +291,7 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
         var error = Assert.Throws<ArgumentException>(() => new CommandPump(
             new RespEndpoint(new IPEndPoint(IPAddress.Loopback, redis.Port)),
             new CommandPumpOptions { BlockTimeout = TimeSpan.Zero },
-            _shards.DeliverAsync,
+            _shards.Enqueue,
             TimeProvider.System,
             NullLogger<CommandPump>.Instance));
 
@@ -310,9 +320,20 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
         var options = new CommandPumpOptions { KeyPrefix = _prefix };
         configure?.Invoke(options);
         var pump = new CommandPump(
-            new RespEndpoint(new IPEndPoint(IPAddress.Loopback, redis.Port)), options, _shards.DeliverAsync, TimeProvider.System, NullLogger<CommandPump>.Instance);
+            new RespEndpoint(new IPEndPoint(IPAddress.Loopback, redis.Port)), options, _shards.Enqueue, TimeProvider.System, NullLogger<CommandPump>.Instance);
         _pumps.Add(pump);
         return pump;
+    }
+
+    /// <summary>A valid presence update carrying <paramref name="tag"/>.</summary>
+    internal static string Command(string tag) => "{\"op\":3,\"d\":{\"since\":null,\"activities\":[],\"status\":\"" + tag + "\",\"afk\":false}}";
+
+    /// <summary>The dead-letter entries once there are <paramref name="count"/>, oldest first.</summary>
+    private async Task<List<JsonElement>> DeadLettersAsync(int count)
+    {
+        var key = $"{_prefix}:commands:dead";
+        await Eventually.TrueAsync(async () => await Database.ListLengthAsync(key) >= count, _prompt, $"{count} dead-letter entries");
+        return [.. (await Database.ListRangeAsync(key)).Select(v => JsonDocument.Parse((string)v!).RootElement.Clone())];
     }
 
     private static Task WaitUntilListeningAsync(CommandPump pump)
