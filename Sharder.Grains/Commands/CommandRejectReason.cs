@@ -4,7 +4,7 @@ namespace Sharder.Grains.Commands;
 /// Why a worker command was not sent to the gateway. The name is the <c>reason</c> of a dead-letter entry and
 /// the <c>reason</c> tag of the command metrics: part of the contract, never rename.
 /// </summary>
-internal enum CommandRejectReason
+public enum CommandRejectReason
 {
     /// <summary>The payload has no bytes.</summary>
     Empty,
