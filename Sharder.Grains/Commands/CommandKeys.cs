@@ -40,6 +40,9 @@ internal sealed class CommandKeys
         return _shardListStem + shardId.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A SCAN pattern matching every shard command list (and anything else under <c>{prefix}:to:</c>).</summary>
+    public string ForShardPattern => EscapeGlob(_shardListStem) + "*";
+
     /// <summary>Whether <paramref name="key"/> (as BLPOP returns it) is a shard's command list, and whose.</summary>
     public bool TryParseShard(ReadOnlySpan<byte> key, out int shardId)
     {
@@ -53,5 +56,22 @@ internal sealed class CommandKeys
         return digits.Length > 0
             && digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0
             && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out shardId);
+    }
+
+    /// <summary>Escapes the characters SCAN's MATCH treats as a pattern, so a prefix matches only itself.</summary>
+    private static string EscapeGlob(string text)
+    {
+        var escaped = new StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            if (c is '*' or '?' or '[' or ']' or '\\')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.ToString();
     }
 }

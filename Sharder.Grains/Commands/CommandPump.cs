@@ -54,6 +54,7 @@ internal sealed partial class CommandPump : IAsyncDisposable
     private CancellationTokenSource? _stopping;
     private Task? _pumpTask;
     private Task? _unblockTask;
+    private Task? _sweepTask;
     private Task? _stopped;
 
     /// <param name="endpoint">The Redis server, usually <see cref="RespEndpoint.FromConfiguration"/> of the shared multiplexer's configuration.</param>
@@ -126,6 +127,7 @@ internal sealed partial class CommandPump : IAsyncDisposable
         var stopping = _stopping.Token;
         _pumpTask = Task.Run(() => PumpAsync(stopping), CancellationToken.None);
         _unblockTask = Task.Run(() => UnblockAsync(stopping), CancellationToken.None);
+        _sweepTask = Task.Run(() => SweepAsync(stopping), CancellationToken.None);
     }
 
     /// <summary>
@@ -154,7 +156,7 @@ internal sealed partial class CommandPump : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_pumpTask, _unblockTask).ConfigureAwait(false);
+        await Task.WhenAll(_pumpTask, _unblockTask, _sweepTask ?? Task.CompletedTask).ConfigureAwait(false);
         await FlushPendingWritesOnStopAsync().ConfigureAwait(false);
     }
 

@@ -56,4 +56,8 @@ internal static partial class CommandPumpLog
     [LoggerMessage(EventId = 3112, Level = LogLevel.Warning,
         Message = "Shard {ShardId} threw while taking a command; it goes back to its list")]
     public static partial void EnqueueFailed(ILogger logger, int shardId, Exception exception);
+
+    [LoggerMessage(EventId = 3113, Level = LogLevel.Warning,
+        Message = "The stuck command list sweep failed; it runs again shortly")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
 }

@@ -36,6 +36,9 @@ public sealed class CommandPumpOptions
     /// <summary>Default for <see cref="RedeliveryDelay"/>.</summary>
     public static readonly TimeSpan DEFAULT_REDELIVERY_DELAY = TimeSpan.FromSeconds(1);
 
+    /// <summary>Default for <see cref="UndeliverableAfter"/>.</summary>
+    public static readonly TimeSpan DEFAULT_UNDELIVERABLE_AFTER = TimeSpan.FromMinutes(5);
+
     /// <summary>Default for <see cref="DeadLetterMaxLength"/>.</summary>
     public const int DEFAULT_DEAD_LETTER_MAX_LENGTH = 10_000;
 
@@ -85,6 +88,16 @@ public sealed class CommandPumpOptions
     /// commands cannot fill Redis. 0 keeps every entry. Default 10,000.
     /// </summary>
     public int DeadLetterMaxLength { get; set; } = DEFAULT_DEAD_LETTER_MAX_LENGTH;
+
+    /// <summary>
+    /// A shard's command list whose first command no silo took for this long (the shard is hosted nowhere) is
+    /// moved to the dead-letter list, as are lists under <c>{prefix}:to:</c> that name no shard of the bot.
+    /// Every silo checks about every fifth of this (at most every 30 s). Default 5 minutes.
+    /// </summary>
+    public TimeSpan UndeliverableAfter { get; set; } = DEFAULT_UNDELIVERABLE_AFTER;
+
+    /// <summary>How often the stuck-list check runs: a fifth of <see cref="UndeliverableAfter"/>, at most 30 s.</summary>
+    internal TimeSpan SweepInterval => UndeliverableAfter / 5 < TimeSpan.FromSeconds(30) ? UndeliverableAfter / 5 : TimeSpan.FromSeconds(30);
 
     /// <summary>The ops actually allowed: <see cref="AllowedOps"/>, or <see cref="DEFAULT_ALLOWED_OPS"/> when it is empty.</summary>
     internal IReadOnlyCollection<int> EffectiveAllowedOps => AllowedOps.Count == 0 ? DEFAULT_ALLOWED_OPS : [.. AllowedOps];

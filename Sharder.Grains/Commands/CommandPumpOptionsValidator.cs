@@ -13,6 +13,9 @@ public sealed class CommandPumpOptionsValidator : IValidateOptions<CommandPumpOp
 
     internal static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
 
+    /// <summary>Below this a shard that is only moving between silos could lose its commands.</summary>
+    internal static readonly TimeSpan MinUndeliverableAfter = TimeSpan.FromSeconds(1);
+
     private const string Name = CommandPumpOptions.SectionName;
 
     /// <inheritdoc />
@@ -38,6 +41,12 @@ public sealed class CommandPumpOptionsValidator : IValidateOptions<CommandPumpOp
         ValidateDuration(nameof(CommandPumpOptions.ReconnectBaseDelay), options.ReconnectBaseDelay, failures);
         ValidateDuration(nameof(CommandPumpOptions.ReconnectMaxDelay), options.ReconnectMaxDelay, failures);
         ValidateDuration(nameof(CommandPumpOptions.RedeliveryDelay), options.RedeliveryDelay, failures);
+
+        if (options.UndeliverableAfter < MinUndeliverableAfter || options.UndeliverableAfter > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{Name}:{nameof(CommandPumpOptions.UndeliverableAfter)} is {options.UndeliverableAfter}; "
+                + $"set it between {MinUndeliverableAfter} and 1.00:00:00 (default {CommandPumpOptions.DEFAULT_UNDELIVERABLE_AFTER}).");
+        }
 
         if (options.AllowedOps is null || options.AllowedOps.Any(op => !CommandValidator.GatewayCommandOps.Contains(op)))
         {

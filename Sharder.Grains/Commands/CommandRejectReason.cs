@@ -42,6 +42,9 @@ public enum CommandRejectReason
     /// <summary>The command names a shard the bot does not have.</summary>
     UnknownShard,
 
+    /// <summary>No silo took the shard's commands for <see cref="CommandPumpOptions.UndeliverableAfter"/>.</summary>
+    ShardNotHosted,
+
     /// <summary>The shard closed for good (4004, 4010-4014); its commands cannot be sent.</summary>
     ShardFatallyClosed,
 

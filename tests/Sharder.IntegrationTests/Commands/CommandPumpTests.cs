@@ -253,6 +253,69 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
     }
 
     [Fact]
+    public async Task ListsNamingNoShardOfTheBot_AreDeadLettered()
+    {
+        var pump = StartPump(o => o.UndeliverableAfter = TimeSpan.FromSeconds(1));
+        pump.Host(0, 4);
+        await WaitUntilListeningAsync(pump);
+
+        await Database.ListRightPushAsync($"{_prefix}:to:7", [Command("seven a"), Command("seven b")]);
+        await Database.ListRightPushAsync($"{_prefix}:to:abc", Command("abc"));
+        await Database.ListRightPushAsync($"{_prefix}:to:002", Command("zero-padded"));
+        var dead = await DeadLettersAsync(4);
+
+        Assert.All(dead, d => Assert.Equal("UnknownShard", d.GetProperty("reason").GetString()));
+        Assert.Equal(
+            [$"{_prefix}:to:002", $"{_prefix}:to:7", $"{_prefix}:to:7", $"{_prefix}:to:abc"],
+            dead.Select(d => d.GetProperty("list").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            [Command("seven a"), Command("seven b")],
+            dead.Where(d => d.GetProperty("list").GetString()!.EndsWith(":to:7", StringComparison.Ordinal)).Select(d => d.GetProperty("payload").GetString()));
+        Assert.Equal(0, _shards.AttemptCount);
+    }
+
+    [Fact]
+    public async Task ListOfAShardHostedNowhere_IsDeadLetteredAfterUndeliverableAfter_NotBefore()
+    {
+        var undeliverableAfter = TimeSpan.FromSeconds(1);
+        var pump = StartPump(o => o.UndeliverableAfter = undeliverableAfter);
+        pump.Host(0, 4);
+        await WaitUntilListeningAsync(pump);
+
+        long pushed = Stopwatch.GetTimestamp();
+        await Database.ListRightPushAsync($"{_prefix}:to:2", [Command("stuck a"), Command("stuck b")]);
+        var dead = await DeadLettersAsync(2);
+        var waited = Stopwatch.GetElapsedTime(pushed);
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"shard 2 hosted nowhere: dead-lettered {waited.TotalMilliseconds:F0} ms after the push"));
+        Assert.True(waited >= undeliverableAfter, $"dead-lettered after {waited}, before {undeliverableAfter}");
+        Assert.All(dead, d => Assert.Equal("ShardNotHosted", d.GetProperty("reason").GetString()));
+        Assert.Equal([Command("stuck a"), Command("stuck b")], dead.Select(d => d.GetProperty("payload").GetString()));
+        Assert.Equal(0, await Database.ListLengthAsync($"{_prefix}:to:2"));
+    }
+
+    [Fact]
+    public async Task ListOfAHostedShard_IsNeverSwept()
+    {
+        _shards.Behaviour = _ => CommandEnqueueResult.QueueFull;
+        var pump = StartPump(o =>
+        {
+            o.UndeliverableAfter = TimeSpan.FromSeconds(1);
+            o.RedeliveryDelay = TimeSpan.FromMinutes(10);
+        });
+        pump.Host(1, 4);
+        await WaitUntilListeningAsync(pump);
+
+        await Database.ListRightPushAsync($"{_prefix}:to:1", Command("waits for its shard"));
+        await _shards.NextAttemptAsync(_prompt, "the pump offers the command once");
+        await Database.ListRightPushAsync($"{_prefix}:to:3", Command("hosted nowhere"));
+        await DeadLettersAsync(1);
+
+        Assert.Equal([Command("waits for its shard")], (await Database.ListRangeAsync($"{_prefix}:to:1")).Select(v => (string)v!));
+        Assert.Equal(1, await Database.ListLengthAsync($"{_prefix}:commands:dead"));
+    }
+
+    [Fact]
     public async Task BusyShard_DoesNotStarveTheOthers()
     {
         await Database.ListRightPushAsync($"{_prefix}:to:0", [.. Enumerable.Range(0, 20).Select(i => (RedisValue)Command($"busy {i}"))]);
