@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -25,7 +26,8 @@ internal sealed record DeadLetter(CommandRejectReason Reason, string Detail, str
     public byte[] ToJson(ReadOnlySpan<byte> payload)
     {
         var buffer = new ArrayBufferWriter<byte>(256 + payload.Length * 2);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Relaxed escaping keeps the payload readable ("op" rather than \u0022op\u0022); the entry is never put in HTML.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteString("reason"u8, Reason.ToString());

@@ -29,6 +29,16 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
+    public void The_payload_reads_as_pushed()
+    {
+        var json = Encoding.UTF8.GetString(_letter.ToJson("""{"op":99,"d":{"s":"é<"}}"""u8));
+
+        Assert.Contains("""
+            "payload":"{\"op\":99,\"d\":{\"s\":\"é<\"}}"
+            """, json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Invalid_utf8_is_kept_as_base64_with_the_flag_and_an_unknown_shard_is_null()
     {
         byte[] payload = [0xFF, 0xFE, 0x00, 0x41];
