@@ -53,11 +53,13 @@ public sealed class CommandPumpOptionsValidatorTests
             RedeliveryDelay = TimeSpan.FromDays(1),
             AllowedOps = [3, 2],
             DeadLetterMaxLength = -1,
+            UndeliverableAfter = TimeSpan.FromMilliseconds(500),
         };
 
         var failures = _validator.Validate(null, options).Failures!.ToList();
 
-        Assert.Equal(7, failures.Count);
+        Assert.Equal(8, failures.Count);
+        Assert.Contains(failures, f => f.StartsWith("Redis:Commands:UndeliverableAfter is 00:00:00.5000000;", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Redis:Commands:KeyPrefix is \" \";", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Redis:Commands:BlockTimeout is 00:00:00.0010000;", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Redis:Commands:ResponseTimeout is 00:00:00;", StringComparison.Ordinal));
