@@ -236,6 +236,25 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
     }
 
     [Fact]
+    public async Task DeadLetterUnsent_WritesOneEntryPerCommand_WithTheShardAndReason()
+    {
+        var pump = StartPump();
+        pump.Host(1, 4);
+        await WaitUntilListeningAsync(pump);
+
+        bool written = await pump.DeadLetterUnsentAsync(
+            1, [Encoding.UTF8.GetBytes(Command("x")), Encoding.UTF8.GetBytes(Command("y"))], CommandRejectReason.ShardFatallyClosed, "closed with 4004")
+            .WaitAsync(_prompt);
+        var dead = await DeadLettersAsync(2);
+
+        Assert.True(written);
+        Assert.Equal([Command("x"), Command("y")], dead.Select(d => d.GetProperty("payload").GetString()));
+        Assert.All(dead, d => Assert.Equal(
+            ("ShardFatallyClosed", "closed with 4004", $"{_prefix}:to:1", 1),
+            (d.GetProperty("reason").GetString(), d.GetProperty("detail").GetString(), d.GetProperty("list").GetString(), d.GetProperty("shard").GetInt32())));
+    }
+
+    [Fact]
     public async Task DeadLetterList_IsTrimmedToItsMaximumLength()
     {
         var pump = StartPump(o => o.DeadLetterMaxLength = 3);
