@@ -12,6 +12,15 @@ internal sealed partial class CommandPump
     private static readonly ReadOnlyMemory<byte> _lpush = "LPUSH"u8.ToArray();
     private static readonly ReadOnlyMemory<byte> _rpush = "RPUSH"u8.ToArray();
     private static readonly ReadOnlyMemory<byte> _ltrim = "LTRIM"u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> _lpop = "LPOP"u8.ToArray();
+
+    /// <summary>
+    /// Commands taken from a list per BLPOP: the first by BLPOP, the rest by one LPOP with a count (Redis 6.2).
+    /// A flood of bad commands then costs one round trip per hundred, not three per command.
+    /// </summary>
+    internal const int PopBatchSize = 100;
+
+    private static readonly ReadOnlyMemory<byte> _popMore = Encoding.ASCII.GetBytes((PopBatchSize - 1).ToString(CultureInfo.InvariantCulture));
 
     // Commands popped but neither delivered nor written back yet; only the pump loop (or stop) touches it.
     private readonly List<PendingWrite> _pendingWrites = [];
@@ -95,12 +104,62 @@ internal sealed partial class CommandPump
                 throw new InvalidDataException($"BLPOP answered {reply} instead of [key, element].");
             }
 
-            await HandleCommandAsync(connection, reply.Items[0].Bytes, reply.Items[1].Bytes).ConfigureAwait(false);
+            var key = reply.Items[0].Bytes;
+            var batch = new List<ReadOnlyMemory<byte>>(PopBatchSize) { reply.Items[1].Bytes };
+            // Not cancelled by stop: what LPOP takes must be handled or put back.
+            var more = (await connection.ExecuteAsync(
+                [_lpop, key, _popMore], _options.ResponseTimeout, CancellationToken.None).ConfigureAwait(false)).ThrowIfError();
+            if (more.Kind == RespReplyKind.Array)
+            {
+                batch.AddRange(more.Items.Select(static i => i.Bytes));
+            }
+
+            await HandleBatchAsync(connection, key, batch).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Decides what one popped command is, then performs the Redis writes that follow; only the writes can throw.</summary>
-    private async Task HandleCommandAsync(RespConnection connection, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> payload)
+    /// <summary>
+    /// Handles commands popped together from one list, in order. Dead letters are written in one push at the
+    /// end; when a shard cannot take one of its own list's commands, that one and every later one of the
+    /// batch go back to the head of the list, in order.
+    /// </summary>
+    private async Task HandleBatchAsync(RespConnection connection, ReadOnlyMemory<byte> key, List<ReadOnlyMemory<byte>> batch)
+    {
+        var deadEntries = new List<ReadOnlyMemory<byte>>();
+        int keptFrom = batch.Count;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            if (!await HandleCommandAsync(connection, key, batch[i], deadEntries).ConfigureAwait(false))
+            {
+                keptFrom = i;
+                break;
+            }
+        }
+
+        var writes = DeadLetterWrites(deadEntries, done: null);
+        if (keptFrom < batch.Count)
+        {
+            var push = new ReadOnlyMemory<byte>[batch.Count - keptFrom + 2];
+            push[0] = _lpush;
+            push[1] = key;
+            for (int i = keptFrom; i < batch.Count; i++)
+            {
+                // LPUSH puts each value at the head in turn: the last argument ends up first.
+                push[^(i - keptFrom + 1)] = batch[i];
+            }
+
+            writes.Add(new PendingWrite(push, null));
+        }
+
+        await WriteAsync(connection, writes).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Decides what one popped command is and hands it on; a rejected one is added to <paramref name="deadEntries"/>.
+    /// False when its shard could not take a command of its own list: the caller puts it back. Only writes throw.
+    /// </summary>
+    private async Task<bool> HandleCommandAsync(
+        RespConnection connection, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> payload, List<ReadOnlyMemory<byte>> deadEntries)
     {
         bool fromShardList = _keys.TryParseShard(key.Span, out int listShard);
         if (!fromShardList && !key.Span.SequenceEqual(_keys.GuildRoutedBytes.Span))
@@ -112,9 +171,8 @@ internal sealed partial class CommandPump
         if (decision.Reason is { } reason)
         {
             _instruments?.OnCommandRejected(reason);
-            await WriteAsync(connection, DeadLetterWrites(reason, decision.Detail, decision.List, decision.ShardId, [payload], done: null))
-                .ConfigureAwait(false);
-            return;
+            deadEntries.Add(DeadLetterEntry(reason, decision.Detail, decision.List, decision.ShardId, payload));
+            return true;
         }
 
         int target = decision.ShardId!.Value;
@@ -123,10 +181,10 @@ internal sealed partial class CommandPump
             var targetKey = _keys.ForShard(target);
             await WriteAsync(connection, [Push(_rpush, targetKey, payload)]).ConfigureAwait(false);
             CommandPumpLog.CommandForwarded(_logger, target, targetKey);
-            return;
+            return true;
         }
 
-        await HandOffAsync(connection, target, payload, returnToHead: fromShardList).ConfigureAwait(false);
+        return await HandOffAsync(connection, target, payload, fromShardList, deadEntries).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -172,10 +230,12 @@ internal sealed partial class CommandPump
     }
 
     /// <summary>
-    /// Queues the command on its shard without waiting. One the shard cannot take now goes back to its list
-    /// (the head when it came from there) and only that shard's list pauses; other shards carry on.
+    /// Queues the command on its shard without waiting. One the shard cannot take now pauses only that shard's
+    /// list; it goes back to the tail of that list when it came from the guild-routed list, or (false) the
+    /// caller puts it back at the head of the shard's own list. Other shards carry on.
     /// </summary>
-    private async Task HandOffAsync(RespConnection connection, int shardId, ReadOnlyMemory<byte> payload, bool returnToHead)
+    private async Task<bool> HandOffAsync(
+        RespConnection connection, int shardId, ReadOnlyMemory<byte> payload, bool fromShardList, List<ReadOnlyMemory<byte>> deadEntries)
     {
         var key = _keys.ForShard(shardId);
         CommandEnqueueResult result;
@@ -202,40 +262,47 @@ internal sealed partial class CommandPump
         {
             case CommandEnqueueResult.Enqueued:
                 _instruments?.OnCommandAccepted();
-                return;
+                return true;
             case CommandEnqueueResult.FatallyClosed:
-                await WriteAsync(connection, DeadLetterWrites(
-                    CommandRejectReason.ShardFatallyClosed, "the shard closed for good", key, shardId, [payload], done: null)).ConfigureAwait(false);
-                return;
+                deadEntries.Add(DeadLetterEntry(CommandRejectReason.ShardFatallyClosed, "the shard closed for good", key, shardId, payload));
+                return true;
             case CommandEnqueueResult.Invalid:
-                await WriteAsync(connection, DeadLetterWrites(
-                    CommandRejectReason.TooLarge, "over the shard's Gateway:MaxCommandBytes", key, shardId, [payload], done: null)).ConfigureAwait(false);
-                return;
+                deadEntries.Add(DeadLetterEntry(CommandRejectReason.TooLarge, "over the shard's Gateway:MaxCommandBytes", key, shardId, payload));
+                return true;
             default:
                 Suspend(shardId);
-                await WriteAsync(connection, [Push(returnToHead ? _lpush : _rpush, key, payload)]).ConfigureAwait(false);
                 CommandPumpLog.CommandReturned(_logger, shardId, key, result);
-                return;
+                if (fromShardList)
+                {
+                    return false;
+                }
+
+                await WriteAsync(connection, [Push(_rpush, key, payload)]).ConfigureAwait(false);
+                return true;
         }
     }
 
     /// <summary>
-    /// The writes that dead-letter <paramref name="payloads"/>: one RPUSH of their entries, then the LTRIM that
-    /// bounds the list. Counts and logs them (at most one line per reason per second).
+    /// The writes that dead-letter <paramref name="payloads"/> for one reason (see <see cref="DeadLetterEntry"/>).
     /// </summary>
     private List<PendingWrite> DeadLetterWrites(
         CommandRejectReason reason, string detail, string list, int? shardId, IReadOnlyList<ReadOnlyMemory<byte>> payloads, TaskCompletionSource<bool>? done)
+        => DeadLetterWrites([.. payloads.Select(p => DeadLetterEntry(reason, detail, list, shardId, p))], done);
+
+    /// <summary>One RPUSH of the entries, then the LTRIM that bounds the list; none when there are no entries.</summary>
+    private List<PendingWrite> DeadLetterWrites(List<ReadOnlyMemory<byte>> entries, TaskCompletionSource<bool>? done)
     {
-        var entry = new DeadLetter(reason, detail, list, shardId, _timeProvider.GetUtcNow());
-        var push = new ReadOnlyMemory<byte>[payloads.Count + 2];
-        push[0] = _rpush;
-        push[1] = Encoding.UTF8.GetBytes(_keys.DeadLetters);
-        for (int i = 0; i < payloads.Count; i++)
+        var writes = new List<PendingWrite>(2);
+        if (entries.Count == 0)
         {
-            push[i + 2] = entry.ToJson(payloads[i].Span);
+            done?.TrySetResult(true);
+            return writes;
         }
 
-        var writes = new List<PendingWrite>(2);
+        var push = new ReadOnlyMemory<byte>[entries.Count + 2];
+        push[0] = _rpush;
+        push[1] = Encoding.UTF8.GetBytes(_keys.DeadLetters);
+        entries.CopyTo(push, 2);
         if (_options.DeadLetterMaxLength > 0)
         {
             writes.Add(new PendingWrite(push, null));
@@ -247,13 +314,19 @@ internal sealed partial class CommandPump
             writes.Add(new PendingWrite(push, done));
         }
 
-        _instruments?.OnCommandDeadLettered(reason, payloads.Count);
+        return writes;
+    }
+
+    /// <summary>One dead-letter entry (<see cref="DeadLetter"/>); counted and logged (at most one line per reason per second).</summary>
+    private byte[] DeadLetterEntry(CommandRejectReason reason, string detail, string list, int? shardId, ReadOnlyMemory<byte> payload)
+    {
+        _instruments?.OnCommandDeadLettered(reason);
         if (_logLimiter.TryTake(reason, out int suppressed))
         {
-            CommandPumpLog.CommandDeadLettered(_logger, reason, detail, payloads[0].Length, list, shardId, _keys.DeadLetters, suppressed);
+            CommandPumpLog.CommandDeadLettered(_logger, reason, detail, payload.Length, list, shardId, _keys.DeadLetters, suppressed);
         }
 
-        return writes;
+        return new DeadLetter(reason, detail, list, shardId, _timeProvider.GetUtcNow()).ToJson(payload.Span);
     }
 
     private static PendingWrite Push(ReadOnlyMemory<byte> verb, string key, ReadOnlyMemory<byte> payload)

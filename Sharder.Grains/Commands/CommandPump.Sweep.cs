@@ -156,7 +156,11 @@ internal sealed partial class CommandPump
             }
 
             var payloads = reply.Items.Select(i => i.Bytes).ToList();
-            _instruments?.OnCommandRejected(reason);
+            if (reason == CommandRejectReason.UnknownShard)
+            {
+                payloads.ForEach(_ => _instruments?.OnCommandRejected(reason));
+            }
+
             foreach (var write in DeadLetterWrites(reason, detail, key, shardId, payloads, done: null))
             {
                 // Popped already: written even while stopping, or they would be lost.
