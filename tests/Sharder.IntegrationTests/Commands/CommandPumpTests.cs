@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sharder.Grains.Commands;
+using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Gateway;
 using Sharder.IntegrationTests.Sink;
 using Sharder.TestKit;
@@ -255,6 +256,25 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Metrics_CountAcceptedRejectedAndDeadLetteredByReason()
+    {
+        using var metrics = new RecordedCommandMetrics();
+        var pump = StartPump(instruments: metrics.Instruments);
+        pump.Host(0, 1);
+        await WaitUntilListeningAsync(pump);
+
+        await Database.ListRightPushAsync($"{_prefix}:to:0", ["""{"op":99,"d":{}}""", "nope", """{"op":2,"d":{}}""", Command("ok")]);
+        await _shards.NextDeliveredAsync(_prompt, "the valid command after three bad ones arrives");
+        await DeadLettersAsync(3);
+
+        Assert.Equal(1, metrics.Total("sharder-commands-accepted"));
+        Assert.Equal(2, metrics.Total("sharder-commands-rejected:OpNotAllowed"));
+        Assert.Equal(1, metrics.Total("sharder-commands-rejected:InvalidJson"));
+        Assert.Equal(2, metrics.Total("sharder-commands-dead-lettered:OpNotAllowed"));
+        Assert.Equal(1, metrics.Total("sharder-commands-dead-lettered:InvalidJson"));
+    }
+
+    [Fact]
     public async Task DeadLetterList_IsTrimmedToItsMaximumLength()
     {
         var pump = StartPump(o => o.DeadLetterMaxLength = 3);
@@ -412,19 +432,19 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
         Assert.Empty(pump.HostedShards);
     }
 
-    private CommandPump StartPump(Action<CommandPumpOptions>? configure = null)
+    private CommandPump StartPump(Action<CommandPumpOptions>? configure = null, SharderInstruments? instruments = null)
     {
-        var pump = CreatePump(configure);
+        var pump = CreatePump(configure, instruments);
         pump.Start();
         return pump;
     }
 
-    private CommandPump CreatePump(Action<CommandPumpOptions>? configure = null)
+    private CommandPump CreatePump(Action<CommandPumpOptions>? configure = null, SharderInstruments? instruments = null)
     {
         var options = new CommandPumpOptions { KeyPrefix = _prefix };
         configure?.Invoke(options);
         var pump = new CommandPump(
-            new RespEndpoint(new IPEndPoint(IPAddress.Loopback, redis.Port)), options, _shards.Enqueue, TimeProvider.System, NullLogger<CommandPump>.Instance);
+            new RespEndpoint(new IPEndPoint(IPAddress.Loopback, redis.Port)), options, _shards.Enqueue, TimeProvider.System, NullLogger<CommandPump>.Instance, instruments);
         _pumps.Add(pump);
         return pump;
     }
