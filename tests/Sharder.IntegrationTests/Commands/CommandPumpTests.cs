@@ -115,14 +115,15 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
 
         await Database.ListRightPushAsync($"{_prefix}:commands", "not a gateway payload");
         await Database.ListRightPushAsync($"{_prefix}:commands", """{"op":4,"d":{"channel_id":"1"}}""");
+        await Database.ListRightPushAsync($"{_prefix}:commands", """{"op":4,"d":{"guild_id":"\ud800"}}""");
         await Database.ListRightPushAsync($"{_prefix}:to:0", Command("after"));
-        var delivered = await _shards.NextDeliveredAsync(_prompt, "the valid command after two unroutable ones arrives");
+        var delivered = await _shards.NextDeliveredAsync(_prompt, "the valid command after three unroutable ones arrives");
 
         Assert.Equal(Command("after"), delivered.Text);
         Assert.Equal(1, _shards.AttemptCount);
         Assert.Equal(0, await Database.ListLengthAsync($"{_prefix}:commands"));
-        var dead = await DeadLettersAsync(2);
-        Assert.Equal(["InvalidJson", "NoGuildId"], dead.Select(d => d.GetProperty("reason").GetString()));
+        var dead = await DeadLettersAsync(3);
+        Assert.Equal(["InvalidJson", "NoGuildId", "LoneSurrogate"], dead.Select(d => d.GetProperty("reason").GetString()));
         Assert.All(dead, d => Assert.Equal($"{_prefix}:commands", d.GetProperty("list").GetString()));
     }
 
