@@ -119,24 +119,33 @@ internal sealed partial class CommandPump
     }
 
     /// <summary>
-    /// Handles commands popped together from one list, in order. Dead letters are written in one push at the
-    /// end; when a shard cannot take one of its own list's commands, that one and every later one of the
-    /// batch go back to the head of the list, in order.
+    /// Handles commands popped together from one list, in order. The Redis writes that follow (forwards, dead
+    /// letters in one push, put-backs) are queued together before any is performed, so a connection lost
+    /// meanwhile loses none of them. When a shard cannot take one of its own list's commands, that one and
+    /// every later one of the batch go back to the head of the list, in order.
     /// </summary>
     private async Task HandleBatchAsync(RespConnection connection, ReadOnlyMemory<byte> key, List<ReadOnlyMemory<byte>> batch)
     {
+        bool fromShardList = _keys.TryParseShard(key.Span, out int listShard);
+        if (!fromShardList && !key.Span.SequenceEqual(_keys.GuildRoutedBytes.Span))
+        {
+            throw new InvalidDataException($"BLPOP returned an element of {Encoding.UTF8.GetString(key.Span)}, which it was not asked for.");
+        }
+
+        var forwards = new List<PendingWrite>();
         var deadEntries = new List<ReadOnlyMemory<byte>>();
         int keptFrom = batch.Count;
         for (int i = 0; i < batch.Count; i++)
         {
-            if (!await HandleCommandAsync(connection, key, batch[i], deadEntries).ConfigureAwait(false))
+            if (!HandleCommand(fromShardList, listShard, batch[i], forwards, deadEntries))
             {
                 keptFrom = i;
                 break;
             }
         }
 
-        var writes = DeadLetterWrites(deadEntries, done: null);
+        var writes = forwards;
+        writes.AddRange(DeadLetterWrites(deadEntries, done: null));
         if (keptFrom < batch.Count)
         {
             var push = new ReadOnlyMemory<byte>[batch.Count - keptFrom + 2];
@@ -155,18 +164,13 @@ internal sealed partial class CommandPump
     }
 
     /// <summary>
-    /// Decides what one popped command is and hands it on; a rejected one is added to <paramref name="deadEntries"/>.
-    /// False when its shard could not take a command of its own list: the caller puts it back. Only writes throw.
+    /// Decides what one popped command is and hands it on; a forward to another shard's list is added to
+    /// <paramref name="forwards"/>, a rejected command to <paramref name="deadEntries"/>. False when its shard
+    /// could not take a command of its own list: the caller puts it back.
     /// </summary>
-    private async Task<bool> HandleCommandAsync(
-        RespConnection connection, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> payload, List<ReadOnlyMemory<byte>> deadEntries)
+    private bool HandleCommand(
+        bool fromShardList, int listShard, ReadOnlyMemory<byte> payload, List<PendingWrite> forwards, List<ReadOnlyMemory<byte>> deadEntries)
     {
-        bool fromShardList = _keys.TryParseShard(key.Span, out int listShard);
-        if (!fromShardList && !key.Span.SequenceEqual(_keys.GuildRoutedBytes.Span))
-        {
-            throw new InvalidDataException($"BLPOP returned an element of {Encoding.UTF8.GetString(key.Span)}, which it was not asked for.");
-        }
-
         var decision = Decide(fromShardList, listShard, payload);
         if (decision.Reason is { } reason)
         {
@@ -179,12 +183,12 @@ internal sealed partial class CommandPump
         if (!fromShardList && !IsHosted(target))
         {
             var targetKey = _keys.ForShard(target);
-            await WriteAsync(connection, [Push(_rpush, targetKey, payload)]).ConfigureAwait(false);
+            forwards.Add(Push(_rpush, targetKey, payload));
             CommandPumpLog.CommandForwarded(_logger, target, targetKey);
             return true;
         }
 
-        return await HandOffAsync(connection, target, payload, fromShardList, deadEntries).ConfigureAwait(false);
+        return HandOff(target, payload, fromShardList, forwards, deadEntries);
     }
 
     /// <summary>
@@ -234,14 +238,20 @@ internal sealed partial class CommandPump
     /// list; it goes back to the tail of that list when it came from the guild-routed list, or (false) the
     /// caller puts it back at the head of the shard's own list. Other shards carry on.
     /// </summary>
-    private async Task<bool> HandOffAsync(
-        RespConnection connection, int shardId, ReadOnlyMemory<byte> payload, bool fromShardList, List<ReadOnlyMemory<byte>> deadEntries)
+    private bool HandOff(
+        int shardId, ReadOnlyMemory<byte> payload, bool fromShardList, List<PendingWrite> forwards, List<ReadOnlyMemory<byte>> deadEntries)
     {
         var key = _keys.ForShard(shardId);
         CommandEnqueueResult result;
         if (!IsHosted(shardId))
         {
             result = CommandEnqueueResult.Stopped;
+        }
+        else if (!fromShardList && IsSuspended(shardId))
+        {
+            // Behind a guild-routed command already sent to the paused shard's list: keep their order.
+            forwards.Add(Push(_rpush, key, payload));
+            return true;
         }
         else
         {
@@ -277,7 +287,7 @@ internal sealed partial class CommandPump
                     return false;
                 }
 
-                await WriteAsync(connection, [Push(_rpush, key, payload)]).ConfigureAwait(false);
+                forwards.Add(Push(_rpush, key, payload));
                 return true;
         }
     }
@@ -447,6 +457,14 @@ internal sealed partial class CommandPump
             {
                 return _shardCount;
             }
+        }
+    }
+
+    private bool IsSuspended(int shardId)
+    {
+        lock (_gate)
+        {
+            return _suspendedUntil.TryGetValue(shardId, out long until) && _timeProvider.GetTimestamp() < until;
         }
     }
 

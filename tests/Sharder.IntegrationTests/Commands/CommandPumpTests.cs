@@ -186,6 +186,24 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
     }
 
     [Fact]
+    public async Task GuildCommands_ForAFullShard_GoToItsListInOrder()
+    {
+        _shards.Behaviour = _ => CommandEnqueueResult.QueueFull;
+        var pump = StartPump(o => o.RedeliveryDelay = TimeSpan.FromMinutes(10));
+        pump.Host(2, 4);
+        await WaitUntilListeningAsync(pump);
+        ulong guildOnShard2 = 2UL << 22;
+        string Routed(int i) => "{\"op\":8,\"d\":{\"guild_id\":\"" + guildOnShard2 + "\",\"query\":\"\",\"limit\":" + i + "}}";
+
+        await Database.ListRightPushAsync($"{_prefix}:commands", [Routed(0), Routed(1), Routed(2)]);
+        await Eventually.TrueAsync(
+            async () => await Database.ListLengthAsync($"{_prefix}:to:2") == 3, _prompt, "the three wait in shard 2's list");
+
+        Assert.Equal([Routed(0), Routed(1), Routed(2)], (await Database.ListRangeAsync($"{_prefix}:to:2")).Select(v => (string)v!));
+        Assert.Equal(1, _shards.AttemptCount);
+    }
+
+    [Fact]
     public async Task RefusedCommand_IsDeliveredAgainAfterTheRedeliveryDelay()
     {
         int attempts = 0;
