@@ -91,13 +91,20 @@ public sealed class HostileCommandTests(RedisServerFixture redis, ITestOutputHel
     }
 
     [Fact]
-    public async Task BlackholedShard_DoesNotDelayTheCommandsOfTenOthers()
+    public async Task BlackholedShard_AndOneWaitingToIdentify_DoNotDelayTheCommandsOfTenOthers()
     {
-        const int shardCount = 11;
+        const int shardCount = 12;
         const int perShard = 20;
         await using var rig = await CommandRig.StartAsync(redis, output, maxConcurrency: 16);
-        var shards = await rig.StartShardsAsync(shardCount, [.. Enumerable.Range(0, shardCount)]);
+        var shards = await rig.StartShardsAsync(shardCount, [.. Enumerable.Range(0, shardCount - 1)]);
         Assert.Equal(1, rig.Scenario.Simulator.Inject(new FaultSpec { Kind = FaultKind.Blackhole, ShardId = 0 }));
+
+        // Shard 11 never gets its identify slot: its commands can only wait in its own queue.
+        rig.Scenario.IdentifyGate.Hold();
+        var waiting = rig.Scenario.StartShard(shardCount - 1, shardCount);
+        rig.Registry.Register(waiting);
+        rig.Pump.Host(waiting.ShardId, shardCount);
+        await rig.Scenario.WaitUntilAsync(() => rig.Scenario.IdentifyGate.Waiting == 1, "shard 11 waits for its identify slot");
 
         var pushedAt = new Dictionary<string, DateTimeOffset>();
         for (int round = 0; round < perShard; round++)
@@ -113,22 +120,32 @@ public sealed class HostileCommandTests(RedisServerFixture redis, ITestOutputHel
             }
         }
 
-        const int expected = (shardCount - 1) * perShard;
+        static bool Healthy(ReceivedCommand c) => c.ShardId is > 0 and < shardCount - 1;
+        const int expected = (shardCount - 2) * perShard;
         await rig.Scenario.WaitUntilAsync(
-            () => rig.Scenario.Simulator.Commands.Count(c => c.ShardId != 0) >= expected, $"the {expected} commands of shards 1-10 reach the gateway");
+            () => rig.Scenario.Simulator.Commands.Count(Healthy) >= expected, $"the {expected} commands of shards 1-10 reach the gateway");
 
         var latencies = rig.Scenario.Simulator.Commands
-            .Where(c => c.ShardId != 0)
+            .Where(Healthy)
             .Select(c => (c.At - pushedAt[TagOf(c)]).TotalMilliseconds)
             .Order()
             .ToList();
         double p50 = latencies[latencies.Count / 2];
         double p99 = latencies[(int)Math.Ceiling(latencies.Count * 0.99) - 1];
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"blackholed shard 0, {latencies.Count} commands to shards 1-10: push -> gateway p50 {p50:F1} ms, p99 {p99:F1} ms, max {latencies[^1]:F1} ms"));
+            $"shard 0 blackholed, shard 11 waiting to identify; {latencies.Count} commands to shards 1-10: push -> gateway "
+            + $"p50 {p50:F1} ms, p99 {p99:F1} ms, max {latencies[^1]:F1} ms"));
+        foreach (var slowest in rig.Scenario.Simulator.Commands.Where(Healthy).OrderByDescending(c => c.At - pushedAt[TagOf(c)]).Take(3))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  slowest: {TagOf(slowest)} pushed {pushedAt[TagOf(slowest)]:HH:mm:ss.fff}, at the gateway {slowest.At:HH:mm:ss.fff}"));
+        }
+
         Assert.Equal(expected, latencies.Count);
         Assert.True(p99 <= 50, $"p99 {p99:F1} ms is over 50 ms");
         Assert.All(shards.Skip(1), s => Assert.Equal(0, s.Status.TotalReconnects));
+        Assert.DoesNotContain(rig.Scenario.Simulator.Commands, c => c.ShardId == shardCount - 1);
+        Assert.Equal(0, await rig.Database.ListLengthAsync($"{rig.Prefix}:to:{shardCount - 1}"));
     }
 
     private static string TagOf(ReceivedCommand command)
