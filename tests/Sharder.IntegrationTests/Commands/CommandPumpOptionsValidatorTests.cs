@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Sharder.Grains.Commands;
 
 namespace Sharder.IntegrationTests.Commands;
@@ -29,6 +30,26 @@ public sealed class CommandPumpOptionsValidatorTests
         var failures = _validator.Validate(null, new CommandPumpOptions { AllowedOps = [3, op] }).Failures;
 
         Assert.Contains(failures!, f => f.StartsWith("Redis:Commands:AllowedOps is", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AllowedOps_BindFromConfiguration_ReplacingTheDefault()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Redis:Commands:AllowedOps:0"] = "3",
+            ["Redis:Commands:AllowedOps:1"] = "8",
+            ["Redis:Commands:DeadLetterMaxLength"] = "50",
+            ["Redis:Commands:UndeliverableAfter"] = "00:10:00",
+        }).Build();
+        var options = new CommandPumpOptions();
+
+        configuration.GetSection(CommandPumpOptions.SectionName).Bind(options);
+
+        Assert.Equal([3, 8], options.EffectiveAllowedOps);
+        Assert.Equal(50, options.DeadLetterMaxLength);
+        Assert.Equal(TimeSpan.FromMinutes(10), options.UndeliverableAfter);
+        Assert.True(_validator.Validate(null, options).Succeeded);
     }
 
     [Fact]
