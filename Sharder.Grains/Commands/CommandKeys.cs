@@ -6,7 +6,8 @@ namespace Sharder.Grains.Commands;
 /// <summary>
 /// Names the command lists: <c>{prefix}:to:{shard}</c> per shard (sharder-binary's <c>sharder:to:{shard}</c>
 /// with the default prefix; each element is a raw gateway payload) and the guild-routed <c>{prefix}:commands</c>
-/// (each element a gateway payload whose <c>d.guild_id</c> picks the shard). Pure: no I/O.
+/// (each element a gateway payload whose <c>d.guild_id</c> picks the shard), and the dead-letter list
+/// <c>{prefix}:commands:dead</c>. Pure: no I/O.
 /// </summary>
 internal sealed class CommandKeys
 {
@@ -20,7 +21,11 @@ internal sealed class CommandKeys
         _shardListStemBytes = Encoding.UTF8.GetBytes(_shardListStem);
         GuildRouted = $"{prefix}:commands";
         GuildRoutedBytes = Encoding.UTF8.GetBytes(GuildRouted);
+        DeadLetters = $"{prefix}:commands:dead";
     }
+
+    /// <summary>Where rejected and undeliverable commands go, one JSON entry each (see <see cref="DeadLetter"/>).</summary>
+    public string DeadLetters { get; }
 
     /// <summary>The one list whose commands are routed by guild id.</summary>
     public string GuildRouted { get; }
@@ -35,6 +40,9 @@ internal sealed class CommandKeys
         return _shardListStem + shardId.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A SCAN pattern matching every shard command list (and anything else under <c>{prefix}:to:</c>).</summary>
+    public string ForShardPattern => EscapeGlob(_shardListStem) + "*";
+
     /// <summary>Whether <paramref name="key"/> (as BLPOP returns it) is a shard's command list, and whose.</summary>
     public bool TryParseShard(ReadOnlySpan<byte> key, out int shardId)
     {
@@ -48,5 +56,22 @@ internal sealed class CommandKeys
         return digits.Length > 0
             && digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0
             && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out shardId);
+    }
+
+    /// <summary>Escapes the characters SCAN's MATCH treats as a pattern, so a prefix matches only itself.</summary>
+    private static string EscapeGlob(string text)
+    {
+        var escaped = new StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            if (c is '*' or '?' or '[' or ']' or '\\')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.ToString();
     }
 }

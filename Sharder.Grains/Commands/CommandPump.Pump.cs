@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Sharder.Grains.Gateway;
 
 namespace Sharder.Grains.Commands;
 
@@ -10,6 +11,16 @@ internal sealed partial class CommandPump
     private static readonly ReadOnlyMemory<byte> _blpop = "BLPOP"u8.ToArray();
     private static readonly ReadOnlyMemory<byte> _lpush = "LPUSH"u8.ToArray();
     private static readonly ReadOnlyMemory<byte> _rpush = "RPUSH"u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> _ltrim = "LTRIM"u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> _lpop = "LPOP"u8.ToArray();
+
+    /// <summary>
+    /// Commands taken from a list per BLPOP: the first by BLPOP, the rest by one LPOP with a count (Redis 6.2).
+    /// A flood of bad commands then costs one round trip per hundred, not three per command.
+    /// </summary>
+    internal const int PopBatchSize = 100;
+
+    private static readonly ReadOnlyMemory<byte> _popMore = Encoding.ASCII.GetBytes((PopBatchSize - 1).ToString(CultureInfo.InvariantCulture));
 
     // Commands popped but neither delivered nor written back yet; only the pump loop (or stop) touches it.
     private readonly List<PendingWrite> _pendingWrites = [];
@@ -63,6 +74,7 @@ internal sealed partial class CommandPump
         while (true)
         {
             stopping.ThrowIfCancellationRequested();
+            await FlushPendingWritesAsync(connection).ConfigureAwait(false);
             var (version, keys, blockTimeout) = TakeKeySnapshot();
             if (keys.Count == 0)
             {
@@ -92,96 +104,277 @@ internal sealed partial class CommandPump
                 throw new InvalidDataException($"BLPOP answered {reply} instead of [key, element].");
             }
 
-            await HandleCommandAsync(connection, reply.Items[0].Bytes, reply.Items[1].Bytes, stopping).ConfigureAwait(false);
+            var key = reply.Items[0].Bytes;
+            var batch = new List<ReadOnlyMemory<byte>>(PopBatchSize) { reply.Items[1].Bytes };
+            // Not cancelled by stop: what LPOP takes must be handled or put back.
+            var more = (await connection.ExecuteAsync(
+                [_lpop, key, _popMore], _options.ResponseTimeout, CancellationToken.None).ConfigureAwait(false)).ThrowIfError();
+            if (more.Kind == RespReplyKind.Array)
+            {
+                batch.AddRange(more.Items.Select(static i => i.Bytes));
+            }
+
+            await HandleBatchAsync(connection, key, batch).ConfigureAwait(false);
         }
     }
 
-    private async Task HandleCommandAsync(
-        RespConnection connection, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> payload, CancellationToken stopping)
+    /// <summary>
+    /// Handles commands popped together from one list, in order. The Redis writes that follow (forwards, dead
+    /// letters in one push, put-backs) are queued together before any is performed, so a connection lost
+    /// meanwhile loses none of them. When a shard cannot take one of its own list's commands, that one and
+    /// every later one of the batch go back to the head of the list, in order.
+    /// </summary>
+    private async Task HandleBatchAsync(RespConnection connection, ReadOnlyMemory<byte> key, List<ReadOnlyMemory<byte>> batch)
     {
-        if (_keys.TryParseShard(key.Span, out int shardId))
-        {
-            await DeliverOrReturnAsync(connection, shardId, payload, stopping).ConfigureAwait(false);
-            return;
-        }
-
-        if (!key.Span.SequenceEqual(_keys.GuildRoutedBytes.Span))
+        bool fromShardList = _keys.TryParseShard(key.Span, out int listShard);
+        if (!fromShardList && !key.Span.SequenceEqual(_keys.GuildRoutedBytes.Span))
         {
             throw new InvalidDataException($"BLPOP returned an element of {Encoding.UTF8.GetString(key.Span)}, which it was not asked for.");
         }
 
-        int shardCount;
-        lock (_gate)
+        var forwards = new List<PendingWrite>();
+        var deadEntries = new List<ReadOnlyMemory<byte>>();
+        int keptFrom = batch.Count;
+        for (int i = 0; i < batch.Count; i++)
         {
-            shardCount = _shardCount;
+            if (!HandleCommand(fromShardList, listShard, batch[i], forwards, deadEntries))
+            {
+                keptFrom = i;
+                break;
+            }
         }
 
-        if (!CommandRouting.TryReadGuildId(payload.Span, out ulong guildId))
+        var writes = forwards;
+        writes.AddRange(DeadLetterWrites(deadEntries, done: null));
+        if (keptFrom < batch.Count)
         {
-            CommandPumpLog.UnroutableCommandDropped(_logger, payload.Length, _keys.GuildRouted);
-            return;
+            var push = new ReadOnlyMemory<byte>[batch.Count - keptFrom + 2];
+            push[0] = _lpush;
+            push[1] = key;
+            for (int i = keptFrom; i < batch.Count; i++)
+            {
+                // LPUSH puts each value at the head in turn: the last argument ends up first.
+                push[^(i - keptFrom + 1)] = batch[i];
+            }
+
+            writes.Add(new PendingWrite(push, null));
         }
 
-        int target = CommandRouting.ShardForGuild(guildId, shardCount);
-        if (IsHosted(target))
-        {
-            await DeliverOrReturnAsync(connection, target, payload, stopping).ConfigureAwait(false);
-            return;
-        }
-
-        var targetKey = _keys.ForShard(target);
-        await WriteAsync(connection, new PendingWrite(ToHead: false, targetKey, payload)).ConfigureAwait(false);
-        CommandPumpLog.CommandForwarded(_logger, target, targetKey);
+        await WriteAsync(connection, writes).ConfigureAwait(false);
     }
 
-    private async Task DeliverOrReturnAsync(RespConnection connection, int shardId, ReadOnlyMemory<byte> payload, CancellationToken stopping)
+    /// <summary>
+    /// Decides what one popped command is and hands it on; a forward to another shard's list is added to
+    /// <paramref name="forwards"/>, a rejected command to <paramref name="deadEntries"/>. False when its shard
+    /// could not take a command of its own list: the caller puts it back.
+    /// </summary>
+    private bool HandleCommand(
+        bool fromShardList, int listShard, ReadOnlyMemory<byte> payload, List<PendingWrite> forwards, List<ReadOnlyMemory<byte>> deadEntries)
     {
-        var key = _keys.ForShard(shardId);
-        if (!IsHosted(shardId))
+        var decision = Decide(fromShardList, listShard, payload);
+        if (decision.Reason is { } reason)
         {
-            await WriteAsync(connection, new PendingWrite(ToHead: true, key, payload)).ConfigureAwait(false);
-            CommandPumpLog.CommandReturned(_logger, shardId, key);
-            return;
+            _instruments?.OnCommandRejected(reason);
+            deadEntries.Add(DeadLetterEntry(reason, decision.Detail, decision.List, decision.ShardId, payload));
+            return true;
         }
 
+        int target = decision.ShardId!.Value;
+        if (!fromShardList && !IsHosted(target))
+        {
+            var targetKey = _keys.ForShard(target);
+            forwards.Add(Push(_rpush, targetKey, payload));
+            CommandPumpLog.CommandForwarded(_logger, target, targetKey);
+            return true;
+        }
+
+        return HandOff(target, payload, fromShardList, forwards, deadEntries);
+    }
+
+    /// <summary>
+    /// Validates and routes one command. Pure but for reading the hosted shards; any exception rejects this
+    /// command only (<see cref="CommandRejectReason.ReadFailed"/>), so one command cannot drop the connection.
+    /// </summary>
+    private Decision Decide(bool fromShardList, int listShard, ReadOnlyMemory<byte> payload)
+    {
+        string list = fromShardList ? _keys.ForShard(listShard) : _keys.GuildRouted;
+        int? shard = fromShardList ? listShard : null;
         try
         {
-            using var timeout = new CancellationTokenSource(_options.DeliveryTimeout, _timeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
-            await _deliver(shardId, payload, linked.Token).ConfigureAwait(false);
-            return;
-        }
-        catch (Exception exception)
-        {
-            CommandPumpLog.DeliveryFailed(_logger, shardId, key, exception);
-        }
+            int shardCount = ShardCount;
+            if (fromShardList && shardCount > 0 && listShard >= shardCount)
+            {
+                return Decision.Reject(CommandRejectReason.UnknownShard, $"the bot has {shardCount} shards", list, shard);
+            }
 
-        Suspend(shardId);
-        await WriteAsync(connection, new PendingWrite(ToHead: true, key, payload)).ConfigureAwait(false);
+            var verdict = Validator.Validate(payload.Span);
+            if (verdict.Reason is { } reason)
+            {
+                return Decision.Reject(reason, verdict.Detail, list, shard);
+            }
+
+            if (fromShardList)
+            {
+                return new Decision(null, verdict.Detail, list, listShard);
+            }
+
+            if (!CommandRouting.TryReadGuildId(payload.Span, out ulong guildId))
+            {
+                return Decision.Reject(CommandRejectReason.NoGuildId, "a guild-routed command needs d.guild_id (a snowflake)", list, null);
+            }
+
+            return new Decision(null, verdict.Detail, list, CommandRouting.ShardForGuild(guildId, shardCount));
+        }
+#pragma warning disable CA1031 // One unreadable command is rejected; it must not take the pump's connection down.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            return Decision.Reject(CommandRejectReason.ReadFailed, $"reading it threw {exception.GetType().Name}", list, shard);
+        }
     }
 
-    /// <summary>Queues the write, then performs every queued write; a failure keeps them for the next connection.</summary>
-    private async Task WriteAsync(RespConnection connection, PendingWrite write)
+    /// <summary>
+    /// Queues the command on its shard without waiting. One the shard cannot take now pauses only that shard's
+    /// list; it goes back to the tail of that list when it came from the guild-routed list, or (false) the
+    /// caller puts it back at the head of the shard's own list. Other shards carry on.
+    /// </summary>
+    private bool HandOff(
+        int shardId, ReadOnlyMemory<byte> payload, bool fromShardList, List<PendingWrite> forwards, List<ReadOnlyMemory<byte>> deadEntries)
     {
-        _pendingWrites.Add(write);
+        var key = _keys.ForShard(shardId);
+        CommandEnqueueResult result;
+        if (!IsHosted(shardId))
+        {
+            result = CommandEnqueueResult.Stopped;
+        }
+        else if (!fromShardList && IsSuspended(shardId))
+        {
+            // Behind a guild-routed command already sent to the paused shard's list: keep their order.
+            forwards.Add(Push(_rpush, key, payload));
+            return true;
+        }
+        else
+        {
+            try
+            {
+                result = _enqueue(shardId, payload);
+            }
+#pragma warning disable CA1031 // A throwing shard counts as one that cannot take the command now.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                CommandPumpLog.EnqueueFailed(_logger, shardId, exception);
+                result = CommandEnqueueResult.Stopped;
+            }
+        }
+
+        switch (result)
+        {
+            case CommandEnqueueResult.Enqueued:
+                _instruments?.OnCommandAccepted();
+                return true;
+            case CommandEnqueueResult.FatallyClosed:
+                deadEntries.Add(DeadLetterEntry(CommandRejectReason.ShardFatallyClosed, "the shard closed for good", key, shardId, payload));
+                return true;
+            case CommandEnqueueResult.Invalid:
+                deadEntries.Add(DeadLetterEntry(CommandRejectReason.TooLarge, "over the shard's Gateway:MaxCommandBytes", key, shardId, payload));
+                return true;
+            default:
+                Suspend(shardId);
+                CommandPumpLog.CommandReturned(_logger, shardId, key, result);
+                if (fromShardList)
+                {
+                    return false;
+                }
+
+                forwards.Add(Push(_rpush, key, payload));
+                return true;
+        }
+    }
+
+    /// <summary>
+    /// The writes that dead-letter <paramref name="payloads"/> for one reason (see <see cref="DeadLetterEntry"/>).
+    /// </summary>
+    private List<PendingWrite> DeadLetterWrites(
+        CommandRejectReason reason, string detail, string list, int? shardId, IReadOnlyList<ReadOnlyMemory<byte>> payloads, TaskCompletionSource<bool>? done)
+        => DeadLetterWrites([.. payloads.Select(p => DeadLetterEntry(reason, detail, list, shardId, p))], done);
+
+    /// <summary>One RPUSH of the entries, then the LTRIM that bounds the list; none when there are no entries.</summary>
+    private List<PendingWrite> DeadLetterWrites(List<ReadOnlyMemory<byte>> entries, TaskCompletionSource<bool>? done)
+    {
+        var writes = new List<PendingWrite>(2);
+        if (entries.Count == 0)
+        {
+            done?.TrySetResult(true);
+            return writes;
+        }
+
+        var push = new ReadOnlyMemory<byte>[entries.Count + 2];
+        push[0] = _rpush;
+        push[1] = Encoding.UTF8.GetBytes(_keys.DeadLetters);
+        entries.CopyTo(push, 2);
+        if (_options.DeadLetterMaxLength > 0)
+        {
+            writes.Add(new PendingWrite(push, null));
+            string keep = (-_options.DeadLetterMaxLength).ToString(CultureInfo.InvariantCulture);
+            writes.Add(new PendingWrite([_ltrim, push[1], Encoding.ASCII.GetBytes(keep), "-1"u8.ToArray()], done));
+        }
+        else
+        {
+            writes.Add(new PendingWrite(push, done));
+        }
+
+        return writes;
+    }
+
+    /// <summary>One dead-letter entry (<see cref="DeadLetter"/>); counted and logged (at most one line per reason per second).</summary>
+    private byte[] DeadLetterEntry(CommandRejectReason reason, string detail, string list, int? shardId, ReadOnlyMemory<byte> payload)
+    {
+        _instruments?.OnCommandDeadLettered(reason);
+        if (_logLimiter.TryTake(reason, out int suppressed))
+        {
+            CommandPumpLog.CommandDeadLettered(_logger, reason, detail, payload.Length, list, shardId, _keys.DeadLetters, suppressed);
+        }
+
+        return new DeadLetter(reason, detail, list, shardId, _timeProvider.GetUtcNow()).ToJson(payload.Span);
+    }
+
+    private static PendingWrite Push(ReadOnlyMemory<byte> verb, string key, ReadOnlyMemory<byte> payload)
+        => new([verb, Encoding.UTF8.GetBytes(key), payload], null);
+
+    /// <summary>Queues the writes, then performs every queued write; a failure keeps them for the next connection.</summary>
+    private async Task WriteAsync(RespConnection connection, IEnumerable<PendingWrite> writes)
+    {
+        _pendingWrites.AddRange(writes);
         await FlushPendingWritesAsync(connection).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves the writes shards asked for into the pump's own queue (only the pump loop and stop call this).</summary>
+    private void TakeExternalWrites()
+    {
+        while (_externalWrites.TryDequeue(out var write))
+        {
+            _pendingWrites.Add(write);
+        }
     }
 
     private async Task FlushPendingWritesAsync(RespConnection connection)
     {
+        TakeExternalWrites();
         while (_pendingWrites.Count > 0)
         {
             var write = _pendingWrites[0];
-            ReadOnlyMemory<byte>[] command = [write.ToHead ? _lpush : _rpush, Encoding.UTF8.GetBytes(write.Key), write.Payload];
 
             // Not cancelled by stop: a command already popped must get back into Redis.
-            (await connection.ExecuteAsync(command, _options.ResponseTimeout, CancellationToken.None).ConfigureAwait(false)).ThrowIfError();
+            (await connection.ExecuteAsync(write.Command, _options.ResponseTimeout, CancellationToken.None).ConfigureAwait(false)).ThrowIfError();
             _pendingWrites.RemoveAt(0);
+            write.Done?.TrySetResult(true);
         }
     }
 
     private async Task FlushPendingWritesOnStopAsync()
     {
+        TakeExternalWrites();
         if (_pendingWrites.Count == 0)
         {
             return;
@@ -196,6 +389,11 @@ internal sealed partial class CommandPump
         catch (Exception exception)
         {
             CommandPumpLog.PendingCommandsLost(_logger, _pendingWrites.Count, exception);
+            foreach (var write in _pendingWrites)
+            {
+                write.Done?.TrySetResult(false);
+            }
+
             _pendingWrites.Clear();
         }
     }
@@ -251,6 +449,25 @@ internal sealed partial class CommandPump
         }
     }
 
+    private int ShardCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _shardCount;
+            }
+        }
+    }
+
+    private bool IsSuspended(int shardId)
+    {
+        lock (_gate)
+        {
+            return _suspendedUntil.TryGetValue(shardId, out long until) && _timeProvider.GetTimestamp() < until;
+        }
+    }
+
     private bool IsHosted(int shardId)
     {
         lock (_gate)
@@ -287,6 +504,12 @@ internal sealed partial class CommandPump
         return command;
     }
 
-    /// <summary>An LPUSH (back to the head) or RPUSH (forward to another shard) still to be done.</summary>
-    private readonly record struct PendingWrite(bool ToHead, string Key, ReadOnlyMemory<byte> Payload);
+    /// <summary>A Redis write still to be done (LPUSH back, RPUSH forward, a dead letter); <paramref name="Done"/> learns the outcome.</summary>
+    private readonly record struct PendingWrite(ReadOnlyMemory<byte>[] Command, TaskCompletionSource<bool>? Done);
+
+    /// <summary>Where one command goes: rejected with <paramref name="Reason"/>, or to <paramref name="ShardId"/>.</summary>
+    private readonly record struct Decision(CommandRejectReason? Reason, string Detail, string List, int? ShardId)
+    {
+        public static Decision Reject(CommandRejectReason reason, string detail, string list, int? shardId) => new(reason, detail, list, shardId);
+    }
 }

@@ -1,23 +1,28 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Sharder.Grains.Diagnostics;
+using Sharder.Grains.Gateway;
 
 namespace Sharder.Grains.Commands;
 
 /// <summary>
 /// Moves worker commands from Redis to the shards hosted in this process over ONE dedicated connection:
 /// <c>BLPOP {prefix}:to:{shard}… {prefix}:commands timeout</c> over the lists of the hosted shards plus the
-/// guild-routed list. A popped command is handed to the delivery delegate; one the shard does not take
-/// goes back to the head of its shard's list (LPUSH), and a guild-routed command for a shard hosted
-/// elsewhere is moved to that shard's list. When the hosted shards change, a second connection sends
-/// CLIENT UNBLOCK so BLPOP is re-issued at once; BLPOP's own short timeout is the fallback. The connection
-/// is re-opened with exponential backoff while Redis is down.
+/// guild-routed list. Every command is untrusted: it must pass the <see cref="CommandValidator"/>, or it goes
+/// to <c>{prefix}:commands:dead</c> with its reason (never sent, never retried). A valid one is handed to its
+/// shard's outbound queue without waiting (<see cref="CommandEnqueueResult"/>); one its shard cannot take now
+/// (queue full, stopping) goes back to the head of its list and only that shard's list is paused for
+/// <see cref="CommandPumpOptions.RedeliveryDelay"/>. A guild-routed command for a shard hosted elsewhere is
+/// moved to that shard's list. When the hosted shards change, a second connection sends CLIENT UNBLOCK so
+/// BLPOP is re-issued at once; BLPOP's own short timeout is the fallback. The connection is re-opened with
+/// exponential backoff while Redis is down.
 /// </summary>
 /// <remarks>
-/// Delivery is sequential: the delegate should hand the payload to the shard's send queue and return,
-/// not wait for the gateway. A command popped by BLPOP whose reply is lost with the connection, or held
-/// in memory when the process dies, is lost (BLPOP cannot move elements from several lists atomically).
+/// A command popped by BLPOP whose reply is lost with the connection, or held in memory when the process
+/// dies, is lost (BLPOP cannot move elements from several lists atomically).
 /// </remarks>
 internal sealed partial class CommandPump : IAsyncDisposable
 {
@@ -26,9 +31,14 @@ internal sealed partial class CommandPump : IAsyncDisposable
     private readonly RespEndpoint _endpoint;
     private readonly CommandPumpOptions _options;
     private readonly CommandKeys _keys;
-    private readonly Func<int, ReadOnlyMemory<byte>, CancellationToken, ValueTask> _deliver;
+    private readonly Func<int, ReadOnlyMemory<byte>, CommandEnqueueResult> _enqueue;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly SharderInstruments? _instruments;
+    private readonly RejectionLogLimiter _logLimiter;
+
+    // Writes asked for by shards (unsent commands to put back or dead-letter); the pump loop performs them.
+    private readonly ConcurrentQueue<PendingWrite> _externalWrites = new();
 
     private readonly Lock _gate = new();
     private readonly Dictionary<int, ReadOnlyMemory<byte>> _hostedKeys = [];
@@ -44,21 +54,24 @@ internal sealed partial class CommandPump : IAsyncDisposable
     private CancellationTokenSource? _stopping;
     private Task? _pumpTask;
     private Task? _unblockTask;
+    private Task? _sweepTask;
     private Task? _stopped;
 
     /// <param name="endpoint">The Redis server, usually <see cref="RespEndpoint.FromConfiguration"/> of the shared multiplexer's configuration.</param>
-    /// <param name="deliver">Hands a command payload to a hosted shard; throwing means "not delivered".</param>
+    /// <param name="enqueue">Hands a validated command to a hosted shard's outbound queue; must not block.</param>
+    /// <param name="instruments">Counts accepted, rejected and dead-lettered commands; none in tests that do not look.</param>
     /// <exception cref="ArgumentException"><paramref name="options"/> is invalid (see <see cref="CommandPumpOptionsValidator"/>).</exception>
     public CommandPump(
         RespEndpoint endpoint,
         CommandPumpOptions options,
-        Func<int, ReadOnlyMemory<byte>, CancellationToken, ValueTask> deliver,
+        Func<int, ReadOnlyMemory<byte>, CommandEnqueueResult> enqueue,
         TimeProvider timeProvider,
-        ILogger<CommandPump> logger)
+        ILogger<CommandPump> logger,
+        SharderInstruments? instruments = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(deliver);
+        ArgumentNullException.ThrowIfNull(enqueue);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         var validation = new CommandPumpOptionsValidator().Validate(null, options);
@@ -70,10 +83,19 @@ internal sealed partial class CommandPump : IAsyncDisposable
         _endpoint = endpoint;
         _options = options;
         _keys = new CommandKeys(options.KeyPrefix);
-        _deliver = deliver;
+        _enqueue = enqueue;
         _timeProvider = timeProvider;
         _logger = logger;
+        _instruments = instruments;
+        _logLimiter = new RejectionLogLimiter(timeProvider);
+        Validator = new CommandValidator(options.EffectiveAllowedOps);
     }
+
+    /// <summary>The rules every command passes before it reaches a shard.</summary>
+    internal CommandValidator Validator { get; }
+
+    /// <summary>The dead-letter list, <c>{prefix}:commands:dead</c>.</summary>
+    public string DeadLetterKey => _keys.DeadLetters;
 
     /// <summary>The shards whose commands this process currently takes.</summary>
     public IReadOnlyCollection<int> HostedShards
@@ -105,6 +127,7 @@ internal sealed partial class CommandPump : IAsyncDisposable
         var stopping = _stopping.Token;
         _pumpTask = Task.Run(() => PumpAsync(stopping), CancellationToken.None);
         _unblockTask = Task.Run(() => UnblockAsync(stopping), CancellationToken.None);
+        _sweepTask = Task.Run(() => SweepAsync(stopping), CancellationToken.None);
     }
 
     /// <summary>
@@ -133,7 +156,7 @@ internal sealed partial class CommandPump : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_pumpTask, _unblockTask).ConfigureAwait(false);
+        await Task.WhenAll(_pumpTask, _unblockTask, _sweepTask ?? Task.CompletedTask).ConfigureAwait(false);
         await FlushPendingWritesOnStopAsync().ConfigureAwait(false);
     }
 
@@ -177,6 +200,64 @@ internal sealed partial class CommandPump : IAsyncDisposable
         }
 
         CommandPumpLog.ShardReleased(_logger, shardId);
+        OnHostedShardsChanged();
+    }
+
+    /// <summary>
+    /// Puts commands a shard queued but never sent (it stopped to move) back at the head of its list, oldest
+    /// first, so its next host sends them before anything pushed later. Completes true once written, false if
+    /// the pump stopped without writing them.
+    /// </summary>
+    public Task<bool> ReturnUnsentAsync(int shardId, IReadOnlyList<ReadOnlyMemory<byte>> payloads)
+    {
+        ArgumentNullException.ThrowIfNull(payloads);
+        if (payloads.Count == 0)
+        {
+            return Task.FromResult(true);
+        }
+
+        var command = new ReadOnlyMemory<byte>[payloads.Count + 2];
+        command[0] = _lpush;
+        command[1] = Encoding.UTF8.GetBytes(_keys.ForShard(shardId));
+        for (int i = 0; i < payloads.Count; i++)
+        {
+            // LPUSH puts each value at the head in turn: the last argument ends up first.
+            command[^(i + 1)] = payloads[i];
+        }
+
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        EnqueueExternal([new PendingWrite(command, done)]);
+        CommandPumpLog.UnsentCommandsReturned(_logger, payloads.Count, shardId);
+        return done.Task;
+    }
+
+    /// <summary>Dead-letters commands a shard queued but can never send (it closed fatally).</summary>
+    public Task<bool> DeadLetterUnsentAsync(int shardId, IReadOnlyList<ReadOnlyMemory<byte>> payloads, CommandRejectReason reason, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(payloads);
+        if (payloads.Count == 0)
+        {
+            return Task.FromResult(true);
+        }
+
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        EnqueueExternal(DeadLetterWrites(reason, detail, _keys.ForShard(shardId), shardId, payloads, done));
+        return done.Task;
+    }
+
+    private void EnqueueExternal(IEnumerable<PendingWrite> writes)
+    {
+        foreach (var write in writes)
+        {
+            _externalWrites.Enqueue(write);
+        }
+
+        lock (_gate)
+        {
+            // Wakes the BLPOP in flight (as a change of hosted shards does) so the writes happen now.
+            _version++;
+        }
+
         OnHostedShardsChanged();
     }
 

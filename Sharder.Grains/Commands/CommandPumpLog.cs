@@ -17,21 +17,15 @@ internal static partial class CommandPumpLog
         Message = "Command pump lost or could not open its Redis connection to {Endpoint} (attempt {Attempt}); retrying in {Delay}")]
     public static partial void ConnectionFailed(ILogger logger, RespEndpoint endpoint, int attempt, TimeSpan delay, Exception exception);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning,
-        Message = "Shard {ShardId} did not take a command; it goes back to the head of {Key}")]
-    public static partial void DeliveryFailed(ILogger logger, int shardId, string key, Exception exception);
+    // 3102 (DeliveryFailed) and 3105 (UnroutableCommandDropped) were retired with awaited delivery; do not reuse.
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Debug,
-        Message = "Shard {ShardId} is not hosted here any more; its command goes back to the head of {Key}")]
-    public static partial void CommandReturned(ILogger logger, int shardId, string key);
+        Message = "Shard {ShardId} could not take a command now ({Result}); it went back to {Key}, whose list pauses briefly")]
+    public static partial void CommandReturned(ILogger logger, int shardId, string key, Gateway.CommandEnqueueResult result);
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Debug,
         Message = "Guild-routed command for shard {ShardId}, hosted elsewhere, forwarded to {Key}")]
     public static partial void CommandForwarded(ILogger logger, int shardId, string key);
-
-    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning,
-        Message = "Dropped a {Length}-byte command from {Key}: it is not a JSON gateway payload with d.guild_id")]
-    public static partial void UnroutableCommandDropped(ILogger logger, int length, string key);
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Warning,
         Message = "CLIENT UNBLOCK failed; a change of hosted shards takes effect within the BLPOP timeout {BlockTimeout} instead")]
@@ -48,4 +42,22 @@ internal static partial class CommandPumpLog
     [LoggerMessage(EventId = 3109, Level = LogLevel.Debug,
         Message = "Command pump no longer takes commands for shard {ShardId}")]
     public static partial void ShardReleased(ILogger logger, int shardId);
+
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning,
+        Message = "Command of {Length} bytes from {List} (shard {ShardId}) was not sent: {Reason}, {Detail}. It is on {DeadList}. "
+            + "{Suppressed} more with this reason were not logged since the last line")]
+    public static partial void CommandDeadLettered(
+        ILogger logger, CommandRejectReason reason, string detail, int length, string list, int? shardId, string deadList, int suppressed);
+
+    [LoggerMessage(EventId = 3111, Level = LogLevel.Information,
+        Message = "Putting {Count} unsent command(s) of shard {ShardId} back at the head of its list for its next host")]
+    public static partial void UnsentCommandsReturned(ILogger logger, int count, int shardId);
+
+    [LoggerMessage(EventId = 3112, Level = LogLevel.Warning,
+        Message = "Shard {ShardId} threw while taking a command; it goes back to its list")]
+    public static partial void EnqueueFailed(ILogger logger, int shardId, Exception exception);
+
+    [LoggerMessage(EventId = 3113, Level = LogLevel.Warning,
+        Message = "The stuck command list sweep failed; it runs again shortly")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
 }

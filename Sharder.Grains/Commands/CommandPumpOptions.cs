@@ -36,8 +36,14 @@ public sealed class CommandPumpOptions
     /// <summary>Default for <see cref="RedeliveryDelay"/>.</summary>
     public static readonly TimeSpan DEFAULT_REDELIVERY_DELAY = TimeSpan.FromSeconds(1);
 
-    /// <summary>Default for <see cref="DeliveryTimeout"/>.</summary>
-    public static readonly TimeSpan DEFAULT_DELIVERY_TIMEOUT = TimeSpan.FromSeconds(10);
+    /// <summary>Default for <see cref="UndeliverableAfter"/>.</summary>
+    public static readonly TimeSpan DEFAULT_UNDELIVERABLE_AFTER = TimeSpan.FromMinutes(5);
+
+    /// <summary>Default for <see cref="DeadLetterMaxLength"/>.</summary>
+    public const int DEFAULT_DEAD_LETTER_MAX_LENGTH = 10_000;
+
+    /// <summary>The ops let through when <see cref="AllowedOps"/> is empty: every gateway command but Heartbeat, Identify and Resume.</summary>
+    public static readonly IReadOnlyList<int> DEFAULT_ALLOWED_OPS = [3, 4, 8, 31, 43];
 
     /// <summary>
     /// First part of the command keys: <c>{prefix}:to:{shard}</c> and <c>{prefix}:commands</c>. In a silo it
@@ -64,11 +70,35 @@ public sealed class CommandPumpOptions
     public TimeSpan ReconnectMaxDelay { get; set; } = DEFAULT_RECONNECT_MAX_DELAY;
 
     /// <summary>
-    /// After a shard refused a command (it went back to the head of its list), how long this process stops
-    /// popping that shard's list, so a shard that moved away is not retried in a tight loop. Default 1 s.
+    /// After a shard could not take a command (its outbound queue was full, or it is stopping), how long this
+    /// process stops popping that shard's list; the command went back to the head of the list. Other shards'
+    /// lists are not affected. Default 1 s.
     /// </summary>
     public TimeSpan RedeliveryDelay { get; set; } = DEFAULT_REDELIVERY_DELAY;
 
-    /// <summary>How long the delivery delegate may take before the command counts as not delivered. Default 10 s.</summary>
-    public TimeSpan DeliveryTimeout { get; set; } = DEFAULT_DELIVERY_TIMEOUT;
+    /// <summary>
+    /// The gateway ops a worker may send (<c>Redis:Commands:AllowedOps:0=3</c>, …). Empty (the default) means
+    /// 3, 4, 8, 31 and 43. Only those five are possible: Heartbeat (1), Identify (2), Resume (6) and unknown ops
+    /// would make the gateway close the shard's connection or start a session.
+    /// </summary>
+    public IList<int> AllowedOps { get; set; } = [];
+
+    /// <summary>
+    /// Longest <c>{prefix}:commands:dead</c> may grow; older entries are trimmed (LTRIM) so a flood of bad
+    /// commands cannot fill Redis. 0 keeps every entry. Default 10,000.
+    /// </summary>
+    public int DeadLetterMaxLength { get; set; } = DEFAULT_DEAD_LETTER_MAX_LENGTH;
+
+    /// <summary>
+    /// A shard's command list whose first command no silo took for this long (the shard is hosted nowhere) is
+    /// moved to the dead-letter list, as are lists under <c>{prefix}:to:</c> that name no shard of the bot.
+    /// Every silo checks about every fifth of this (at most every 30 s). Default 5 minutes.
+    /// </summary>
+    public TimeSpan UndeliverableAfter { get; set; } = DEFAULT_UNDELIVERABLE_AFTER;
+
+    /// <summary>How often the stuck-list check runs: a fifth of <see cref="UndeliverableAfter"/>, at most 30 s.</summary>
+    internal TimeSpan SweepInterval => UndeliverableAfter / 5 < TimeSpan.FromSeconds(30) ? UndeliverableAfter / 5 : TimeSpan.FromSeconds(30);
+
+    /// <summary>The ops actually allowed: <see cref="AllowedOps"/>, or <see cref="DEFAULT_ALLOWED_OPS"/> when it is empty.</summary>
+    internal IReadOnlyCollection<int> EffectiveAllowedOps => AllowedOps.Count == 0 ? DEFAULT_ALLOWED_OPS : [.. AllowedOps];
 }

@@ -13,6 +13,9 @@ public sealed class CommandPumpOptionsValidator : IValidateOptions<CommandPumpOp
 
     internal static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
 
+    /// <summary>Below this a shard that is only moving between silos could lose its commands.</summary>
+    internal static readonly TimeSpan MinUndeliverableAfter = TimeSpan.FromSeconds(1);
+
     private const string Name = CommandPumpOptions.SectionName;
 
     /// <inheritdoc />
@@ -38,7 +41,26 @@ public sealed class CommandPumpOptionsValidator : IValidateOptions<CommandPumpOp
         ValidateDuration(nameof(CommandPumpOptions.ReconnectBaseDelay), options.ReconnectBaseDelay, failures);
         ValidateDuration(nameof(CommandPumpOptions.ReconnectMaxDelay), options.ReconnectMaxDelay, failures);
         ValidateDuration(nameof(CommandPumpOptions.RedeliveryDelay), options.RedeliveryDelay, failures);
-        ValidateDuration(nameof(CommandPumpOptions.DeliveryTimeout), options.DeliveryTimeout, failures);
+
+        if (options.UndeliverableAfter < MinUndeliverableAfter || options.UndeliverableAfter > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{Name}:{nameof(CommandPumpOptions.UndeliverableAfter)} is {options.UndeliverableAfter}; "
+                + $"set it between {MinUndeliverableAfter} and 1.00:00:00 (default {CommandPumpOptions.DEFAULT_UNDELIVERABLE_AFTER}).");
+        }
+
+        if (options.AllowedOps is null || options.AllowedOps.Any(op => !CommandValidator.GatewayCommandOps.Contains(op)))
+        {
+            var given = options.AllowedOps is null ? "null" : string.Join(", ", options.AllowedOps);
+            failures.Add($"{Name}:{nameof(CommandPumpOptions.AllowedOps)} is [{given}]; list only gateway command ops "
+                + $"({string.Join(", ", CommandValidator.GatewayCommandOps.Order())}), or leave it empty for all of them. "
+                + "Heartbeat (1), Identify (2) and Resume (6) are the shard's own and never allowed.");
+        }
+
+        if (options.DeadLetterMaxLength < 0)
+        {
+            failures.Add($"{Name}:{nameof(CommandPumpOptions.DeadLetterMaxLength)} is {options.DeadLetterMaxLength}; "
+                + $"set it to 0 (keep every entry) or a positive count (default {CommandPumpOptions.DEFAULT_DEAD_LETTER_MAX_LENGTH}).");
+        }
 
         if (options.ReconnectMaxDelay < options.ReconnectBaseDelay)
         {

@@ -49,8 +49,9 @@ internal static class CommandRouting
             // Reading past the root object's end throws on trailing or missing content.
             return reader.TokenType == JsonTokenType.EndObject && !reader.Read() && found;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: an escaped guild_id with a lone surrogate cannot be unescaped.
             return false;
         }
     }

@@ -19,4 +19,7 @@ internal static class InstrumentNames
     public const string IdentifyFailures = "sharder-coordinator-identify-failures";
     public const string RebalanceMoves = "sharder-supervisor-rebalance-moves";
     public const string GatewayIdentifyFailures = "sharder-gateway-identify-failures";
+    public const string CommandsAccepted = "sharder-commands-accepted";
+    public const string CommandsRejected = "sharder-commands-rejected";
+    public const string CommandsDeadLettered = "sharder-commands-dead-lettered";
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Sharder.Grains.Commands;
 using Sharder.Grains.Coordination;
 using Sharder.Grains.Gateway;
 using Sharder.Grains.Interfaces.Models;
@@ -32,6 +33,9 @@ internal sealed class SharderInstruments : IGatewayMetrics
     private readonly Counter<long> _reportedIdentifyFailures;
     private readonly Counter<long> _rebalanceMoves;
     private readonly Counter<long> _identifyFailures;
+    private readonly Counter<long> _commandsAccepted;
+    private readonly Counter<long> _commandsRejected;
+    private readonly Counter<long> _commandsDeadLettered;
 
     public SharderInstruments(IMeterFactory meterFactory)
     {
@@ -63,6 +67,12 @@ internal sealed class SharderInstruments : IGatewayMetrics
         _rebalanceMoves = meter.CreateCounter<long>(InstrumentNames.RebalanceMoves, description: "Shards moved by rebalancing.");
         _identifyFailures = meter.CreateCounter<long>(
             InstrumentNames.GatewayIdentifyFailures, description: "Identifies that ended without READY; backoff: the shard now waits before identifying again.");
+        _commandsAccepted = meter.CreateCounter<long>(
+            InstrumentNames.CommandsAccepted, description: "Worker commands that passed validation and were queued on their shard.");
+        _commandsRejected = meter.CreateCounter<long>(
+            InstrumentNames.CommandsRejected, description: "Worker commands refused before reaching a shard, by reason.");
+        _commandsDeadLettered = meter.CreateCounter<long>(
+            InstrumentNames.CommandsDeadLettered, description: "Worker commands written to the dead-letter list, by reason.");
     }
 
     public void OnShardActivated(ShardStartKind kind)
@@ -111,4 +121,12 @@ internal sealed class SharderInstruments : IGatewayMetrics
 
     public void OnIdentifyFailed(int shardId, int consecutiveFailures, TimeSpan backoff)
         => _identifyFailures.Add(1, new KeyValuePair<string, object?>("backoff", backoff > TimeSpan.Zero));
+
+    public void OnCommandAccepted() => _commandsAccepted.Add(1);
+
+    public void OnCommandRejected(CommandRejectReason reason)
+        => _commandsRejected.Add(1, new TagList { { "reason", reason.ToString() } });
+
+    public void OnCommandDeadLettered(CommandRejectReason reason, int count = 1)
+        => _commandsDeadLettered.Add(count, new TagList { { "reason", reason.ToString() } });
 }

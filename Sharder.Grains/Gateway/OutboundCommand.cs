@@ -1,18 +1,31 @@
 namespace Sharder.Grains.Gateway;
 
-/// <summary>One queued command and the task its sender awaits.</summary>
-internal sealed class OutboundCommand(byte[] payload)
+/// <summary>
+/// One queued command. An awaited one (<see cref="ShardConnection.SendAsync"/>) carries the task its sender
+/// awaits; an enqueued one (<see cref="ShardConnection.TryEnqueue"/>) has nobody waiting, and if the shard
+/// stops before sending it, it is kept for <see cref="ShardConnection.TakeUnsentCommands"/> instead.
+/// </summary>
+internal sealed class OutboundCommand
 {
     private const int Queued = 0;
     private const int Sending = 1;
     private const int Abandoned = 2;
 
-    private readonly TaskCompletionSource _sent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource? _sent;
     private int _state;
 
-    public ReadOnlyMemory<byte> Payload { get; } = payload;
+    public OutboundCommand(byte[] payload, bool awaited)
+    {
+        Payload = payload;
+        _sent = awaited ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+    }
 
-    public Task Sent => _sent.Task;
+    public ReadOnlyMemory<byte> Payload { get; }
+
+    /// <summary>Whether a caller waits for the outcome (<see cref="ShardConnection.SendAsync"/>).</summary>
+    public bool IsAwaited => _sent is not null;
+
+    public Task Sent => _sent?.Task ?? Task.CompletedTask;
 
     public bool IsAbandoned => Volatile.Read(ref _state) == Abandoned;
 
@@ -23,18 +36,18 @@ internal sealed class OutboundCommand(byte[] payload)
     /// <summary>The caller stopped waiting: skip it unless it is already being sent.</summary>
     public void Abandon() => Interlocked.CompareExchange(ref _state, Abandoned, Queued);
 
-    public void Complete() => _sent.TrySetResult();
+    public void Complete() => _sent?.TrySetResult();
 
     public void Fail(Exception error)
     {
         // Nobody awaits an abandoned command: cancel it rather than leave an unobserved exception.
         if (IsAbandoned)
         {
-            _sent.TrySetCanceled();
+            _sent?.TrySetCanceled();
         }
         else
         {
-            _sent.TrySetException(error);
+            _sent?.TrySetException(error);
         }
     }
 }

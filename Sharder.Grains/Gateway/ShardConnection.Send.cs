@@ -11,6 +11,55 @@ internal sealed partial class ShardConnection
     // Only the sender of the current connection touches it: the command it took but could not send yet.
     private OutboundCommand? _heldCommand;
 
+    // Enqueued commands the shard stopped before sending, in queue order; filled once, when the run ends.
+    private List<ReadOnlyMemory<byte>>? _unsentCommands;
+
+    /// <summary>
+    /// Queues a command without waiting: the sender sends it on the current or next active session within
+    /// the rate limit, in queue order. Never blocks; a full queue or a stopped shard is reported, not awaited.
+    /// A queued command is either sent once or, if the shard stops first, returned by <see cref="TakeUnsentCommands"/>.
+    /// </summary>
+    /// <param name="payload">A whole, already validated gateway payload; copied before this returns.</param>
+    public CommandEnqueueResult TryEnqueue(ReadOnlyMemory<byte> payload)
+    {
+        if (payload.IsEmpty || payload.Length > _options.MaxCommandBytes)
+        {
+            return CommandEnqueueResult.Invalid;
+        }
+
+        if (_outbound.Writer.TryWrite(new OutboundCommand(payload.ToArray(), awaited: false)))
+        {
+            return CommandEnqueueResult.Enqueued;
+        }
+
+        lock (_lock)
+        {
+            if (_fatalError is not null)
+            {
+                return CommandEnqueueResult.FatallyClosed;
+            }
+
+            // A completed writer means the run ended (or is ending); otherwise the queue is full.
+            return _stopMode is not null || _state == GatewayState.Stopped || _outbound.Reader.Completion.IsCompleted
+                ? CommandEnqueueResult.Stopped
+                : CommandEnqueueResult.QueueFull;
+        }
+    }
+
+    /// <summary>
+    /// The commands queued by <see cref="TryEnqueue"/> that were never handed to the socket, oldest first,
+    /// once the shard has stopped (<see cref="Completion"/>); empty before that and on later calls.
+    /// </summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> TakeUnsentCommands()
+    {
+        lock (_lock)
+        {
+            var unsent = _unsentCommands ?? [];
+            _unsentCommands = [];
+            return unsent;
+        }
+    }
+
     /// <summary>
     /// Sends a command (presence update, request guild members...) on the current session, waiting for
     /// the rate limiter; while disconnected it waits for the next session. Completes once it was sent.
@@ -32,7 +81,7 @@ internal sealed partial class ShardConnection
             throw new ArgumentException("A gateway command cannot be empty.", nameof(payload));
         }
 
-        var command = new OutboundCommand(payload.ToArray());
+        var command = new OutboundCommand(payload.ToArray(), awaited: true);
         try
         {
             await _outbound.Writer.WriteAsync(command, cancellationToken).ConfigureAwait(false);
@@ -179,6 +228,7 @@ internal sealed partial class ShardConnection
                 }
                 catch (GatewayTransportException ex)
                 {
+                    // It may be on the wire: never kept for a retry (sent at most once).
                     _heldCommand = null;
                     command.Fail(ex);
                     throw;
@@ -198,14 +248,37 @@ internal sealed partial class ShardConnection
         }
     }
 
+    /// <summary>Ends the queue: awaited commands fail with <paramref name="error"/>, enqueued ones are kept for <see cref="TakeUnsentCommands"/>.</summary>
     private void FailPendingCommands(Exception error)
     {
         _outbound.Writer.TryComplete();
-        _heldCommand?.Fail(error);
+        var unsent = new List<ReadOnlyMemory<byte>>();
+        if (_heldCommand is { } held)
+        {
+            KeepOrFail(held);
+        }
+
         _heldCommand = null;
         while (_outbound.Reader.TryRead(out var command))
         {
-            command.Fail(error);
+            KeepOrFail(command);
+        }
+
+        lock (_lock)
+        {
+            _unsentCommands = [.. _unsentCommands ?? [], .. unsent];
+        }
+
+        void KeepOrFail(OutboundCommand command)
+        {
+            if (command.IsAwaited)
+            {
+                command.Fail(error);
+            }
+            else
+            {
+                unsent.Add(command.Payload);
+            }
         }
     }
 }

@@ -105,9 +105,10 @@ public static class SharderSiloBuilderExtensions
             return new CommandPump(
                 RespEndpoint.FromConfiguration(redisConfiguration, tlsCaFile is null ? null : RedisTls.CreateValidationCallback(tlsCaFile)),
                 sp.GetRequiredService<IOptions<CommandPumpOptions>>().Value,
-                registry.DeliverCommandAsync,
+                registry.TryEnqueueCommand,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<CommandPump>>());
+                sp.GetRequiredService<ILogger<CommandPump>>(),
+                sp.GetRequiredService<SharderInstruments>());
         });
         services.AddKeyedSingleton(SharderHttpClientKey, (_, _) => new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
         services.TryAddSingleton(sp => new GatewayBotClient(

@@ -32,9 +32,10 @@ internal sealed class LocalShardRegistry
     /// <summary>A status snapshot of every shard running here, by shard id.</summary>
     public IReadOnlyList<ShardStatus> Statuses() => [.. _connections.Values.Select(static c => c.Status).OrderBy(static s => s.ShardId)];
 
-    /// <summary>The command pump's delivery: queue the payload on the local shard, or throw so the pump puts it back.</summary>
-    public ValueTask DeliverCommandAsync(int shardId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-        => TryGet(shardId, out var connection)
-            ? connection.SendAsync(payload, cancellationToken)
-            : throw new InvalidOperationException($"Shard {shardId} is not running in this silo.");
+    /// <summary>
+    /// The command pump's delivery: queue the payload on the local shard without waiting for the gateway.
+    /// A shard not running here counts as <see cref="CommandEnqueueResult.Stopped"/> (the pump puts the command back).
+    /// </summary>
+    public CommandEnqueueResult TryEnqueueCommand(int shardId, ReadOnlyMemory<byte> payload)
+        => TryGet(shardId, out var connection) ? connection.TryEnqueue(payload) : CommandEnqueueResult.Stopped;
 }

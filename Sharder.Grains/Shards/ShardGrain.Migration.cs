@@ -60,6 +60,7 @@ internal sealed partial class ShardGrain : IGrainMigrationParticipant
         _registry.Unregister(connection);
         _commandPump.Release(connection.ShardId);
         await StopConnectionAsync(connection, abandon: fenced).ConfigureAwait(true);
+        await ReturnUnsentCommandsAsync(connection).ConfigureAwait(true);
 
         var session = fenced ? null : connection.ExportSession();
         _outgoingSlot = fenced ? null : _identifyGate?.UnusedSlot;
@@ -114,6 +115,28 @@ internal sealed partial class ShardGrain : IGrainMigrationParticipant
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             ShardLog.StopAbandoned(_logger, connection.ShardId, StopTimeout);
+        }
+    }
+
+    /// <summary>
+    /// Commands queued but not sent go back to the head of the shard's list before the next activation can
+    /// start, so they are neither lost nor overtaken; bounded by <see cref="StopTimeout"/> (a Redis outage).
+    /// </summary>
+    private async Task ReturnUnsentCommandsAsync(ShardConnection connection)
+    {
+        var unsent = connection.TakeUnsentCommands();
+        if (unsent.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _commandPump.ReturnUnsentAsync(connection.ShardId, unsent).WaitAsync(StopTimeout, _timeProvider).ConfigureAwait(true);
+        }
+        catch (TimeoutException)
+        {
+            // Still queued in the pump, which writes them once Redis answers.
         }
     }
 

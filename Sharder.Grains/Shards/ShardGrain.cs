@@ -153,9 +153,17 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
     private bool DeliveryDegraded()
         => _sink?.Problem is { } problem && problem.Degrades(_timeProvider.GetUtcNow(), HostedShardsHealth.DefaultStallThreshold);
 
+    /// <summary>Sends a command after the same checks as a worker's (<see cref="CommandValidator"/>); waits until it is sent.</summary>
+    /// <exception cref="ArgumentException">The command would not pass; the message says why.</exception>
     public async Task SendCommandAsync(byte[] payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
+        var verdict = _commandPump.Validator.Validate(payload);
+        if (verdict.Reason is { } reason)
+        {
+            throw new ArgumentException($"The command was refused: {reason}, {verdict.Detail}.", nameof(payload));
+        }
+
         var connection = _connection ?? throw new InvalidOperationException($"Shard {ShardId} has no connection.");
         await connection.SendAsync(payload, CancellationToken.None).ConfigureAwait(true);
     }
@@ -210,6 +218,8 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         catch (GatewayFatalCloseException ex)
         {
             ShardLog.FatallyClosed(_logger, connection.ShardId, ex.Message);
+            await _commandPump.DeadLetterUnsentAsync(
+                connection.ShardId, connection.TakeUnsentCommands(), CommandRejectReason.ShardFatallyClosed, ex.Message).ConfigureAwait(true);
         }
 #pragma warning disable CA1031 // Observed only to log it; the loop logged its own failure already.
         catch (Exception)

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sharder.Grains.Commands;
+using Sharder.Grains.Gateway;
 using Sharder.IntegrationTests.Sink;
 using Sharder.TestKit;
 using Sharder.TestKit.Redis;
@@ -27,10 +28,10 @@ public sealed class CommandPumpOutageTests
         await Eventually.TrueAsync(() => pump.ListeningVersion == -1, _recoveryTimeout, "the pump notices the outage");
         await server.StartAsync();
         await using var connection = await TestRedis.ConnectAsync(server.ConnectionString);
-        await connection.GetDatabase().ListRightPushAsync("outage:to:3", "after restart");
+        await connection.GetDatabase().ListRightPushAsync("outage:to:3", CommandPumpTests.Command("after restart"));
         var delivered = await _shards.NextDeliveredAsync(_recoveryTimeout, "the command pushed after the restart arrives");
 
-        Assert.Equal((3, "after restart"), (delivered.ShardId, delivered.Text));
+        Assert.Equal((3, CommandPumpTests.Command("after restart")), (delivered.ShardId, delivered.Text));
     }
 
     [Fact]
@@ -38,31 +39,34 @@ public sealed class CommandPumpOutageTests
     {
         await using var server = new RedisServer();
         await server.StartAsync();
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var gate = new ManualResetEventSlim();
         int attempts = 0;
-        _shards.Behaviour = async (_, _) =>
+        _shards.Behaviour = _ =>
         {
-            if (Interlocked.Increment(ref attempts) == 1)
+            if (Interlocked.Increment(ref attempts) != 1)
             {
-                await gate.Task;
-                throw new InvalidOperationException("shard is reconnecting");
+                return CommandEnqueueResult.Enqueued;
             }
+
+            // Holds the pump (a test-only stall) until Redis is down, so putting the command back must wait for it.
+            gate.Wait(_recoveryTimeout);
+            return CommandEnqueueResult.QueueFull;
         };
         await using var pump = StartPump(server);
         pump.Host(3, 4);
         await Eventually.TrueAsync(() => pump.ListeningVersion == pump.HostedVersion, _recoveryTimeout, "the pump listens");
         await using (var connection = await TestRedis.ConnectAsync(server.ConnectionString))
         {
-            await connection.GetDatabase().ListRightPushAsync("outage:to:3", "keep me");
+            await connection.GetDatabase().ListRightPushAsync("outage:to:3", CommandPumpTests.Command("keep me"));
         }
 
         await _shards.NextAttemptAsync(_recoveryTimeout, "the first delivery attempt starts");
         await server.StopAsync();
-        gate.SetResult();
+        gate.Set();
         await server.StartAsync();
         var delivered = await _shards.NextDeliveredAsync(_recoveryTimeout, "the refused command is delivered after the restart");
 
-        Assert.Equal((3, "keep me"), (delivered.ShardId, delivered.Text));
+        Assert.Equal((3, CommandPumpTests.Command("keep me")), (delivered.ShardId, delivered.Text));
         Assert.Equal(2, _shards.AttemptCount);
     }
 
@@ -77,7 +81,7 @@ public sealed class CommandPumpOutageTests
             ConnectTimeout = TimeSpan.FromSeconds(1),
         };
         var pump = new CommandPump(
-            new RespEndpoint(new IPEndPoint(IPAddress.Loopback, server.Port)), options, _shards.DeliverAsync, TimeProvider.System, NullLogger<CommandPump>.Instance);
+            new RespEndpoint(new IPEndPoint(IPAddress.Loopback, server.Port)), options, _shards.Enqueue, TimeProvider.System, NullLogger<CommandPump>.Instance);
         pump.Start();
         return pump;
     }

@@ -2,8 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sharder.Grains.Commands;
+using Sharder.Grains.Diagnostics;
+using Sharder.Grains.Gateway;
 using Sharder.IntegrationTests.Sink;
 using Sharder.TestKit;
 using Sharder.TestKit.Redis;
@@ -104,7 +107,7 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
     }
 
     [Fact]
-    public async Task UnroutableGuildCommand_IsDropped_AndThePumpCarriesOn()
+    public async Task UnroutableGuildCommand_IsDeadLettered_AndThePumpCarriesOn()
     {
         var pump = StartPump();
         pump.Host(0, 1);
@@ -112,12 +115,16 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
 
         await Database.ListRightPushAsync($"{_prefix}:commands", "not a gateway payload");
         await Database.ListRightPushAsync($"{_prefix}:commands", """{"op":4,"d":{"channel_id":"1"}}""");
-        await Database.ListRightPushAsync($"{_prefix}:to:0", "after");
-        var delivered = await _shards.NextDeliveredAsync(_prompt, "the valid command after two unroutable ones arrives");
+        await Database.ListRightPushAsync($"{_prefix}:commands", """{"op":4,"d":{"guild_id":"\ud800"}}""");
+        await Database.ListRightPushAsync($"{_prefix}:to:0", Command("after"));
+        var delivered = await _shards.NextDeliveredAsync(_prompt, "the valid command after three unroutable ones arrives");
 
-        Assert.Equal("after", delivered.Text);
+        Assert.Equal(Command("after"), delivered.Text);
         Assert.Equal(1, _shards.AttemptCount);
         Assert.Equal(0, await Database.ListLengthAsync($"{_prefix}:commands"));
+        var dead = await DeadLettersAsync(3);
+        Assert.Equal(["InvalidJson", "NoGuildId", "LoneSurrogate"], dead.Select(d => d.GetProperty("reason").GetString()));
+        Assert.All(dead, d => Assert.Equal($"{_prefix}:commands", d.GetProperty("list").GetString()));
     }
 
     [Fact]
@@ -126,7 +133,7 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
         var pump = StartPump(o => o.BlockTimeout = _longBlock);
         pump.Host(1, 4);
         await WaitUntilListeningAsync(pump);
-        await Database.ListRightPushAsync($"{_prefix}:to:2", "waiting for shard 2");
+        await Database.ListRightPushAsync($"{_prefix}:to:2", Command("waiting for shard 2"));
 
         long hosted = Stopwatch.GetTimestamp();
         pump.Host(2, 4);
@@ -134,7 +141,7 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Host(2) -> waiting command delivered in {Stopwatch.GetElapsedTime(hosted, delivered.Timestamp).TotalMilliseconds:F2} ms (BLPOP timeout {_longBlock.TotalSeconds} s)"));
-        Assert.Equal((2, "waiting for shard 2"), (delivered.ShardId, delivered.Text));
+        Assert.Equal((2, Command("waiting for shard 2")), (delivered.ShardId, delivered.Text));
         Assert.Equal([1, 2], pump.HostedShards);
     }
 
@@ -148,38 +155,51 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
 
         pump.Release(2);
         await WaitUntilListeningAsync(pump);
-        await Database.ListRightPushAsync($"{_prefix}:to:2", "for shard 2");
-        await Database.ListRightPushAsync($"{_prefix}:to:1", "for shard 1");
+        await Database.ListRightPushAsync($"{_prefix}:to:2", Command("for shard 2"));
+        await Database.ListRightPushAsync($"{_prefix}:to:1", Command("for shard 1"));
         var delivered = await _shards.NextDeliveredAsync(_prompt, "shard 1's command arrives");
 
-        Assert.Equal((1, "for shard 1"), (delivered.ShardId, delivered.Text));
+        Assert.Equal((1, Command("for shard 1")), (delivered.ShardId, delivered.Text));
         Assert.Equal(1, _shards.AttemptCount);
-        Assert.Equal(["for shard 2"], (await Database.ListRangeAsync($"{_prefix}:to:2")).Select(v => (string)v!));
+        Assert.Equal([Command("for shard 2")], (await Database.ListRangeAsync($"{_prefix}:to:2")).Select(v => (string)v!));
         Assert.Equal([1], pump.HostedShards);
     }
 
     [Fact]
-    public async Task FailingDelegate_LeavesTheCommandAtTheHeadOfItsList()
+    public async Task FullShardQueue_LeavesTheCommandAtTheHeadOfItsList_AndPausesOnlyThatShard()
     {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _shards.Behaviour = async (_, _) =>
-        {
-            await gate.Task;
-            throw new InvalidOperationException("shard 3 is not here any more");
-        };
+        _shards.Behaviour = d => d.ShardId == 3 ? CommandEnqueueResult.QueueFull : CommandEnqueueResult.Enqueued;
         var pump = StartPump(o => o.RedeliveryDelay = TimeSpan.FromMinutes(10));
         pump.Host(3, 4);
+        pump.Host(1, 4);
         await WaitUntilListeningAsync(pump);
 
-        await Database.ListRightPushAsync($"{_prefix}:to:3", "first");
-        var attempt = await _shards.NextAttemptAsync(_prompt, "the pump hands over the first command");
-        await Database.ListRightPushAsync($"{_prefix}:to:3", "second");
-        gate.SetResult();
-        await Eventually.TrueAsync(
-            async () => await Database.ListLengthAsync($"{_prefix}:to:3") == 2, _prompt, "the refused command is back in the list");
+        await Database.ListRightPushAsync($"{_prefix}:to:3", [Command("first"), Command("second")]);
+        var attempt = await _shards.NextAttemptAsync(_prompt, "the pump offers shard 3 its first command");
+        await Database.ListRightPushAsync($"{_prefix}:to:1", Command("for shard 1"));
+        var other = await _shards.NextDeliveredAsync(_prompt, "shard 1's command arrives while shard 3 is paused");
 
-        Assert.Equal("first", attempt.Text);
-        Assert.Equal(["first", "second"], (await Database.ListRangeAsync($"{_prefix}:to:3")).Select(v => (string)v!));
+        Assert.Equal(Command("first"), attempt.Text);
+        Assert.Equal((1, Command("for shard 1")), (other.ShardId, other.Text));
+        Assert.Equal([Command("first"), Command("second")], (await Database.ListRangeAsync($"{_prefix}:to:3")).Select(v => (string)v!));
+        Assert.Equal(2, _shards.AttemptCount);
+    }
+
+    [Fact]
+    public async Task GuildCommands_ForAFullShard_GoToItsListInOrder()
+    {
+        _shards.Behaviour = _ => CommandEnqueueResult.QueueFull;
+        var pump = StartPump(o => o.RedeliveryDelay = TimeSpan.FromMinutes(10));
+        pump.Host(2, 4);
+        await WaitUntilListeningAsync(pump);
+        ulong guildOnShard2 = 2UL << 22;
+        string Routed(int i) => "{\"op\":8,\"d\":{\"guild_id\":\"" + guildOnShard2 + "\",\"query\":\"\",\"limit\":" + i + "}}";
+
+        await Database.ListRightPushAsync($"{_prefix}:commands", [Routed(0), Routed(1), Routed(2)]);
+        await Eventually.TrueAsync(
+            async () => await Database.ListLengthAsync($"{_prefix}:to:2") == 3, _prompt, "the three wait in shard 2's list");
+
+        Assert.Equal([Routed(0), Routed(1), Routed(2)], (await Database.ListRangeAsync($"{_prefix}:to:2")).Select(v => (string)v!));
         Assert.Equal(1, _shards.AttemptCount);
     }
 
@@ -187,77 +207,210 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
     public async Task RefusedCommand_IsDeliveredAgainAfterTheRedeliveryDelay()
     {
         int attempts = 0;
-        _shards.Behaviour = (_, _) => Interlocked.Increment(ref attempts) == 1
-            ? throw new InvalidOperationException("busy")
-            : Task.CompletedTask;
+        _shards.Behaviour = _ => Interlocked.Increment(ref attempts) == 1 ? CommandEnqueueResult.QueueFull : CommandEnqueueResult.Enqueued;
         var pump = StartPump(o => o.RedeliveryDelay = TimeSpan.FromMilliseconds(100));
         pump.Host(3, 4);
         await WaitUntilListeningAsync(pump);
 
-        await Database.ListRightPushAsync($"{_prefix}:to:3", "retry me");
+        await Database.ListRightPushAsync($"{_prefix}:to:3", Command("retry me"));
         var delivered = await _shards.NextDeliveredAsync(TimeSpan.FromSeconds(5), "the refused command is delivered on the second attempt");
 
-        Assert.Equal((3, "retry me"), (delivered.ShardId, delivered.Text));
+        Assert.Equal((3, Command("retry me")), (delivered.ShardId, delivered.Text));
         Assert.Equal(2, _shards.AttemptCount);
         Assert.Equal(0, await Database.ListLengthAsync($"{_prefix}:to:3"));
     }
 
     [Fact]
-    public async Task SlowDelegate_TimesOut_AndTheCommandGoesBack()
+    public async Task FatallyClosedShard_DeadLettersItsCommand_AndIsNotRetried()
     {
-        _shards.Behaviour = (_, cancellationToken) => Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
-        var pump = StartPump(o =>
-        {
-            o.DeliveryTimeout = TimeSpan.FromMilliseconds(100);
-            o.RedeliveryDelay = TimeSpan.FromMinutes(10);
-        });
+        _shards.Behaviour = _ => CommandEnqueueResult.FatallyClosed;
+        var pump = StartPump(o => o.RedeliveryDelay = TimeSpan.FromMilliseconds(10));
         pump.Host(0, 1);
         await WaitUntilListeningAsync(pump);
 
-        await Database.ListRightPushAsync($"{_prefix}:to:0", "slow");
-        await Eventually.TrueAsync(
-            async () => await Database.ListLengthAsync($"{_prefix}:to:0") == 1, _prompt, "the timed-out command is back in the list");
+        await Database.ListRightPushAsync($"{_prefix}:to:0", Command("never sent"));
+        var entry = Assert.Single(await DeadLettersAsync(1));
 
+        Assert.Equal("ShardFatallyClosed", entry.GetProperty("reason").GetString());
+        Assert.Equal(0, entry.GetProperty("shard").GetInt32());
+        Assert.Equal(Command("never sent"), entry.GetProperty("payload").GetString());
+        Assert.Equal(0, await Database.ListLengthAsync($"{_prefix}:to:0"));
         Assert.Equal(1, _shards.AttemptCount);
     }
 
     [Fact]
-    public async Task Stop_DuringDelivery_PutsTheCommandBack()
+    public async Task ReturnUnsent_PutsThemAtTheHeadOfTheShardsList_OldestFirst()
     {
-        _shards.Behaviour = (_, cancellationToken) => Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
         var pump = StartPump();
+        pump.Host(1, 4);
+        await WaitUntilListeningAsync(pump);
+        await Database.ListRightPushAsync($"{_prefix}:to:2", Command("pushed later"));
+
+        bool written = await pump.ReturnUnsentAsync(2, [Encoding.UTF8.GetBytes(Command("a")), Encoding.UTF8.GetBytes(Command("b"))])
+            .WaitAsync(_prompt);
+
+        Assert.True(written);
+        Assert.Equal(
+            [Command("a"), Command("b"), Command("pushed later")],
+            (await Database.ListRangeAsync($"{_prefix}:to:2")).Select(v => (string)v!));
+    }
+
+    [Fact]
+    public async Task DeadLetterUnsent_WritesOneEntryPerCommand_WithTheShardAndReason()
+    {
+        var pump = StartPump();
+        pump.Host(1, 4);
+        await WaitUntilListeningAsync(pump);
+
+        bool written = await pump.DeadLetterUnsentAsync(
+            1, [Encoding.UTF8.GetBytes(Command("x")), Encoding.UTF8.GetBytes(Command("y"))], CommandRejectReason.ShardFatallyClosed, "closed with 4004")
+            .WaitAsync(_prompt);
+        var dead = await DeadLettersAsync(2);
+
+        Assert.True(written);
+        Assert.Equal([Command("x"), Command("y")], dead.Select(d => d.GetProperty("payload").GetString()));
+        Assert.All(dead, d => Assert.Equal(
+            ("ShardFatallyClosed", "closed with 4004", $"{_prefix}:to:1", 1),
+            (d.GetProperty("reason").GetString(), d.GetProperty("detail").GetString(), d.GetProperty("list").GetString(), d.GetProperty("shard").GetInt32())));
+    }
+
+    [Fact]
+    public async Task Metrics_CountAcceptedRejectedAndDeadLetteredByReason()
+    {
+        using var metrics = new RecordedCommandMetrics();
+        var pump = StartPump(instruments: metrics.Instruments);
         pump.Host(0, 1);
         await WaitUntilListeningAsync(pump);
-        await Database.ListRightPushAsync($"{_prefix}:to:0", "in flight");
-        await _shards.NextAttemptAsync(_prompt, "the command is being delivered");
 
-        await pump.StopAsync();
+        await Database.ListRightPushAsync($"{_prefix}:to:0", ["""{"op":99,"d":{}}""", "nope", """{"op":2,"d":{}}""", Command("ok")]);
+        await _shards.NextDeliveredAsync(_prompt, "the valid command after three bad ones arrives");
+        await DeadLettersAsync(3);
 
-        Assert.Equal(["in flight"], (await Database.ListRangeAsync($"{_prefix}:to:0")).Select(v => (string)v!));
+        Assert.Equal(1, metrics.Total("sharder-commands-accepted"));
+        Assert.Equal(2, metrics.Total("sharder-commands-rejected:OpNotAllowed"));
+        Assert.Equal(1, metrics.Total("sharder-commands-rejected:InvalidJson"));
+        Assert.Equal(2, metrics.Total("sharder-commands-dead-lettered:OpNotAllowed"));
+        Assert.Equal(1, metrics.Total("sharder-commands-dead-lettered:InvalidJson"));
+    }
+
+    [Fact]
+    public async Task DeadLetterList_IsTrimmedToItsMaximumLength()
+    {
+        var pump = StartPump(o => o.DeadLetterMaxLength = 3);
+        pump.Host(0, 1);
+        await WaitUntilListeningAsync(pump);
+
+        await Database.ListRightPushAsync($"{_prefix}:to:0", [.. Enumerable.Range(0, 5).Select(i => (RedisValue)$"bad {i}")]);
+        await Database.ListRightPushAsync($"{_prefix}:to:0", Command("good"));
+        await _shards.NextDeliveredAsync(_prompt, "the good command after five bad ones arrives");
+
+        var dead = await Database.ListRangeAsync($"{_prefix}:commands:dead");
+        Assert.Equal(
+            ["bad 2", "bad 3", "bad 4"],
+            dead.Select(d => JsonDocument.Parse((string)d!).RootElement.GetProperty("payload").GetString()));
+    }
+
+    [Fact]
+    public async Task ListsNamingNoShardOfTheBot_AreDeadLettered()
+    {
+        var pump = StartPump(o => o.UndeliverableAfter = TimeSpan.FromSeconds(1));
+        pump.Host(0, 4);
+        await WaitUntilListeningAsync(pump);
+
+        await Database.ListRightPushAsync($"{_prefix}:to:7", [Command("seven a"), Command("seven b")]);
+        await Database.ListRightPushAsync($"{_prefix}:to:abc", Command("abc"));
+        await Database.ListRightPushAsync($"{_prefix}:to:002", Command("zero-padded"));
+        var dead = await DeadLettersAsync(4);
+
+        Assert.All(dead, d => Assert.Equal("UnknownShard", d.GetProperty("reason").GetString()));
+        Assert.Equal(
+            [$"{_prefix}:to:002", $"{_prefix}:to:7", $"{_prefix}:to:7", $"{_prefix}:to:abc"],
+            dead.Select(d => d.GetProperty("list").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            [Command("seven a"), Command("seven b")],
+            dead.Where(d => d.GetProperty("list").GetString()!.EndsWith(":to:7", StringComparison.Ordinal)).Select(d => d.GetProperty("payload").GetString()));
+        Assert.Equal(0, _shards.AttemptCount);
+    }
+
+    [Fact]
+    public async Task ListOfAShardHostedNowhere_IsDeadLetteredAfterUndeliverableAfter_NotBefore()
+    {
+        var undeliverableAfter = TimeSpan.FromSeconds(1);
+        var pump = StartPump(o => o.UndeliverableAfter = undeliverableAfter);
+        pump.Host(0, 4);
+        await WaitUntilListeningAsync(pump);
+
+        long pushed = Stopwatch.GetTimestamp();
+        await Database.ListRightPushAsync($"{_prefix}:to:2", [Command("stuck a"), Command("stuck b")]);
+        var dead = await DeadLettersAsync(2);
+        var waited = Stopwatch.GetElapsedTime(pushed);
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"shard 2 hosted nowhere: dead-lettered {waited.TotalMilliseconds:F0} ms after the push"));
+        Assert.True(waited >= undeliverableAfter, $"dead-lettered after {waited}, before {undeliverableAfter}");
+        Assert.All(dead, d => Assert.Equal("ShardNotHosted", d.GetProperty("reason").GetString()));
+        Assert.Equal([Command("stuck a"), Command("stuck b")], dead.Select(d => d.GetProperty("payload").GetString()));
+        Assert.Equal(0, await Database.ListLengthAsync($"{_prefix}:to:2"));
+    }
+
+    [Fact]
+    public async Task ListOfAHostedShard_IsNeverSwept()
+    {
+        _shards.Behaviour = _ => CommandEnqueueResult.QueueFull;
+        var pump = StartPump(o =>
+        {
+            o.UndeliverableAfter = TimeSpan.FromSeconds(1);
+            o.RedeliveryDelay = TimeSpan.FromMinutes(10);
+        });
+        pump.Host(1, 4);
+        await WaitUntilListeningAsync(pump);
+
+        await Database.ListRightPushAsync($"{_prefix}:to:1", Command("waits for its shard"));
+        await _shards.NextAttemptAsync(_prompt, "the pump offers the command once");
+        await Database.ListRightPushAsync($"{_prefix}:to:3", Command("hosted nowhere"));
+        await DeadLettersAsync(1);
+
+        Assert.Equal([Command("waits for its shard")], (await Database.ListRangeAsync($"{_prefix}:to:1")).Select(v => (string)v!));
+        Assert.Equal(1, await Database.ListLengthAsync($"{_prefix}:commands:dead"));
     }
 
     [Fact]
     public async Task BusyShard_DoesNotStarveTheOthers()
     {
+        // More than two pop batches for shard 0: with lists taken in rotation, shard 1 comes within two batches.
+        int busy = (2 * CommandPump.PopBatchSize) + 50;
+        await Database.ListRightPushAsync($"{_prefix}:to:0", [.. Enumerable.Range(0, busy).Select(i => (RedisValue)Command($"busy {i}"))]);
+        await Database.ListRightPushAsync($"{_prefix}:to:1", Command("quiet"));
         var pump = StartPump();
         pump.Host(0, 2);
         pump.Host(1, 2);
-        await WaitUntilListeningAsync(pump);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _shards.Behaviour = (_, _) => gate.Task;
-        await Database.ListRightPushAsync($"{_prefix}:to:0", "hold");
-        await _shards.NextAttemptAsync(_prompt, "the pump is held by the first command");
-        await Database.ListRightPushAsync($"{_prefix}:to:0", [.. Enumerable.Range(0, 20).Select(i => (RedisValue)$"busy {i}")]);
-        await Database.ListRightPushAsync($"{_prefix}:to:1", "quiet");
 
-        gate.SetResult();
-        var firstSix = new List<RecordingShards.Delivery>();
-        for (int i = 0; i < 6; i++)
+        int before = 0;
+        while ((await _shards.NextDeliveredAsync(_prompt, $"delivery {before}")).ShardId != 1)
         {
-            firstSix.Add(await _shards.NextDeliveredAsync(_prompt, $"delivery {i}"));
+            before++;
         }
 
-        Assert.Contains(firstSix, d => d.ShardId == 1);
+        output.WriteLine($"shard 1's command came after {before} of shard 0's {busy}");
+        Assert.InRange(before, 0, 2 * CommandPump.PopBatchSize);
+    }
+
+    [Fact]
+    public async Task FullShardQueue_InTheMiddleOfABatch_PutsBackTheRestInOrder()
+    {
+        int taken = 0;
+        _shards.Behaviour = _ => Interlocked.Increment(ref taken) <= 3 ? CommandEnqueueResult.Enqueued : CommandEnqueueResult.QueueFull;
+        var pump = StartPump(o => o.RedeliveryDelay = TimeSpan.FromMinutes(10));
+        pump.Host(0, 1);
+        await WaitUntilListeningAsync(pump);
+
+        await Database.ListRightPushAsync($"{_prefix}:to:0", [.. Enumerable.Range(0, 10).Select(i => (RedisValue)Command($"c{i}"))]);
+        await Eventually.TrueAsync(
+            async () => await Database.ListLengthAsync($"{_prefix}:to:0") == 7, _prompt, "the seven the shard could not take are back");
+
+        Assert.Equal(
+            Enumerable.Range(3, 7).Select(i => Command($"c{i}")),
+            (await Database.ListRangeAsync($"{_prefix}:to:0")).Select(v => (string)v!));
+        Assert.Equal(4, _shards.AttemptCount);
     }
 
     [Fact]
@@ -281,7 +434,7 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
         var error = Assert.Throws<ArgumentException>(() => new CommandPump(
             new RespEndpoint(new IPEndPoint(IPAddress.Loopback, redis.Port)),
             new CommandPumpOptions { BlockTimeout = TimeSpan.Zero },
-            _shards.DeliverAsync,
+            _shards.Enqueue,
             TimeProvider.System,
             NullLogger<CommandPump>.Instance));
 
@@ -298,21 +451,32 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
         Assert.Empty(pump.HostedShards);
     }
 
-    private CommandPump StartPump(Action<CommandPumpOptions>? configure = null)
+    private CommandPump StartPump(Action<CommandPumpOptions>? configure = null, SharderInstruments? instruments = null)
     {
-        var pump = CreatePump(configure);
+        var pump = CreatePump(configure, instruments);
         pump.Start();
         return pump;
     }
 
-    private CommandPump CreatePump(Action<CommandPumpOptions>? configure = null)
+    private CommandPump CreatePump(Action<CommandPumpOptions>? configure = null, SharderInstruments? instruments = null)
     {
         var options = new CommandPumpOptions { KeyPrefix = _prefix };
         configure?.Invoke(options);
         var pump = new CommandPump(
-            new RespEndpoint(new IPEndPoint(IPAddress.Loopback, redis.Port)), options, _shards.DeliverAsync, TimeProvider.System, NullLogger<CommandPump>.Instance);
+            new RespEndpoint(new IPEndPoint(IPAddress.Loopback, redis.Port)), options, _shards.Enqueue, TimeProvider.System, NullLogger<CommandPump>.Instance, instruments);
         _pumps.Add(pump);
         return pump;
+    }
+
+    /// <summary>A valid presence update carrying <paramref name="tag"/>.</summary>
+    internal static string Command(string tag) => "{\"op\":3,\"d\":{\"since\":null,\"activities\":[],\"status\":\"" + tag + "\",\"afk\":false}}";
+
+    /// <summary>The dead-letter entries once there are <paramref name="count"/>, oldest first.</summary>
+    private async Task<List<JsonElement>> DeadLettersAsync(int count)
+    {
+        var key = $"{_prefix}:commands:dead";
+        await Eventually.TrueAsync(async () => await Database.ListLengthAsync(key) >= count, _prompt, $"{count} dead-letter entries");
+        return [.. (await Database.ListRangeAsync(key)).Select(v => JsonDocument.Parse((string)v!).RootElement.Clone())];
     }
 
     private static Task WaitUntilListeningAsync(CommandPump pump)

@@ -43,6 +43,8 @@ public sealed class CommandRoutingTests
     [InlineData("""{"op":4,"d":{"guild_id":"12a"}}""")]
     [InlineData("""{"op":4,"d":{"guild_id":""}}""")]
     [InlineData("""{"op":4,"d":{"guild_id":1.5}}""")]
+    [InlineData("""{"op":4,"d":{"guild_id":"\ud800"}}""")]
+    [InlineData("""{"op":4,"d":{"guild_id":"\u0031\udc00"}}""")]
     [InlineData("""[{"d":{"guild_id":"1"}}]""")]
     [InlineData("{\"op\":4,\"d\":{\"guild_id\":\"1\"")]
     [InlineData("""{"op":4,"d":{"guild_id":"1"}} trailing""")]

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
+using Sharder.Grains.Gateway;
 
 namespace Sharder.IntegrationTests.Commands;
 
 /// <summary>
-/// Stands in for the hosted shards: records every delivery attempt and lets a test decide, per attempt,
-/// whether the shard takes the command.
+/// Stands in for the hosted shards' outbound queues: records every hand-off attempt and lets a test decide,
+/// per attempt, what the shard answers.
 /// </summary>
 internal sealed class RecordingShards
 {
@@ -14,18 +15,23 @@ internal sealed class RecordingShards
     private readonly Channel<Delivery> _delivered = Channel.CreateUnbounded<Delivery>();
     private int _attemptCount;
 
-    /// <summary>Runs for every attempt; throwing means "not delivered". Default: take everything.</summary>
-    public Func<Delivery, CancellationToken, Task> Behaviour { get; set; } = (_, _) => Task.CompletedTask;
+    /// <summary>Runs for every attempt; its answer is the shard's. Default: take everything.</summary>
+    public Func<Delivery, CommandEnqueueResult> Behaviour { get; set; } = _ => CommandEnqueueResult.Enqueued;
 
     public int AttemptCount => Volatile.Read(ref _attemptCount);
 
-    public async ValueTask DeliverAsync(int shardId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public CommandEnqueueResult Enqueue(int shardId, ReadOnlyMemory<byte> payload)
     {
         var delivery = new Delivery(shardId, payload.ToArray(), Stopwatch.GetTimestamp());
         Interlocked.Increment(ref _attemptCount);
         _attempts.Writer.TryWrite(delivery);
-        await Behaviour(delivery, cancellationToken);
-        _delivered.Writer.TryWrite(delivery);
+        var result = Behaviour(delivery);
+        if (result == CommandEnqueueResult.Enqueued)
+        {
+            _delivered.Writer.TryWrite(delivery);
+        }
+
+        return result;
     }
 
     /// <summary>The next successful delivery, or a <see cref="TimeoutException"/> naming what was awaited.</summary>
