@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Sharder.Grains.Gateway;
 
 namespace Sharder.Grains.Commands;
 

@@ -21,7 +21,7 @@ internal static partial class CommandPumpLog
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Debug,
         Message = "Shard {ShardId} could not take a command now ({Result}); it went back to {Key}, whose list pauses briefly")]
-    public static partial void CommandReturned(ILogger logger, int shardId, string key, Gateway.CommandEnqueueResult result);
+    public static partial void CommandReturned(ILogger logger, int shardId, string key, CommandEnqueueResult result);
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Debug,
         Message = "Guild-routed command for shard {ShardId}, hosted elsewhere, forwarded to {Key}")]

@@ -1,3 +1,4 @@
+using Sharder.Grains.Commands;
 using System.Buffers;
 using System.Threading.Channels;
 using Sharder.Grains.Gateway.Protocol;

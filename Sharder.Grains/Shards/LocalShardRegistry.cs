@@ -1,3 +1,4 @@
+using Sharder.Grains.Commands;
 using System.Collections.Concurrent;
 using Sharder.Grains.Gateway;
 

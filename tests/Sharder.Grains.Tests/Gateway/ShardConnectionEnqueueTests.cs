@@ -1,3 +1,4 @@
+using Sharder.Grains.Commands;
 using System.Text;
 using Sharder.Grains.Gateway;
 using Sharder.Grains.Tests.Gateway.Fakes;

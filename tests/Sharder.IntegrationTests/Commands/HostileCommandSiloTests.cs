@@ -3,6 +3,7 @@ using System.Text.Json;
 using Sharder.IntegrationTests.MultiProcess;
 using Sharder.IntegrationTests.Sink;
 using Sharder.TestKit.Redis;
+using Sharder.TestKit;
 using Xunit.Abstractions;
 
 namespace Sharder.IntegrationTests.Commands;
@@ -31,7 +32,11 @@ public sealed class HostileCommandSiloTests(RedisServerFixture redis, ITestOutpu
         await database.ListRightPushAsync($"{cluster.KeyPrefix}:to:0", CommandPumpTests.Command("valid-after-six"));
         var received = await cluster.Simulator.WaitForCommandAsync(c => c.Json.Contains("valid-after-six", StringComparison.Ordinal), SiloCluster.WaitTimeout);
         var latency = received.At - pushed;
-        var dead = (await database.ListRangeAsync($"{cluster.KeyPrefix}:commands:dead")).Select(v => JsonDocument.Parse((byte[])v!).RootElement.Clone()).ToList();
+        // A batch's dead letters are written after its valid commands are handed to their shards.
+        var deadKey = $"{cluster.KeyPrefix}:commands:dead";
+        await Eventually.TrueAsync(
+            async () => await database.ListLengthAsync(deadKey) >= hostile.Count, SiloCluster.WaitTimeout, "the six are dead-lettered");
+        var dead = (await database.ListRangeAsync(deadKey)).Select(v => JsonDocument.Parse((byte[])v!).RootElement.Clone()).ToList();
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"silo process: valid op 3 after the six reached the gateway {latency.TotalMilliseconds:F1} ms after its push"));
         Assert.True(latency <= TimeSpan.FromSeconds(1), $"the valid command took {latency.TotalMilliseconds:F0} ms");

@@ -1,3 +1,4 @@
+using Sharder.Grains.Commands;
 using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;

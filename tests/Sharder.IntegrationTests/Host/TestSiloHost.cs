@@ -48,7 +48,7 @@ internal static class TestSiloHost
         ["DISCORD_SHARD_TOTAL"] = "1",
         ["Cluster:ClusterId"] = $"host-test-{Guid.NewGuid():N}",
         // Tests share redis-servers and the simulator's token: each host gets its own identify ledger.
-        ["Coordinator:LedgerKeyPrefix"] = $"host-test-{Guid.NewGuid():N}",
+        ["Coordinator:LedgerKeyPrefix"] = $"sharder:host-test-{Guid.NewGuid():N}",
         ["Cluster:AdvertisedIp"] = "127.0.0.1",
         ["SHARDER_SILO_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["SHARDER_HTTP_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -1,4 +1,6 @@
-namespace Sharder.Grains.Gateway;
+using Sharder.Grains.Gateway;
+
+namespace Sharder.Grains.Commands;
 
 /// <summary>What <see cref="ShardConnection.TryEnqueue"/> did with a command.</summary>
 internal enum CommandEnqueueResult
