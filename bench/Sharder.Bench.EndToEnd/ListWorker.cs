@@ -1,4 +1,5 @@
-using System.Buffers.Text;
+using System.Globalization;
+using System.Text.Json;
 using StackExchange.Redis;
 
 namespace Sharder.Bench.EndToEnd;
@@ -11,7 +12,6 @@ namespace Sharder.Bench.EndToEnd;
 internal sealed class ListWorker : IAsyncDisposable
 {
     private const int DrainCount = 1_000;
-    private static readonly byte[] s_uidProperty = "\"x_sim_uid\":"u8.ToArray();
 
     private readonly ConnectionMultiplexer _redis;
     private readonly RedisKey _key;
@@ -108,12 +108,23 @@ internal sealed class ListWorker : IAsyncDisposable
         }
     }
 
-    // Both shapes carry the simulator's uid as the first property of d: "x_sim_uid":123 (SimEventUid).
-    private static bool TryReadUid(ReadOnlySpan<byte> entry, out long uid)
+    // Every tracked event is a MESSAGE_CREATE whose id is the simulator's uid (SimEventUid). The id is read as
+    // the string it is; the numeric "x_sim_uid" cannot be used for the peer, whose JSON.parse rounds it to a double.
+    private static bool TryReadUid(byte[] entry, out long uid)
     {
         uid = 0;
-        int at = entry.IndexOf(s_uidProperty);
-        return at >= 0 && Utf8Parser.TryParse(entry[(at + s_uidProperty.Length)..], out uid, out _);
+        try
+        {
+            using var json = JsonDocument.Parse(entry);
+            return json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("d"u8, out var d) && d.ValueKind == JsonValueKind.Object
+                && d.TryGetProperty("id"u8, out var id) && id.ValueKind == JsonValueKind.String
+                && long.TryParse(id.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out uid);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     public async ValueTask DisposeAsync()
