@@ -16,4 +16,4 @@ internal sealed class BenchReport(DateTimeOffset startedAt, int cores, bool quic
 internal sealed record CeilingResult(int Shards, string Compression, int ValueBytes, double PushesPerSecond, double RedisCpuPer100k);
 
 /// <summary>One silo holding <paramref name="Shards"/> idle zlib-stream shards.</summary>
-internal sealed record IdleResult(int Shards, double StartSeconds, long RssBytes, double CpuPercent, double WindowSeconds, double LoadAverage);
+internal sealed record IdleResult(int Shards, double StartSeconds, long RssBytes, long AnonymousRssBytes, double CpuPercent, double WindowSeconds, double LoadAverage);

@@ -91,7 +91,7 @@ internal sealed class BenchRunner(BenchOptions options, ChildProcesses children,
             await Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds), ct);
             double window = (DateTimeOffset.UtcNow - t0).TotalSeconds;
             double cpu = ProcessStats.CpuSeconds(pid) - cpu0;
-            var result = new IdleResult(shards, startSeconds, ProcessStats.RssBytes(pid), cpu / window * 100, window, ProcessStats.LoadAverage());
+            var result = new IdleResult(shards, startSeconds, ProcessStats.RssBytes(pid), ProcessStats.AnonymousRssBytes(pid), cpu / window * 100, window, ProcessStats.LoadAverage());
             report.Idle.Add(result);
             Say($"idle: {shards} shards: RSS {result.RssBytes / 1048576.0:0} MiB, CPU {result.CpuPercent:0.0} % of a core over {window:0} s");
             await children.StopAsync(silo.Process, StopGrace);

@@ -41,7 +41,9 @@ internal sealed class LoadPhase(GatewaySimulator simulator, ListWorker worker, i
         return await FinishAsync(system, shards, compression, $"steady {eventsPerSecond:N0}/s", all, start, drainLimit);
     }
 
-    private Start Begin() => new(DateTimeOffset.UtcNow, ProcessStats.CpuSeconds(systemPid), ProcessStats.CpuSeconds(redisPid));
+    private Start Begin() => new(DateTimeOffset.UtcNow, ProcessStats.CpuSeconds(systemPid), ProcessStats.CpuSeconds(redisPid), DriverCpu());
+
+    private static double DriverCpu() => Environment.CpuUsage.TotalTime.TotalSeconds;
 
     private async Task<PhaseResult> FinishAsync(string system, int shards, string compression, string phase, List<SimEvent> emitted, Start start, TimeSpan limit)
     {
@@ -55,11 +57,12 @@ internal sealed class LoadPhase(GatewaySimulator simulator, ListWorker worker, i
 
         double cpu = ProcessStats.CpuSeconds(systemPid) - start.ProcessCpu;
         double redisCpu = ProcessStats.CpuSeconds(redisPid) - start.RedisCpu;
+        double driverCpu = DriverCpu() - start.DriverCpu;
         long rss = ProcessStats.RssBytes(systemPid);
         var end = progress.Count > 0 ? progress.Last : DateTimeOffset.UtcNow;
         var (fromSend, fromProduce) = Latencies(emitted);
         return new PhaseResult(system, shards, compression, phase, uids.Count, progress.Count, (end - start.At).TotalSeconds,
-            cpu, redisCpu, Percentile(fromSend, 0.50), Percentile(fromSend, 0.99), fromSend.Count > 0 ? fromSend[^1] : null,
+            cpu, redisCpu, driverCpu, Percentile(fromSend, 0.50), Percentile(fromSend, 0.99), fromSend.Count > 0 ? fromSend[^1] : null,
             Percentile(fromProduce, 0.99), rss, ProcessStats.LoadAverage());
     }
 
@@ -100,5 +103,5 @@ internal sealed class LoadPhase(GatewaySimulator simulator, ListWorker worker, i
     private static double? Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? null : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private readonly record struct Start(DateTimeOffset At, double ProcessCpu, double RedisCpu);
+    private readonly record struct Start(DateTimeOffset At, double ProcessCpu, double RedisCpu, double DriverCpu);
 }

@@ -11,6 +11,7 @@ internal sealed record PhaseResult(
     double Seconds,
     double ProcessCpuSeconds,
     double RedisCpuSeconds,
+    double DriverCpuSeconds,
     double? P50Ms,
     double? P99Ms,
     double? MaxMs,
@@ -27,6 +28,9 @@ internal sealed record PhaseResult(
 
     /// <summary>The system's process CPU over the phase, in % of one core.</summary>
     public double CpuPercent => Seconds > 0 ? ProcessCpuSeconds / Seconds * 100 : 0;
+
+    /// <summary>CPU of the benchmark's own process (the in-process simulator and the worker), in % of one core.</summary>
+    public double DriverCpuPercent => Seconds > 0 ? DriverCpuSeconds / Seconds * 100 : 0;
 
     public double RedisCpuPer100k => Delivered > 0 ? RedisCpuSeconds * 100_000 / Delivered : 0;
 }

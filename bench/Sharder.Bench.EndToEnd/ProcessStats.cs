@@ -30,15 +30,20 @@ internal static class ProcessStats
     }
 
     /// <summary>VmRSS in bytes; 0 when the process is gone.</summary>
-    public static long RssBytes(int pid)
+    public static long RssBytes(int pid) => StatusBytes(pid, "VmRSS:");
+
+    /// <summary>RssAnon in bytes: the resident anonymous memory (GC heap, native heaps, stacks), without mapped files such as the assemblies.</summary>
+    public static long AnonymousRssBytes(int pid) => StatusBytes(pid, "RssAnon:");
+
+    private static long StatusBytes(int pid, string field)
     {
         try
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                if (line.StartsWith(field, StringComparison.Ordinal))
                 {
-                    var kb = line["VmRSS:".Length..].Trim().Split(' ')[0];
+                    var kb = line[field.Length..].Trim().Split(' ')[0];
                     return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
                 }
             }

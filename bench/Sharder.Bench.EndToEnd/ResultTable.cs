@@ -10,12 +10,12 @@ internal static class ResultTable
         if (report.Phases.Count > 0)
         {
             w.WriteLine();
-            w.WriteLine("| system | shards | mode | phase | delivered | ev/s | CPU-s/100k | ev/CPU-s | CPU % | redis CPU-s/100k | p50 ms | p99 ms | max ms | p99 from emit | RSS MiB | load |");
-            w.WriteLine("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            w.WriteLine("| system | shards | mode | phase | delivered | ev/s | CPU-s/100k | ev/CPU-s | CPU % | redis CPU-s/100k | sim+worker CPU % | p50 ms | p99 ms | max ms | p99 from emit | RSS MiB | load |");
+            w.WriteLine("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var p in report.Phases)
             {
                 w.WriteLine($"| {p.System} | {p.Shards} | {p.Compression} | {p.Phase} | {p.Delivered:N0}/{p.Events:N0} | {p.EventsPerSecond:N0} | {p.CpuPer100k:0.00} | "
-                    + $"{p.EventsPerCpuSecond:N0} | {p.CpuPercent:0.0} | {p.RedisCpuPer100k:0.00} | {Ms(p.P50Ms)} | {Ms(p.P99Ms)} | {Ms(p.MaxMs)} | {Ms(p.P99FromProduceMs)} | "
+                    + $"{p.EventsPerCpuSecond:N0} | {p.CpuPercent:0.0} | {p.RedisCpuPer100k:0.00} | {p.DriverCpuPercent:0} | {Ms(p.P50Ms)} | {Ms(p.P99Ms)} | {Ms(p.MaxMs)} | {Ms(p.P99FromProduceMs)} | "
                     + $"{p.RssBytes / 1048576.0:0} | {p.LoadAverage:0.0} |");
             }
 
@@ -25,18 +25,20 @@ internal static class ResultTable
         if (report.Idle.Count > 0)
         {
             w.WriteLine();
-            w.WriteLine("| idle zlib-stream shards | start s | RSS MiB | CPU % of a core | window s | load |");
-            w.WriteLine("|---:|---:|---:|---:|---:|---:|");
+            w.WriteLine("| idle zlib-stream shards | start s | RSS MiB | anonymous RSS MiB | CPU % of a core | window s | load |");
+            w.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var i in report.Idle)
             {
-                w.WriteLine($"| {i.Shards:N0} | {i.StartSeconds:0.0} | {i.RssBytes / 1048576.0:0.0} | {i.CpuPercent:0.00} | {i.WindowSeconds:0} | {i.LoadAverage:0.0} |");
+                w.WriteLine($"| {i.Shards:N0} | {i.StartSeconds:0.0} | {i.RssBytes / 1048576.0:0.0} | {i.AnonymousRssBytes / 1048576.0:0.0} | {i.CpuPercent:0.00} | {i.WindowSeconds:0} | {i.LoadAverage:0.0} |");
             }
 
             var sorted = report.Idle.OrderBy(i => i.Shards).ToList();
             if (sorted.Count >= 2 && sorted[^1].Shards > sorted[0].Shards)
             {
                 double perShard = (sorted[^1].RssBytes - sorted[0].RssBytes) / (double)(sorted[^1].Shards - sorted[0].Shards);
-                w.WriteLine($"RSS per idle shard ({sorted[0].Shards:N0} -> {sorted[^1].Shards:N0}): {perShard / 1024:0} KiB. Managed heap: the silo exposes none; RSS only.");
+                double anonPerShard = (sorted[^1].AnonymousRssBytes - sorted[0].AnonymousRssBytes) / (double)(sorted[^1].Shards - sorted[0].Shards);
+                w.WriteLine($"Per idle shard ({sorted[0].Shards:N0} -> {sorted[^1].Shards:N0}): RSS {perShard / 1024:0} KiB, anonymous RSS {anonPerShard / 1024:0} KiB. "
+                    + "Managed heap: the silo exposes none, so RSS only.");
             }
         }
 
