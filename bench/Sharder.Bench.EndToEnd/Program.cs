@@ -1,6 +1,12 @@
 using System.Text.Json;
 using Sharder.Bench.EndToEnd;
 
+if (args.Contains("--help"))
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
 BenchOptions options;
 try
 {
