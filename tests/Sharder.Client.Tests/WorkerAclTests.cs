@@ -34,7 +34,7 @@ public sealed class WorkerAclTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _server.StartAsync();
-        _admin = await TestEnvelopes.ConnectAsync(_server.ConnectionString);
+        _admin = await TestEnvelopes.ConnectAsync($"{_server.ConnectionString},allowAdmin=true");
         _worker = await TestEnvelopes.ConnectAsync($"{_server.ConnectionString},user=worker,password={Password}");
     }
 
@@ -70,6 +70,10 @@ public sealed class WorkerAclTests : IAsyncLifetime
         options.MaxBatch = 10;
         options.ReapInterval = TimeSpan.FromMilliseconds(100);
         await using var alive = await ReliableConsumer.StartAsync(_worker, options);
+        var clients = (string)(await _admin.GetDatabase().ExecuteAsync("CLIENT", "LIST"))!;
+        var blocking = clients.Split('\n').Where(line => line.Contains("name=sharder-consumer-alive", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(blocking);
+        Assert.All(blocking, line => Assert.Contains(" user=worker ", line, StringComparison.Ordinal)); // it took the shared connection's credentials
         var seen = new HashSet<long>();
         await Sharder.TestKit.Eventually.TrueAsync(
             async () =>
