@@ -272,6 +272,7 @@ public sealed class ReliableConsumer : IAsyncDisposable
         lock (_inFlightGate)
         {
             _inFlight.Clear();
+            _recovered.Clear(); // they were in the processing list: moved back with the rest
         }
 
         await _database.KeyDeleteAsync(_lease).ConfigureAwait(false);

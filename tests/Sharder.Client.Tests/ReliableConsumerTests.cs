@@ -149,6 +149,46 @@ public sealed class ReliableConsumerTests(RedisServerFixture redis) : IAsyncLife
     }
 
     [Fact]
+    public async Task CancelledReads_LoseNothing_TheEntryABlmoveLandedLateIsTakenBack()
+    {
+        const int total = 60;
+        await using var consumer = await StartAsync("cancelled", maxBatch: 1);
+        var random = new Random(7);
+        var seen = new List<long>();
+        int pushed = 0;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                // Entries arrive while reads are being cancelled after a few milliseconds: some BLMOVEs move an
+                // entry into the processing list after the caller stopped waiting for them.
+                if (pushed < total)
+                {
+                    pushed++;
+                    _ = Database.ListRightPushAsync(_list, TestEnvelopes.Envelope(8, "s", pushed));
+                }
+
+                using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(random.Next(0, 8)));
+                try
+                {
+                    var batch = await consumer.ReceiveAsync(timeout.Token);
+                    seen.AddRange(batch.Select(d => d.Event!.Sequence));
+                    await consumer.AckAsync(batch);
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                {
+                }
+
+                return seen.Count >= total;
+            },
+            _wait,
+            $"all {total} entries were received");
+
+        Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), seen.Order());
+        Assert.Equal(0, await Database.ListLengthAsync(consumer.Keys.Processing("cancelled")));
+        Assert.Equal(0, await Database.ListLengthAsync(_list));
+    }
+
+    [Fact]
     public async Task Release_ReturnsUnacknowledgedEntriesToTheHeadInOrder()
     {
         await PushEventsAsync(6, "s", 1, 5);
