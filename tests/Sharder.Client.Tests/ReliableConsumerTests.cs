@@ -189,6 +189,27 @@ public sealed class ReliableConsumerTests(RedisServerFixture redis) : IAsyncLife
     }
 
     [Fact]
+    public async Task StalledConsumer_LosesItsEntriesToTheReaper_ThenRenewsAndRegistersAgain()
+    {
+        await PushEventsAsync(9, "s", 1, 4);
+        await using var stalled = await StartAsync("stalled", lease: TimeSpan.FromMilliseconds(900), maxBatch: 4);
+        var taken = await stalled.ReceiveAsync().WaitAsync(_wait);
+
+        // A stall longer than the lease looks like this to everyone else: the lease key is gone.
+        await Database.KeyDeleteAsync(stalled.Keys.Lease("stalled"));
+        var reaped = await new ProcessingListReaper(_connection, _list).ReapAsync();
+
+        Assert.Equal(4, reaped);
+        Assert.Equal(4, await Database.ListLengthAsync(_list));
+        await Eventually.TrueAsync(() => stalled.LeasesLost == 1, _wait, "the stalled consumer's renewal found its lease gone");
+        await Eventually.TrueAsync(
+            async () => await Database.SetContainsAsync(stalled.Keys.Consumers, "stalled") && await Database.KeyExistsAsync(stalled.Keys.Lease("stalled")),
+            _wait,
+            "it registered again with a new lease");
+        Assert.Equal(0, await stalled.AckAsync(taken)); // its entries went back to the list: the acks find nothing
+    }
+
+    [Fact]
     public async Task Release_ReturnsUnacknowledgedEntriesToTheHeadInOrder()
     {
         await PushEventsAsync(6, "s", 1, 5);
