@@ -2,7 +2,8 @@ namespace Sharder.Client.Consuming;
 
 /// <summary>
 /// Remembers the last <see cref="Capacity"/> (session, seq) pairs seen per shard, so an event delivered twice
-/// (a redelivery after a reaped lease, a consumer restarting on its own processing list) is handed over once.
+/// (a stalled consumer taking its own reaped entries again, an entry in the list twice) is handed over once.
+/// In memory and per consumer: it cannot know what another consumer (or an earlier process) handled.
 /// Bounded: a duplicate older than the window passes. <see cref="Reset"/> forgets a shard: after a
 /// <c>reidentified</c> marker a gateway may reuse a session id with sequences from the start, which are new
 /// events. Not thread-safe.

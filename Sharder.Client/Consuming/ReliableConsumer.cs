@@ -12,9 +12,10 @@ namespace Sharder.Client.Consuming;
 /// is always in one of the two lists; <see cref="AckAsync(Delivery)"/> (<c>LREM</c>) removes it once handled.
 /// The consumer renews a lease key (<c>{list}:lease:{consumer}</c>, TTL <see cref="ReliableConsumerOptions.Lease"/>)
 /// every third of the lease; every consumer also runs a <see cref="ProcessingListReaper"/>, which returns the
-/// entries of consumers whose lease expired to the head of the event list. Entries delivered twice (after a
-/// redelivery) are dropped by a bounded <see cref="DedupeWindow"/> keyed by (shard, session, seq) and
-/// acknowledged at once; a <c>reidentified</c> or <c>resynced</c> marker resets its shard's window.
+/// entries of consumers whose lease expired to the head of the event list. Entries that reach this consumer
+/// twice are dropped by a bounded <see cref="DedupeWindow"/> keyed by (shard, session, seq) and acknowledged at
+/// once; a <c>reidentified</c> or <c>resynced</c> marker resets its shard's window. Repeats across consumers are
+/// not seen: handlers should be idempotent.
 /// </summary>
 /// <remarks>
 /// <para>
