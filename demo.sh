@@ -7,7 +7,8 @@
 # Knobs (environment): DEMO_SHARDS (4), DEMO_GUILDS (40), DEMO_RATE events/s (5), DEMO_REDIS_PORT (6380),
 # DEMO_SIMULATOR_PORT (5800), REDIS_ADDR (use an existing Redis instead of starting one), DEMO_DURATION
 # (seconds, then stop; default: until Ctrl-C), SHARDER_SKIP_BUILD=1 with SHARDER_SILO_DLL and
-# SHARDER_SIMULATOR_DLL (run prebuilt binaries).
+# SHARDER_SIMULATOR_DLL (run prebuilt binaries; SHARDER_WORKER_DLL for the C# worker), DEMO_WORKER (dotnet:
+# samples/Sharder.Worker, the default; shell: samples/worker/worker.sh, which needs only redis-cli).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -53,6 +54,7 @@ require redis-cli "Install it: apt-get install -y redis-tools (or brew install r
 if [[ "${SHARDER_SKIP_BUILD:-}" == 1 ]]; then
     silo_dll="${SHARDER_SILO_DLL:?set SHARDER_SILO_DLL with SHARDER_SKIP_BUILD=1}"
     sim_dll="${SHARDER_SIMULATOR_DLL:-}"
+    worker_dll="${SHARDER_WORKER_DLL:-}"
 else
     say "building (Release)"
     dotnet build "$root/Sharder.Silo/Sharder.Silo.csproj" -c Release -v quiet -nologo >"$logs/build.log"
@@ -61,6 +63,11 @@ else
         dotnet build "$root/tests/Sharder.Simulator/Sharder.Simulator.csproj" -c Release -v quiet -nologo >>"$logs/build.log"
     fi
     sim_dll="$root/tests/Sharder.Simulator/bin/Release/net10.0/Sharder.Simulator.dll"
+    worker_dll=""
+    if [[ "${DEMO_WORKER:-dotnet}" != shell ]]; then
+        dotnet build "$root/samples/Sharder.Worker/Sharder.Worker.csproj" -c Release -v quiet -nologo >>"$logs/build.log"
+        worker_dll="$root/samples/Sharder.Worker/bin/Release/net10.0/Sharder.Worker.dll"
+    fi
 fi
 
 if [[ -z "${REDIS_ADDR:-}" ]]; then
@@ -98,8 +105,21 @@ for n in 1 2; do
     say "silo $n ready: dashboard http://127.0.0.1:$((8080 + n))/dashboard/  status http://127.0.0.1:$((8080 + n))/status"
 done
 
-REDIS_ADDR="$REDIS_ADDR" sh "$root/samples/worker/worker.sh" &
-pids+=($!)
+if [[ "${DEMO_WORKER:-dotnet}" != shell && -n "${worker_dll:-}" ]]; then
+    # The C# sample on Sharder.Client: BLMOVE + ack (at least once), answers "!ping" with a presence update.
+    REDIS_ADDR="$REDIS_ADDR" WORKER_NAME=worker dotnet "$worker_dll" &
+    pids+=($!)
+    if [[ -z "${DISCORD_TOKEN:-}" ]]; then
+        guild="$(curl -fsS "http://127.0.0.1:$sim_port/_sim/guilds" | grep -o '"id":"\{0,1\}[0-9]*' | head -n 1 | grep -o '[0-9]*$' || true)"
+        sleep 2
+        curl -fsS -o /dev/null -X POST "http://127.0.0.1:$sim_port/_sim/emit" -H 'Content-Type: application/json' \
+            -d "{\"type\":\"MESSAGE_CREATE\",\"guildId\":${guild:-null},\"data\":\"{\\\"content\\\":\\\"!ping\\\",\\\"guild_id\\\":\\\"${guild:-0}\\\"}\"}" \
+            && say "sent a '!ping' message through the simulator: the worker answers with a presence update (sharder:to:{shard})"
+    fi
+else
+    REDIS_ADDR="$REDIS_ADDR" sh "$root/samples/worker/worker.sh" &
+    pids+=($!)
+fi
 
 if [[ -n "${DEMO_DURATION:-}" ]]; then
     sleep "$DEMO_DURATION"
