@@ -51,6 +51,7 @@ if (( force )) || ! have_image "$base_image"; then
     debootstrap --variant=minbase --include=redis-server,ca-certificates,libicu72,libssl3,tzdata \
         "$suite" "$rootfs" "$mirror" >"$rootfs.log" 2>&1 || die "debootstrap failed; see $rootfs.log"
     rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb
+    chmod 755 "$rootfs"   # mktemp made it 0700; it becomes the image's "/"
     say "importing $base_image"
     tar -C "$rootfs" -c . | docker import --change 'CMD ["bash"]' - "$base_image" >/dev/null
     rm -rf "$rootfs" "$rootfs.log"
@@ -77,7 +78,8 @@ RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet \\
  && groupadd --gid 1654 app && useradd --uid 1654 --gid 1654 --no-create-home --shell /bin/false app
 DOCKERFILE
     say "building $dotnet_image with the .NET runtime of $dotnet_root"
-    docker build -q -t "$dotnet_image" "$context" >/dev/null
+    docker build -q -t "$dotnet_image" "$context" >"$context.log" 2>&1 || { cat "$context.log"; die "docker build failed"; }
+    rm -f "$context.log"
     rm -rf "$context"
     trap - EXIT
 else
