@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of docker-compose.yml against the bundled gateway simulator, with real containers:
 #   Redis + simulator + 3 silos (--scale silo=3), load on, every silo replaced one at a time with compose
-#   (scale up by one, SIGTERM the oldest), one silo killed (SIGKILL), then the simulator's ledger is checked
+#   (scripts/rolling-restart.sh compose: scale up by one, SIGTERM the oldest), one silo killed (SIGKILL), then the simulator's ledger is checked
 #   against what a worker popped from Redis: 0 lost, 0 duplicated, identifies = shards (every hand-off resumed).
 # Exits non-zero on any failure; the last line gives the figures. Takes about 5-8 minutes (not in .ci/run).
 #
@@ -41,7 +41,7 @@ compose() { "${compose_cmd[@]}" -f "$root/docker-compose.yml" -p "$project" --pr
 dump_logs() {
     compose logs --no-color >"$work/compose.log" 2>&1 || true
     local c
-    for c in "${removed[@]}"; do docker logs "$c" >"$work/removed-$c.log" 2>&1 || true; done
+    for c in "${removed[@]}"; do docker logs "$c" >"$work/removed-$c.log" 2>/dev/null || true; done
     say "logs in $work"
 }
 
@@ -144,37 +144,27 @@ events_arriving() { (( $(llen) > 0 )); }
 wait_for 30 "events in sharder:events" events_arriving
 sleep 10
 
-# ---- replace every silo, one at a time ------------------------------------------------------------------------
-stop_times=()
-for old in $(silos); do
-    before="$(silos)"
-    say "replacing silo $old: scale to 4"
-    compose up -d --no-recreate --scale silo=4 silo >>"$work/up.log" 2>&1 || fail "scale up"
-    wait_for 60 "a 4th silo" silo_count_is 4
-    new="$(comm -13 <(sort <<<"$before") <(silos | sort))"
-    wait_for 120 "new silo $new ready" ready "$new"
-    sleep 8   # the join rebalance waits Supervisor:RebalanceDelay (3 s) after the last join
-    wait_for 120 "all shards attached after $new joined" settled
-    say "SIGTERM $old (docker stop, grace 45 s)"
-    t0=$SECONDS
-    docker stop -t 45 "$old" >/dev/null
-    stop_times+=($((SECONDS - t0)))
-    [[ "$(docker inspect -f '{{.State.ExitCode}}' "$old")" == 0 ]] || fail "silo $old exited with $(docker inspect -f '{{.State.ExitCode}}' "$old") after SIGTERM"
-    docker logs "$old" >"$work/removed-$old.log" 2>&1 || true
-    docker rm "$old" >/dev/null
-    wait_for 120 "all shards attached after $old stopped" settled
-    say "silo $old replaced by $new (stop took ${stop_times[-1]} s)"
-done
+# ---- replace every silo, one at a time, with the operators' script ---------------------------------------------
+say "rolling restart: scripts/rolling-restart.sh compose"
+ROLLING_COMPOSE_OPTIONS="-f $root/docker-compose.yml -p $project --profile simulator" SHARDER_HTTP_TOKEN="$http_token" ROLLING_LOG_DIR="$work" \
+    "$root/scripts/rolling-restart.sh" compose 2>&1 | tee "$work/rolling-restart.log" || fail "rolling restart"
+grep -q "done: every silo replaced" "$work/rolling-restart.log" || fail "rolling restart"
+stop_times=($(grep -o 'stop took [0-9]*' "$work/rolling-restart.log" | cut -d' ' -f3))
+(( ${#stop_times[@]} == 3 )) || fail "the rolling restart replaced ${#stop_times[@]} silos, not 3"
+wait_for 120 "all shards attached after the rolling restart" settled
+wait_for 5 "3 silos" silo_count_is 3
+sleep 5
 
 # ---- kill one --------------------------------------------------------------------------------------------------
 victim="$(silos | head -1)"
 say "docker kill $victim (SIGKILL, no hand-off)"
 t0=$SECONDS
 docker kill "$victim" >/dev/null
-docker logs "$victim" >"$work/removed-$victim.log" 2>&1 || true
-docker rm -f "$victim" >/dev/null
+removed+=("$victim")
 wait_for 180 "all shards attached after the kill" settled
 recovery=$((SECONDS - t0))
+docker logs "$victim" >"$work/removed-$victim.log" 2>&1 || true
+docker rm -f "$victim" >/dev/null
 say "shards of $victim back after ${recovery} s; scaling back to 3"
 compose up -d --no-recreate --scale silo=3 silo >>"$work/up.log" 2>&1 || fail "scale back"
 wait_for 120 "3 silos ready" settled

@@ -83,10 +83,15 @@ compose_restart() {
         wait_for "$ready_timeout" "new silo $new ready" ready "$(url_of "$new")"
         wait_for "$ready_timeout" "every shard Active after $new joined" shards_active "$(url_of "$new")"
         say "SIGTERM $old (the new silo $new is ready)"
+        local t0=$SECONDS
         docker stop -t "$grace" "$old" >/dev/null
+        local took=$((SECONDS - t0))
+        [[ "$(docker inspect -f '{{.State.ExitCode}}' "$old")" == 0 ]] \
+            || say "warning: $old exited with $(docker inspect -f '{{.State.ExitCode}}' "$old") (logs: docker logs $old)"
+        docker logs "$old" >"${ROLLING_LOG_DIR:-/tmp}/rolling-restart-$old.log" 2>&1 || true
         docker rm "$old" >/dev/null
         wait_for "$ready_timeout" "every shard Active after $old stopped" shards_active "$(any_url "$old")"
-        say "$old replaced by $new"
+        say "$old replaced by $new (stop took $took s)"
     done
     say "done: every silo replaced"
 }
