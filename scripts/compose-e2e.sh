@@ -156,11 +156,25 @@ wait_for 5 "3 silos" silo_count_is 3
 sleep 5
 
 # ---- kill one --------------------------------------------------------------------------------------------------
-victim="$(silos | head -1)"
-say "docker kill $victim (SIGKILL, no hand-off)"
+# The victim is the silo hosting the most shards (per /status), so the kill takes sessions down with it.
+status="$(curl -fsS --max-time 10 -H "Authorization: Bearer $http_token" "http://$(ip_of "$(silos | head -1)"):8080/status")" || fail "/status"
+victim="" most=0
+for c in $(silos); do
+    n="$(jq --arg ip "S$(ip_of "$c"):" '[.shards[] | select(.silo // "" | startswith($ip))] | length' <<<"$status")"
+    (( n > most )) && { victim="$c"; most="$n"; }
+done
+[[ -n "$victim" ]] || fail "no silo hosts a shard"
+say "docker kill $victim ($most shards; SIGKILL, no hand-off)"
+before="$(sim sessions | jq -c 'map(select(.state == "Attached") | {(.shardId | tostring): .attachedConnectionId}) | add')"
+# Done when as many shards as the victim held are attached on new connections (and every shard is attached).
+reattached() {
+    (( $(sim sessions | jq --argjson b "$before" \
+        '[.[] | select(.state == "Attached" and .attachedConnectionId != $b[.shardId | tostring])] | length') >= most ))
+}
 t0=$SECONDS
 docker kill "$victim" >/dev/null
 removed+=("$victim")
+wait_for 180 "the killed silo's shards attached on new connections" reattached
 wait_for 180 "all shards attached after the kill" settled
 recovery=$((SECONDS - t0))
 docker logs "$victim" >"$work/removed-$victim.log" 2>&1 || true
