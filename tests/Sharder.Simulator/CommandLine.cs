@@ -8,6 +8,8 @@ internal static class CommandLine
     public const string Usage = """
         Sharder gateway simulator (a fake Discord gateway for tests, demos and benchmarks)
           --port P                   bootstrap port for REST, control API and gateway (default 0 = any free port)
+          --public-host H            listen on every interface and hand out URLs with host H (containers);
+                                     default: loopback only, URLs with 127.0.0.1
           --token T                  bot token to accept (default sim-token...)
           --guilds G                 number of guilds (default 10)
           --rate R                   background events per second, all shards together (default 0)
@@ -37,6 +39,7 @@ internal static class CommandLine
             switch (name)
             {
                 case "--port": options.Port = Int(); break;
+                case "--public-host": options.PublicHost = Value(); break;
                 case "--token": options.Token = Value(); break;
                 case "--guilds": options.World = new World.WorldOptions { GuildCount = Int(), Seed = options.Seed }; break;
                 case "--rate": rate = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var r) ? r : throw new ArgumentException("--rate needs a number"); break;

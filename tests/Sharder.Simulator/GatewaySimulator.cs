@@ -1,3 +1,4 @@
+using System.Net;
 using Sharder.Simulator.Compression;
 using Sharder.Simulator.Control;
 using Sharder.Simulator.Events;
@@ -47,10 +48,13 @@ public sealed class GatewaySimulator : IAsyncDisposable
     public int Port => _bootstrap?.Port ?? throw new InvalidOperationException("The simulator is not started.");
 
     /// <summary>REST base, e.g. <c>http://127.0.0.1:P/api</c>; clients append <c>/v10/gateway/bot</c>.</summary>
-    public string RestUrl => $"http://127.0.0.1:{Port}/api";
+    public string RestUrl => $"http://{Host}:{Port}/api";
 
     /// <summary>Bootstrap gateway URL, no trailing slash (what /gateway/bot returns).</summary>
-    public string GatewayUrl => $"ws://127.0.0.1:{Port}";
+    public string GatewayUrl => $"ws://{Host}:{Port}";
+
+    /// <summary>The host in every URL handed out: <see cref="SimulatorOptions.PublicHost"/>, else loopback.</summary>
+    public string Host => Options.PublicHost ?? "127.0.0.1";
 
     public IReadOnlyList<string> ResumeUrls => [.. _context.ResumeListeners.Select(l => l.Url)];
 
@@ -66,7 +70,7 @@ public sealed class GatewaySimulator : IAsyncDisposable
         for (var i = 0; i < Options.ResumeListeners; i++)
         {
             var server = StartServer($"resume-{i}", 0);
-            resumes.Add((server.Name, $"ws://127.0.0.1:{server.Port}"));
+            resumes.Add((server.Name, $"ws://{Host}:{server.Port}"));
         }
 
         _context.ResumeListeners = resumes;
@@ -79,6 +83,7 @@ public sealed class GatewaySimulator : IAsyncDisposable
         var server = new HttpServer(new HttpServerOptions
         {
             Name = name,
+            Address = Options.PublicHost is null ? IPAddress.Loopback : IPAddress.Any,
             Port = port,
             HandleHttp = HandleHttpAsync,
             HandleWebSocket = HandleWebSocketAsync,

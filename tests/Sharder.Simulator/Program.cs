@@ -26,7 +26,7 @@ Console.WriteLine($"REST URL:     {simulator.RestUrl}   (GET /v10/gateway/bot wi
 Console.WriteLine($"Gateway URL:  {simulator.GatewayUrl}");
 Console.WriteLine($"Resume URLs:  {string.Join(", ", simulator.ResumeUrls)}");
 Console.WriteLine($"Token:        {simulator.Token}");
-Console.WriteLine($"Control API:  http://127.0.0.1:{simulator.Port}/_sim/status");
+Console.WriteLine($"Control API:  http://{simulator.Host}:{simulator.Port}/_sim/status");
 Console.WriteLine($"Guilds: {simulator.World.Guilds.Count}, recommended shards: {simulator.World.RecommendedShards(options.GuildsPerShardRecommendation, options.RequiredShardMultiple)}, max_concurrency: {options.MaxConcurrency}, event rate: {rate}/s");
 if (rate > 0) simulator.StartLoad(rate);
 

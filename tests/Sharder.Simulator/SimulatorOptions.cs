@@ -11,6 +11,13 @@ public sealed class SimulatorOptions
     /// <summary>Bootstrap listener port (REST, control API and the bootstrap gateway). 0 = ephemeral.</summary>
     public int Port { get; set; }
 
+    /// <summary>
+    /// Host name put in the URLs the simulator hands out (REST, gateway, resume). Null (the default): listen on
+    /// loopback only and hand out <c>127.0.0.1</c>. Set (e.g. a compose service name): listen on every interface,
+    /// so other containers reach it by that name.
+    /// </summary>
+    public string? PublicHost { get; set; }
+
     /// <summary>Number of resume listeners ("zones"). Each session gets one of them as <c>resume_gateway_url</c>.</summary>
     public int ResumeListeners { get; set; } = 1;
 
@@ -110,6 +117,7 @@ public sealed class SimulatorOptions
         Positive(nameof(MaxClientPayloadBytes), MaxClientPayloadBytes);
         Positive(nameof(ResumeListeners), ResumeListeners);
         if (Port is < 0 or > 65535) errors.Add($"SimulatorOptions.Port must be 0..65535 (was {Port}).");
+        if (PublicHost is { } host && Uri.CheckHostName(host) == UriHostNameType.Unknown) errors.Add($"SimulatorOptions.PublicHost must be a host name or IP address (was '{host}').");
         if (string.IsNullOrWhiteSpace(Token)) errors.Add("SimulatorOptions.Token must not be empty.");
         if (RequiredShardMultiple is <= 0) errors.Add("SimulatorOptions.RequiredShardMultiple must be > 0 when set.");
         if (BadTokenCloseCode is < 1000 or > 4999) errors.Add($"SimulatorOptions.BadTokenCloseCode must be a close code within 1000..4999 (was {BadTokenCloseCode}).");
