@@ -13,14 +13,17 @@ internal static class RedisAclUsers
     /// <summary>
     /// A worker pops event lists and pushes command lists, nothing else: no checkpoints, epochs, ledger,
     /// membership, grain state, scripts or key listing. Selectors keep it from pushing forged events or popping
-    /// other workers' commands.
+    /// other workers' commands. ECHO, the lease keys and the consumer registry are what Sharder.Client's
+    /// reliable consumer needs (StackExchange.Redis checks each new connection with ECHO).
     /// </summary>
     public static readonly IReadOnlyList<string> WorkerRules =
     [
         "resetkeys", "resetchannels", "-@all",
-        "+ping", "+hello", "+auth", "+select", "+client|setname",
+        "+ping", "+echo", "+hello", "+auth", "+select", "+client|setname",
         "(~sharder:events* +blpop +brpop +lpop +rpop +blmove +lmove +brpoplpush +rpoplpush +lrange +lindex +llen +lrem)",
         "(~sharder:to:* ~sharder:commands +rpush +lpush +llen)",
+        "(~sharder:events*:lease:* +set +psetex +exists +del +unlink)",
+        "(~sharder:events*:consumers +sadd +srem +smembers)",
     ];
 
     /// <summary>
