@@ -9,6 +9,7 @@ internal sealed class RecordingSink : IDispatchSink
     private readonly Lock _lock = new();
     private readonly List<DeliveredEvent> _delivered = [];
     private readonly List<SessionStart> _sessions = [];
+    private readonly List<int> _batchSizes = [];
     private TaskCompletionSource? _gate;
     private int _failuresLeft;
     private int _calls;
@@ -32,6 +33,18 @@ internal sealed class RecordingSink : IDispatchSink
             lock (_lock)
             {
                 return [.. _sessions];
+            }
+        }
+    }
+
+    /// <summary>The size of every accepted batch, in order.</summary>
+    public IReadOnlyList<int> BatchSizes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _batchSizes];
             }
         }
     }
@@ -68,19 +81,24 @@ internal sealed class RecordingSink : IDispatchSink
     /// <summary>Makes the next <paramref name="count"/> calls throw.</summary>
     public void FailNext(int count) => Volatile.Write(ref _failuresLeft, count);
 
-    public async ValueTask DeliverAsync(ShardDispatch dispatch, CancellationToken cancellationToken)
+    public async ValueTask DeliverAsync(ReadOnlyMemory<ShardDispatch> batch, CancellationToken cancellationToken)
     {
+        var dispatches = batch.ToArray(); // the batch memory is only the sink's for the call
         await EnterAsync(cancellationToken);
         lock (_lock)
         {
-            _delivered.Add(new DeliveredEvent(
-                dispatch.ShardId,
-                dispatch.SessionId,
-                dispatch.Sequence,
-                dispatch.EventType,
-                dispatch.GuildId,
-                Encoding.UTF8.GetString(dispatch.Payload.Span),
-                Encoding.UTF8.GetString(dispatch.Data.Span)));
+            _batchSizes.Add(dispatches.Length);
+            foreach (var dispatch in dispatches)
+            {
+                _delivered.Add(new DeliveredEvent(
+                    dispatch.ShardId,
+                    dispatch.SessionId,
+                    dispatch.Sequence,
+                    dispatch.EventType,
+                    dispatch.GuildId,
+                    Encoding.UTF8.GetString(dispatch.Payload.Span),
+                    Encoding.UTF8.GetString(dispatch.Data.Span)));
+            }
         }
     }
 
