@@ -14,6 +14,7 @@ internal sealed class RecordingSink : IDispatchSink
     private int _failuresLeft;
     private int _calls;
     private int _waitingCalls;
+    private int _heldEvents;
 
     public IReadOnlyList<DeliveredEvent> Delivered
     {
@@ -55,6 +56,9 @@ internal sealed class RecordingSink : IDispatchSink
     /// <summary>Calls currently held by <see cref="Block"/>.</summary>
     public int WaitingCalls => Volatile.Read(ref _waitingCalls);
 
+    /// <summary>Dispatches in the calls currently held by <see cref="Block"/>.</summary>
+    public int HeldEvents => Volatile.Read(ref _heldEvents);
+
     public IReadOnlyList<long> DeliveredSequences => [.. Delivered.Select(e => e.Sequence)];
 
     /// <summary>Holds every call until <see cref="Release"/>.</summary>
@@ -84,7 +88,7 @@ internal sealed class RecordingSink : IDispatchSink
     public async ValueTask DeliverAsync(ReadOnlyMemory<ShardDispatch> batch, CancellationToken cancellationToken)
     {
         var dispatches = batch.ToArray(); // the batch memory is only the sink's for the call
-        await EnterAsync(cancellationToken);
+        await EnterAsync(dispatches.Length, cancellationToken);
         lock (_lock)
         {
             _batchSizes.Add(dispatches.Length);
@@ -104,14 +108,14 @@ internal sealed class RecordingSink : IDispatchSink
 
     public async ValueTask OnSessionStartedAsync(SessionStart start, CancellationToken cancellationToken)
     {
-        await EnterAsync(cancellationToken);
+        await EnterAsync(0, cancellationToken);
         lock (_lock)
         {
             _sessions.Add(start);
         }
     }
 
-    private async Task EnterAsync(CancellationToken cancellationToken)
+    private async Task EnterAsync(int events, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
         Task? gate;
@@ -122,6 +126,7 @@ internal sealed class RecordingSink : IDispatchSink
 
         if (gate is not null)
         {
+            Interlocked.Add(ref _heldEvents, events);
             Interlocked.Increment(ref _waitingCalls);
             try
             {
@@ -130,6 +135,7 @@ internal sealed class RecordingSink : IDispatchSink
             finally
             {
                 Interlocked.Decrement(ref _waitingCalls);
+                Interlocked.Add(ref _heldEvents, -events);
             }
         }
 
