@@ -120,7 +120,7 @@ internal sealed class RedisDispatchSink : IDispatchSink
             {
                 ref readonly var dispatch = ref dispatches[i];
                 events[i] = new OutboundEvent(
-                    _shardId, dispatch.SessionId, dispatch.Sequence, dispatch.EventType, dispatch.GuildId, dispatch.Payload, dispatch.DataRange);
+                    dispatch.ShardId, dispatch.SessionId, dispatch.Sequence, dispatch.EventType, dispatch.GuildId, dispatch.Payload, dispatch.DataRange);
             }
 
             result = await _publisher.PublishAsync(
