@@ -93,6 +93,9 @@ internal sealed class SharderInstruments : IGatewayMetrics
 
     public void OnEventPublished() => _published.Add(1);
 
+    /// <summary>A batch of <paramref name="count"/> events went through the sink.</summary>
+    public void OnEventsPublished(int count) => _published.Add(count);
+
     public void OnSinkRefused(string reason) => _sinkRefusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void OnEventsDeadLettered(int count) => _deadLettered.Add(count);

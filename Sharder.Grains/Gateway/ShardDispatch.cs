@@ -51,4 +51,7 @@ internal readonly struct ShardDispatch
 
     /// <summary>The raw <c>d</c> value inside <see cref="Payload"/>.</summary>
     public ReadOnlyMemory<byte> Data => Payload.Slice(_dataStart, _dataLength);
+
+    /// <summary>Where <see cref="Data"/> sits inside <see cref="Payload"/>.</summary>
+    public Range DataRange => new(_dataStart, _dataStart + _dataLength);
 }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sharder.Grains.Diagnostics;
@@ -8,8 +8,8 @@ using Sharder.Grains.Sink;
 namespace Sharder.Grains.Shards;
 
 /// <summary>
-/// The shard connection's sink: every dispatch is pushed to Redis as a one-event batch carrying the
-/// activation's epoch, and every session start becomes a lifecycle marker. A <see cref="StaleEpochException"/>
+/// The shard connection's sink: each batch of dispatches the connection hands over is pushed to Redis in
+/// one script call carrying the activation's epoch, and every session start becomes a lifecycle marker. A <see cref="StaleEpochException"/>
 /// means a newer activation owns the shard: the sink reports it once through <c>onFenced</c> and keeps
 /// refusing (the connection retries until it is stopped). <see cref="RedisUnavailableException"/> and
 /// <see cref="RedisRefusedException"/> propagate: the connection retries with backoff and stops reading
@@ -34,7 +34,6 @@ internal sealed class RedisDispatchSink : IDispatchSink
     private readonly DeliveryProblemBoard? _problems;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly OutboundEvent[] _batch = new OutboundEvent[1];
     private long _lastSequence;
     private int _fenced;
 
@@ -92,21 +91,40 @@ internal sealed class RedisDispatchSink : IDispatchSink
     /// <summary>Why events are not reaching Redis right now; null while they are.</summary>
     public DeliveryProblem? Problem => Volatile.Read(ref _problem);
 
-    public async ValueTask DeliverAsync(ShardDispatch dispatch, CancellationToken cancellationToken)
+    /// <summary>Publishes one dispatch (a batch of one).</summary>
+    public ValueTask DeliverAsync(ShardDispatch dispatch, CancellationToken cancellationToken)
+        => DeliverAsync(new[] { dispatch }, cancellationToken);
+
+    /// <summary>
+    /// Publishes the batch in one script call. The connection hands over dispatches of one session in
+    /// order; the checkpoint ends at the batch's last sequence, so a retry or a resume from there repeats
+    /// nothing and loses nothing.
+    /// </summary>
+    public async ValueTask DeliverAsync(ReadOnlyMemory<ShardDispatch> batch, CancellationToken cancellationToken)
     {
+        if (batch.IsEmpty)
+        {
+            return;
+        }
+
         ThrowIfFenced();
-        _batch[0] = new OutboundEvent(
-            dispatch.ShardId,
-            dispatch.SessionId,
-            dispatch.Sequence,
-            dispatch.EventType,
-            dispatch.GuildId,
-            dispatch.Payload,
-            DataRange(dispatch));
+        var dispatches = batch.Span;
+        var sessionId = dispatches[0].SessionId;
+        long lastSequence = dispatches[^1].Sequence;
+        int count = dispatches.Length;
+        var events = ArrayPool<OutboundEvent>.Shared.Rent(count);
         PublishResult result;
         try
         {
-            result = await _publisher.PublishAsync(_shardId, _epoch, dispatch.SessionId, null, _batch, PositionIn(dispatch.SessionId))
+            for (int i = 0; i < count; i++)
+            {
+                ref readonly var dispatch = ref dispatches[i];
+                events[i] = new OutboundEvent(
+                    dispatch.ShardId, dispatch.SessionId, dispatch.Sequence, dispatch.EventType, dispatch.GuildId, dispatch.Payload, dispatch.DataRange);
+            }
+
+            result = await _publisher.PublishAsync(
+                    _shardId, _epoch, sessionId, null, new ArraySegment<OutboundEvent>(events, 0, count), PositionIn(sessionId))
                 .ConfigureAwait(false);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
@@ -116,24 +134,25 @@ internal sealed class RedisDispatchSink : IDispatchSink
         }
         finally
         {
-            _batch[0] = default;
+            Array.Clear(events, 0, count);
+            ArrayPool<OutboundEvent>.Shared.Return(events);
         }
 
         OnDelivered();
 
-        _positionSession = dispatch.SessionId;
+        _positionSession = sessionId;
         _position = result.Sequence;
-        _lastSequence = dispatch.Sequence;
+        _lastSequence = lastSequence;
         if (result.Resynced)
         {
             _instruments.OnResynced();
-            SinkLog.Resynced(_logger, _shardId, dispatch.SessionId);
+            SinkLog.Resynced(_logger, _shardId, sessionId);
         }
 
         if (result.DeadLettered > 0)
         {
             _instruments.OnEventsDeadLettered(result.DeadLettered);
-            SinkLog.DeadLettered(_logger, _shardId, result.DeadLettered, dispatch.Sequence);
+            SinkLog.DeadLettered(_logger, _shardId, result.DeadLettered, lastSequence);
         }
 
         foreach (var list in result.Lists)
@@ -141,7 +160,7 @@ internal sealed class RedisDispatchSink : IDispatchSink
             _instruments.OnOutputList(list.List, list.Length, list.Trimmed);
         }
 
-        _instruments.OnEventPublished();
+        _instruments.OnEventsPublished(count);
     }
 
     public async ValueTask OnSessionStartedAsync(SessionStart start, CancellationToken cancellationToken)
@@ -240,18 +259,6 @@ internal sealed class RedisDispatchSink : IDispatchSink
             var duration = _timeProvider.GetUtcNow() - ended.Since;
             SinkLog.DeliveringAgain(_logger, _shardId, duration, ended.Reason);
         }
-    }
-
-    /// <summary>Where <c>d</c> sits in the frame: the dispatch's data slice, as an offset into its payload.</summary>
-    private static Range DataRange(in ShardDispatch dispatch)
-    {
-        if (MemoryMarshal.TryGetArray(dispatch.Payload, out var payload) && MemoryMarshal.TryGetArray(dispatch.Data, out var data))
-        {
-            var start = data.Offset - payload.Offset;
-            return new Range(start, start + data.Count);
-        }
-
-        throw new InvalidOperationException("A dispatch payload must be array-backed.");
     }
 
     private void ThrowIfFenced()

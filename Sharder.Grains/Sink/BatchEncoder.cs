@@ -45,8 +45,9 @@ internal sealed class BatchEncoder
         => (_allowed.Count == 0 || _allowed.Contains(eventType)) && !_denied.Contains(eventType);
 
     /// <summary>
-    /// Arguments for <see cref="RedisScripts.PublishText"/>. All payloads share one buffer allocated for the
-    /// batch; it is not pooled because Redis may still hold it after a timed-out call.
+    /// Arguments for <see cref="RedisScripts.PublishText"/>. Every envelope is written straight into one
+    /// pooled buffer for the batch (<see cref="ScriptArguments.Payloads"/>); the caller returns it once Redis
+    /// answered the call, never after a timeout, when Redis may still be sent the bytes.
     /// </summary>
     /// <param name="position">The writer's session start and position in it (see <see cref="PublishPosition"/>).</param>
     /// <param name="skippedLists">Lists whose events are left out (dead-lettered); they still advance the checkpoint.</param>
@@ -64,7 +65,7 @@ internal sealed class BatchEncoder
         var keys = new List<RedisKey> { KeyLayout.CheckpointKey(shardId) };
         var keyIndexes = new Dictionary<string, int>(StringComparer.Ordinal);
         var slots = new List<(long Sequence, int KeyIndex, int Start, int Length)>(batch.Count);
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(1, EstimateSize(batch)));
+        var buffer = new PooledBatchBuffer(EstimateSize(batch));
         var encodedSession = _format == RedisOutputFormat.Envelope ? JsonEncodedText.Encode(sessionId) : default;
         long highest = -1;
 
@@ -137,7 +138,7 @@ internal sealed class BatchEncoder
             values[at + 2] = payloads.Slice(start, length);
         }
 
-        return new ScriptArguments([.. keys], values);
+        return new ScriptArguments([.. keys], values, buffer);
     }
 
     /// <summary>Arguments for <see cref="RedisScripts.MarkerText"/>; no marker lists for sharder-binary.</summary>

@@ -127,7 +127,18 @@ internal sealed class RedisEventPublisher
         while (true)
         {
             var arguments = _encoder.EncodeBatch(shardId, epoch, sessionId, resumeUrl, batch, position, skipped);
-            var reply = await EvaluateAsync(RedisScripts.Publish, shardId, arguments).ConfigureAwait(false);
+            RedisResult[] reply;
+            try
+            {
+                reply = await EvaluateAsync(RedisScripts.Publish, shardId, arguments).ConfigureAwait(false);
+            }
+            catch (RedisRefusedException)
+            {
+                arguments.Payloads?.Return(); // Redis answered: the request was written
+                throw;
+            }
+
+            arguments.Payloads?.Return();
             if ((long)reply[0] == RedisScripts.NotAList)
             {
                 var list = (string)arguments.Keys[(int)reply[1] - 1]!;

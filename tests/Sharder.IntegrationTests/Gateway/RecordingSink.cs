@@ -118,13 +118,17 @@ internal sealed class RecordingSink : IDispatchSink
         }
     }
 
-    public async ValueTask DeliverAsync(ShardDispatch dispatch, CancellationToken cancellationToken)
+    public async ValueTask DeliverAsync(ReadOnlyMemory<ShardDispatch> batch, CancellationToken cancellationToken)
     {
+        var dispatches = batch.ToArray(); // the batch memory is only the sink's for the call
         await PassAsync(cancellationToken);
-        var record = new SinkRecord(dispatch.ShardId, dispatch.SessionId, dispatch.Sequence, dispatch.EventType, null);
         lock (_lock)
         {
-            _published.Add(new PublishedDispatch(record, dispatch.Payload));
+            foreach (var dispatch in dispatches)
+            {
+                var record = new SinkRecord(dispatch.ShardId, dispatch.SessionId, dispatch.Sequence, dispatch.EventType, null);
+                _published.Add(new PublishedDispatch(record, dispatch.Payload));
+            }
         }
     }
 

@@ -106,6 +106,19 @@ internal sealed class SinkHarness : IDisposable
         }
     }
 
+    /// <summary>Delivers the sequences as one batch, as the shard connection does with what it buffered.</summary>
+    /// <param name="eventType">The type of each event by sequence; MESSAGE_CREATE when null.</param>
+    public Task DeliverBatchAsync(string sessionId, long first, long last, Func<long, string>? eventType = null)
+    {
+        var batch = new ShardDispatch[last - first + 1];
+        for (long sequence = first; sequence <= last; sequence++)
+        {
+            batch[sequence - first] = Dispatch(ShardId, sessionId, sequence, eventType?.Invoke(sequence) ?? "MESSAGE_CREATE");
+        }
+
+        return Sink.DeliverAsync(batch.AsMemory(), CancellationToken.None).AsTask();
+    }
+
     private sealed class TestMeterFactory : IMeterFactory
     {
         public Meter? Created { get; private set; }

@@ -9,10 +9,12 @@ internal sealed class RecordingSink : IDispatchSink
     private readonly Lock _lock = new();
     private readonly List<DeliveredEvent> _delivered = [];
     private readonly List<SessionStart> _sessions = [];
+    private readonly List<int> _batchSizes = [];
     private TaskCompletionSource? _gate;
     private int _failuresLeft;
     private int _calls;
     private int _waitingCalls;
+    private int _heldEvents;
 
     public IReadOnlyList<DeliveredEvent> Delivered
     {
@@ -36,11 +38,26 @@ internal sealed class RecordingSink : IDispatchSink
         }
     }
 
+    /// <summary>The size of every accepted batch, in order.</summary>
+    public IReadOnlyList<int> BatchSizes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _batchSizes];
+            }
+        }
+    }
+
     /// <summary>Every call, failed ones included.</summary>
     public int Calls => Volatile.Read(ref _calls);
 
     /// <summary>Calls currently held by <see cref="Block"/>.</summary>
     public int WaitingCalls => Volatile.Read(ref _waitingCalls);
+
+    /// <summary>Dispatches in the calls currently held by <see cref="Block"/>.</summary>
+    public int HeldEvents => Volatile.Read(ref _heldEvents);
 
     public IReadOnlyList<long> DeliveredSequences => [.. Delivered.Select(e => e.Sequence)];
 
@@ -68,32 +85,37 @@ internal sealed class RecordingSink : IDispatchSink
     /// <summary>Makes the next <paramref name="count"/> calls throw.</summary>
     public void FailNext(int count) => Volatile.Write(ref _failuresLeft, count);
 
-    public async ValueTask DeliverAsync(ShardDispatch dispatch, CancellationToken cancellationToken)
+    public async ValueTask DeliverAsync(ReadOnlyMemory<ShardDispatch> batch, CancellationToken cancellationToken)
     {
-        await EnterAsync(cancellationToken);
+        var dispatches = batch.ToArray(); // the batch memory is only the sink's for the call
+        await EnterAsync(dispatches.Length, cancellationToken);
         lock (_lock)
         {
-            _delivered.Add(new DeliveredEvent(
-                dispatch.ShardId,
-                dispatch.SessionId,
-                dispatch.Sequence,
-                dispatch.EventType,
-                dispatch.GuildId,
-                Encoding.UTF8.GetString(dispatch.Payload.Span),
-                Encoding.UTF8.GetString(dispatch.Data.Span)));
+            _batchSizes.Add(dispatches.Length);
+            foreach (var dispatch in dispatches)
+            {
+                _delivered.Add(new DeliveredEvent(
+                    dispatch.ShardId,
+                    dispatch.SessionId,
+                    dispatch.Sequence,
+                    dispatch.EventType,
+                    dispatch.GuildId,
+                    Encoding.UTF8.GetString(dispatch.Payload.Span),
+                    Encoding.UTF8.GetString(dispatch.Data.Span)));
+            }
         }
     }
 
     public async ValueTask OnSessionStartedAsync(SessionStart start, CancellationToken cancellationToken)
     {
-        await EnterAsync(cancellationToken);
+        await EnterAsync(0, cancellationToken);
         lock (_lock)
         {
             _sessions.Add(start);
         }
     }
 
-    private async Task EnterAsync(CancellationToken cancellationToken)
+    private async Task EnterAsync(int events, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
         Task? gate;
@@ -104,6 +126,7 @@ internal sealed class RecordingSink : IDispatchSink
 
         if (gate is not null)
         {
+            Interlocked.Add(ref _heldEvents, events);
             Interlocked.Increment(ref _waitingCalls);
             try
             {
@@ -112,6 +135,7 @@ internal sealed class RecordingSink : IDispatchSink
             finally
             {
                 Interlocked.Decrement(ref _waitingCalls);
+                Interlocked.Add(ref _heldEvents, -events);
             }
         }
 
