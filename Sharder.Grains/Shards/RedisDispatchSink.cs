@@ -104,6 +104,7 @@ internal sealed class RedisDispatchSink : IDispatchSink
             dispatch.Payload,
             DataRange(dispatch));
         PublishResult result;
+        var started = _timeProvider.GetTimestamp();
         try
         {
             result = await _publisher.PublishAsync(_shardId, _epoch, dispatch.SessionId, null, _batch, PositionIn(dispatch.SessionId))
@@ -141,7 +142,12 @@ internal sealed class RedisDispatchSink : IDispatchSink
             _instruments.OnOutputList(list.List, list.Length, list.Trimmed);
         }
 
-        _instruments.OnEventPublished();
+        _instruments.OnBatchPublished(_shardId, 1, _timeProvider.GetElapsedTime(started));
+        _instruments.OnEventPublished(_shardId, dispatch.EventType);
+        if (dispatch.ReceivedTimestamp != 0)
+        {
+            _instruments.OnEventDelivered(_timeProvider.GetElapsedTime(dispatch.ReceivedTimestamp));
+        }
     }
 
     public async ValueTask OnSessionStartedAsync(SessionStart start, CancellationToken cancellationToken)
