@@ -2,7 +2,7 @@
 "use strict";
 
 const refreshMs = 2000;
-// Last sample of each shard's event counter, keyed by shard and silo (a counter restarts on another silo).
+// Last sample of each shard's event counter and the rate shown, keyed by shard and silo (a counter restarts on another silo).
 const previous = new Map();
 
 function text(value) {
@@ -28,13 +28,21 @@ function cell(row, value, className) {
   return td;
 }
 
+// The rate over at least minRateWindowMs of the silo's clock, so two refreshes close together do not make it jump.
+const minRateWindowMs = 1000;
+
 function eventsPerSecond(shard, now) {
   const key = shard.shard + "@" + shard.silo;
   const sample = { count: shard.eventsPublished || 0, at: Date.parse(now) };
   const last = previous.get(key);
-  previous.set(key, sample);
-  if (!last || sample.at <= last.at || sample.count < last.count) return "–";
-  return ((sample.count - last.count) * 1000 / (sample.at - last.at)).toFixed(1);
+  if (!last || sample.count < last.count || sample.at < last.at) {
+    previous.set(key, { ...sample, rate: "–" });
+    return "–";
+  }
+  if (sample.at - last.at < minRateWindowMs) return last.rate;
+  const rate = ((sample.count - last.count) * 1000 / (sample.at - last.at)).toFixed(1);
+  previous.set(key, { ...sample, rate });
+  return rate;
 }
 
 function renderShards(status) {

@@ -50,7 +50,13 @@ internal sealed class IdentifyBudgetSampler : BackgroundService
                 .ConfigureAwait(false);
             _instruments.OnIdentifyStatus(status.Remaining, status.WaitingShards);
         }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException or InvalidOperationException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A metrics sample must never stop the host (a BackgroundService's exception does).
+        catch (Exception)
+#pragma warning restore CA1031
         {
             // Not answered this time (silo joining, coordinator moving): the next tick tries again.
         }

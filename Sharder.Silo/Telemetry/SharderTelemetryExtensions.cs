@@ -16,6 +16,9 @@ internal static class SharderTelemetryExtensions
     /// <summary>The service name on every metric, unless <c>OTEL_SERVICE_NAME</c> says otherwise.</summary>
     public const string ServiceName = "sharder";
 
+    /// <summary>The standard OpenTelemetry variable naming the service.</summary>
+    public const string ServiceNameSetting = "OTEL_SERVICE_NAME";
+
     /// <summary>
     /// Registers the metrics pipeline with the Prometheus exporter (served by <see cref="MapSharderMetrics"/>) and, when
     /// <see cref="OtlpEndpointSetting"/> is set, the OTLP exporter, which reads the other <c>OTEL_EXPORTER_OTLP_*</c>
@@ -27,7 +30,14 @@ internal static class SharderTelemetryExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddHostedService<IdentifyBudgetSampler>();
         services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .ConfigureResource(resource =>
+            {
+                // An explicit service name would override OTEL_SERVICE_NAME: only name the service when that is unset.
+                if (string.IsNullOrWhiteSpace(configuration[ServiceNameSetting]))
+                {
+                    resource.AddService(ServiceName);
+                }
+            })
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(SharderInstruments.MeterName, OrleansMeterName);

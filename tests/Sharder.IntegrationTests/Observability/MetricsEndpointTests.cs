@@ -36,6 +36,8 @@ public sealed class MetricsEndpointTests(RedisServerFixture redis) : IDisposable
         var settings = TestSiloHost.ValidSettings(redis.ConnectionString, token);
         settings["Discord:ApiBaseUrl"] = simulator.RestUrl;
         settings["Discord:GatewayUrl"] = simulator.GatewayUrl;
+        // Its own keys: a checkpoint another test left for shard 0 would make it resume at a simulator long gone.
+        settings["Redis:Output:KeyPrefix"] = $"metrics-{Guid.NewGuid():N}";
         settings["SHARDER_HTTP_TOKEN"] = HttpToken;
         settings["Gateway:Intents"] = "513"; // GUILDS | GUILD_MESSAGES
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{settings["SHARDER_HTTP_PORT"]}") };

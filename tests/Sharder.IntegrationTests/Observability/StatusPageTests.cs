@@ -38,14 +38,25 @@ public sealed partial class StatusPageTests(RedisServerFixture redis) : IDisposa
         var settings = TestSiloHost.ValidSettings(redis.ConnectionString, token);
         settings["Discord:ApiBaseUrl"] = simulator.RestUrl;
         settings["Discord:GatewayUrl"] = simulator.GatewayUrl;
+        // Its own keys: a checkpoint another test left for shard 0 would make it resume at a simulator long gone.
+        settings["Redis:Output:KeyPrefix"] = $"status-page-{Guid.NewGuid():N}";
         settings["Gateway:Intents"] = "513"; // GUILDS | GUILD_MESSAGES: the load below is messages
         settings["DISCORD_SHARD_TOTAL"] = Shards.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var baseUri = new Uri($"http://127.0.0.1:{settings["SHARDER_HTTP_PORT"]}/");
         using var http = new HttpClient { BaseAddress = baseUri };
 
-        await using var app = TestSiloHost.Build(settings, _directory);
+        var logs = new CapturingLoggerProvider();
+        await using var app = TestSiloHost.Build(settings, _directory, logs);
         await app.StartAsync();
-        await simulator.WaitForShardsReadyAsync(Shards, StartTimeout);
+        try
+        {
+            await simulator.WaitForShardsReadyAsync(Shards, StartTimeout);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message} Silo log (warnings and above):\n{string.Join('\n', logs.Lines.Where(static l => l.StartsWith("Warning Sharder", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Information Sharder", StringComparison.Ordinal)).Take(60))}", ex);
+        }
+
         await Eventually.TrueAsync(
             async () => (await ShardStatesAsync(http)).Count(static s => s == "Active") == Shards,
             StartTimeout,
