@@ -38,4 +38,32 @@ public sealed record ShardGrainStatus(
     /// <summary>Set while the shard waits before identifying again because its Identifies keep failing: when the wait ends.</summary>
     [Id(21)]
     public DateTimeOffset? IdentifyBackoffUntil { get; init; }
+
+    /// <summary>When the connection entered <see cref="ConnectionState"/> (for Active: the session's age on this connection).</summary>
+    [Id(22)]
+    public DateTimeOffset? StateSince { get; init; }
+
+    /// <summary>Round trip of the last acknowledged heartbeat; null before the first ACK.</summary>
+    [Id(23)]
+    public TimeSpan? HeartbeatLatency { get; init; }
+
+    /// <summary>The close code of the last connection that ended with one (sent or received).</summary>
+    [Id(24)]
+    public int? LastCloseCode { get; init; }
+
+    /// <summary>Why the shard stopped for good, when it closed fatally.</summary>
+    [Id(25)]
+    public string? FatalReason { get; init; }
+
+    /// <summary>Reconnects of this activation, all causes.</summary>
+    [Id(26)]
+    public int Reconnects { get; init; }
+
+    /// <summary>Events the silo running the shard has published for it (since that silo first ran it).</summary>
+    [Id(27)]
+    public long EventsPublished { get; init; }
+
+    /// <summary>When the last event reached Redis; null before the first.</summary>
+    [Id(28)]
+    public DateTimeOffset? LastEventAt { get; init; }
 }

@@ -214,7 +214,10 @@ internal sealed partial class ShardConnection
         // The payload copy is the one allocation per event: the pooled buffer is reused for the next message.
         var json = scope.JsonBuffer.WrittenSpan;
         var dispatch = new ShardDispatch(
-            ShardId, sessionId, sequence, eventType, header.GuildId, json.ToArray(), header.DataStart, header.DataLength);
+            ShardId, sessionId, sequence, eventType, header.GuildId, json.ToArray(), header.DataStart, header.DataLength)
+        {
+            ReceivedTimestamp = _timeProvider.GetTimestamp(),
+        };
         if (start is not null)
         {
             await EnqueueAsync(scope, new SinkItem(start, scope.Generation)).ConfigureAwait(false);

@@ -445,6 +445,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
 
         var action = CloseCodePolicy.Decide(reason.Initiator, reason.Code);
         GatewayLog.Disconnected(_logger, ShardId, reason.Initiator, reason.Code, reason.Cause, reason.Detail, action);
+        _metrics?.OnConnectionClosed(ShardId, reason.Code);
 
         // Resume: Discord replays what was not delivered. Otherwise nothing will be replayed: deliver it all.
         var deliveries = scope.EndDeliveries(drain: action != CloseAction.Resume);

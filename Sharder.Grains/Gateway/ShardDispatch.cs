@@ -49,6 +49,9 @@ internal readonly struct ShardDispatch
     /// <summary>The whole frame as received (after decompression): <c>{"t":…,"s":…,"op":0,"d":…}</c>.</summary>
     public ReadOnlyMemory<byte> Payload { get; }
 
+    /// <summary>When the frame was read off the socket (<see cref="TimeProvider.GetTimestamp"/>); 0 when unknown.</summary>
+    public long ReceivedTimestamp { get; init; }
+
     /// <summary>The raw <c>d</c> value inside <see cref="Payload"/>.</summary>
     public ReadOnlyMemory<byte> Data => Payload.Slice(_dataStart, _dataLength);
 

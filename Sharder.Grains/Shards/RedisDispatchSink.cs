@@ -114,6 +114,7 @@ internal sealed class RedisDispatchSink : IDispatchSink
         int count = dispatches.Length;
         var events = ArrayPool<OutboundEvent>.Shared.Rent(count);
         PublishResult result;
+        var started = _timeProvider.GetTimestamp();
         try
         {
             for (int i = 0; i < count; i++)
@@ -160,7 +161,16 @@ internal sealed class RedisDispatchSink : IDispatchSink
             _instruments.OnOutputList(list.List, list.Length, list.Trimmed);
         }
 
-        _instruments.OnEventsPublished(count);
+        _instruments.OnBatchPublished(_shardId, count, _timeProvider.GetElapsedTime(started));
+        _instruments.OnEventsPublished(_shardId, count);
+        foreach (ref readonly var dispatch in batch.Span)
+        {
+            _instruments.OnEventTypePublished(dispatch.EventType);
+            if (dispatch.ReceivedTimestamp != 0)
+            {
+                _instruments.OnEventDelivered(_timeProvider.GetElapsedTime(dispatch.ReceivedTimestamp));
+            }
+        }
     }
 
     public async ValueTask OnSessionStartedAsync(SessionStart start, CancellationToken cancellationToken)

@@ -129,6 +129,7 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
     public Task<ShardGrainStatus> GetStatusAsync()
     {
         var status = _connection?.Status;
+        var activity = _instruments.EventActivity(ShardId);
         return Task.FromResult(new ShardGrainStatus(
             ShardId,
             _connection?.ShardCount ?? 0,
@@ -146,6 +147,13 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         {
             IdentifyFailures = status?.IdentifyFailures ?? 0,
             IdentifyBackoffUntil = status?.IdentifyBackoffUntil,
+            StateSince = status?.StateSince,
+            HeartbeatLatency = status?.Latency,
+            LastCloseCode = status?.LastCloseCode,
+            FatalReason = status?.FatalReason,
+            Reconnects = status?.TotalReconnects ?? 0,
+            EventsPublished = activity?.Published ?? 0,
+            LastEventAt = activity?.LastPublishedAt,
         });
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Orleans.Dashboard;
 using Sharder.Silo.Health;
+using Sharder.Silo.Telemetry;
 
 namespace Sharder.Silo.Extensions;
 
@@ -9,8 +10,8 @@ public static class SharderEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// <c>/healthz</c> (live: the process answers), <c>/readyz</c> (the silo is Active and Redis answers PING,
-    /// 503 otherwise; Degraded, still 200, while a shard here has no session for long or closed fatally), <c>/status</c> (shards, sessions, silos, identify budget as JSON) and the Orleans
-    /// dashboard under <c>/dashboard/</c>.
+    /// 503 otherwise; Degraded, still 200, while a shard here has no session for long or closed fatally), <c>/status</c> (shards, sessions, silos, identify budget as JSON), the shard status page at <c>/</c>,
+    /// Prometheus metrics at <c>/metrics</c> and the Orleans dashboard under <c>/dashboard/</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapSharderEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -26,6 +27,8 @@ public static class SharderEndpointRouteBuilderExtensions
             ResponseWriter = HealthResponseWriter.WriteAsync,
         });
         endpoints.MapGet("/status", StatusEndpoint.GetAsync);
+        endpoints.MapStatusPage();
+        endpoints.MapSharderMetrics();
         endpoints.MapOrleansDashboard(routePrefix: "/dashboard");
         return endpoints;
     }

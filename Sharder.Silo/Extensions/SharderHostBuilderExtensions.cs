@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Sharder.Silo.Configuration;
 using Sharder.Silo.Health;
 using Sharder.Silo.Security;
+using Sharder.Silo.Telemetry;
 
 namespace Sharder.Silo.Extensions;
 
@@ -18,7 +19,7 @@ public static class SharderHostBuilderExtensions
     /// Adds the <c>.env</c> file of the working directory (below environment variables), the host options with
     /// start-time validation, the Orleans silo (<see cref="SharderSiloConfiguration.ConfigureSharderSilo"/>),
     /// Kestrel on <c>Cluster:HttpAddress</c> and <c>Cluster:HttpPort</c> behind the HTTP token
-    /// (<see cref="HttpTokenMiddleware"/>), the graceful-shutdown timeout and the health checks.
+    /// (<see cref="HttpTokenMiddleware"/>), the graceful-shutdown timeout, the health checks and OpenTelemetry metrics.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="dotEnvDirectory">Where to look for <c>.env</c>; the working directory by default, as in sharder-binary.</param>
@@ -54,6 +55,7 @@ public static class SharderHostBuilderExtensions
             .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag])
             .AddCheck<ShardsHealthCheck>("shards", tags: [ReadyTag]);
 
+        services.AddSharderTelemetry(configuration);
         builder.UseOrleans(silo => silo.ConfigureSharderSilo(configuration));
         return builder;
     }

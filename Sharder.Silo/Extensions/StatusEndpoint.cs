@@ -20,7 +20,7 @@ internal static class StatusEndpoint
             var cluster = supervisor.GetStatusAsync();
             var identify = coordinator.GetStatusAsync();
             await Task.WhenAll(cluster, identify).WaitAsync(GrainTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
-            return Results.Json(Describe(await cluster.ConfigureAwait(false), await identify.ConfigureAwait(false)));
+            return Results.Json(Describe(await cluster.ConfigureAwait(false), await identify.ConfigureAwait(false), timeProvider.GetUtcNow()));
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
@@ -31,8 +31,10 @@ internal static class StatusEndpoint
     }
 
     // Plain shapes: SiloAddress and IPEndPoint do not serialize to JSON.
-    private static object Describe(ClusterStatus cluster, Grains.Coordination.IdentifyStatus identify) => new
+    // "now" is the silo's clock, so the status page computes ages without trusting the browser's clock.
+    private static object Describe(ClusterStatus cluster, Grains.Coordination.IdentifyStatus identify, DateTimeOffset now) => new
     {
+        now,
         shardTotal = cluster.ShardTotal,
         activeSilos = cluster.ActiveSilos.Select(static silo => silo.ToString()),
         lastRebalanceAt = cluster.LastRebalanceAt,
@@ -53,6 +55,13 @@ internal static class StatusEndpoint
             fenced = shard.IsFenced,
             identifyFailures = shard.IdentifyFailures,
             identifyBackoffUntil = shard.IdentifyBackoffUntil,
+            stateSince = shard.StateSince,
+            heartbeatMs = shard.HeartbeatLatency?.TotalMilliseconds,
+            lastCloseCode = shard.LastCloseCode,
+            fatalReason = shard.FatalReason,
+            reconnects = shard.Reconnects,
+            eventsPublished = shard.EventsPublished,
+            lastEventAt = shard.LastEventAt,
         }),
         identify = new
         {

@@ -7,7 +7,7 @@ namespace Sharder.Silo.Health;
 internal static partial class HostLog
 {
     [LoggerMessage(EventId = 9000, Level = LogLevel.Information,
-        Message = "Silo {SiloAddress} is active in cluster {ClusterId}; /healthz, /readyz and /dashboard/ on HTTP port {HttpPort}")]
+        Message = "Silo {SiloAddress} is active in cluster {ClusterId}; the status page /, /status, /metrics, /healthz, /readyz and /dashboard/ on HTTP port {HttpPort}")]
     public static partial void SiloActive(ILogger logger, SiloAddress siloAddress, string clusterId, int httpPort);
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Information, Message = "Silo {SiloAddress} is stopping; readiness is now false")]

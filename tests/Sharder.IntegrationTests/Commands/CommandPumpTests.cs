@@ -286,11 +286,11 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
         await _shards.NextDeliveredAsync(_prompt, "the valid command after three bad ones arrives");
         await DeadLettersAsync(3);
 
-        Assert.Equal(1, metrics.Total("sharder-commands-accepted"));
-        Assert.Equal(2, metrics.Total("sharder-commands-rejected:OpNotAllowed"));
-        Assert.Equal(1, metrics.Total("sharder-commands-rejected:InvalidJson"));
-        Assert.Equal(2, metrics.Total("sharder-commands-dead-lettered:OpNotAllowed"));
-        Assert.Equal(1, metrics.Total("sharder-commands-dead-lettered:InvalidJson"));
+        Assert.Equal(1, metrics.Total("sharder.commands.accepted"));
+        Assert.Equal(2, metrics.Total("sharder.commands.rejected:OpNotAllowed"));
+        Assert.Equal(1, metrics.Total("sharder.commands.rejected:InvalidJson"));
+        Assert.Equal(2, metrics.Total("sharder.commands.dead_lettered:OpNotAllowed"));
+        Assert.Equal(1, metrics.Total("sharder.commands.dead_lettered:InvalidJson"));
     }
 
     [Fact]

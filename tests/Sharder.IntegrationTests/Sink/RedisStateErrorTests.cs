@@ -56,7 +56,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
         Assert.Equal(TestEvents.Range(10, 12), await TestEvents.ReadSequencesAsync(Database, EventsKey));
         Assert.Equal(("s1", 12L), await CheckpointAsync());
         Assert.Null(shard.Sink.Problem);
-        Assert.Contains(shard.Measurements(), m => m.Instrument == "sharder-sink-resyncs");
+        Assert.Contains(shard.Measurements(), m => m.Instrument == "sharder.sink.resyncs");
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
         await shard.DeliverAsync("s1", 3, 4);
 
         Assert.Equal("OOM", refused.ReasonCode);
-        Assert.Contains(("sharder-sink-refusals", 1L, "reason=OOM"), shard.Measurements());
+        Assert.Contains(("sharder.sink.refusals", 1L, "reason=OOM"), shard.Measurements());
         Assert.NotNull(problem);
         Assert.Equal(("OOM", false), (problem.Reason, problem.Transient));
         Assert.Same(problem, posted);
@@ -230,8 +230,8 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
         Assert.Equal([4L], await TestEvents.ReadSequencesAsync(Database, EventsKey));
         Assert.Null(shard.Sink.Problem);
         var measurements = shard.Measurements();
-        Assert.Equal(2, measurements.Where(m => m.Instrument == "sharder-sink-events-dead-lettered").Sum(m => m.Value));
-        Assert.Contains(("sharder-sink-list-length", 1L, "list=events"), measurements);
+        Assert.Equal(2, measurements.Where(m => m.Instrument == "sharder.sink.events.dead_lettered").Sum(m => m.Value));
+        Assert.Contains(("sharder.sink.list.length", 1L, "list=events"), measurements);
     }
 
     [Fact]
