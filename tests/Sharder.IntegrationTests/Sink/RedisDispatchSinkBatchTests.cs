@@ -1,3 +1,4 @@
+using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Sink;
 using Sharder.TestKit.Redis;
 using StackExchange.Redis;
@@ -32,7 +33,7 @@ public sealed class RedisDispatchSinkBatchTests(RedisServerFixture redis) : IAsy
         Assert.Equal(TestEvents.Range(0, 499), await TestEvents.ReadSequencesAsync(Database, $"{_prefix}:events"));
         var checkpoint = await publisher.ReadCheckpointAsync(Shard);
         Assert.Equal(499, checkpoint!.Sequence);
-        Assert.Equal(300 + 350, shard.Measurements().Where(m => m.Instrument == "sharder-sink-events-published").Sum(m => m.Value));
+        Assert.Equal(300 + 350, shard.Measurements().Where(m => m.Instrument == InstrumentNames.SinkEventsPublished).Sum(m => m.Value));
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class RedisDispatchSinkBatchTests(RedisServerFixture redis) : IAsy
             TestEvents.Range(1, 30).Where(s => TypeOf(s) == "MESSAGE_CREATE"),
             await TestEvents.ReadSequencesAsync(Database, $"{_prefix}:events:MESSAGE_CREATE"));
         Assert.Equal(30, (await publisher.ReadCheckpointAsync(Shard))!.Sequence);
-        Assert.Equal(10, shard.Measurements().Where(m => m.Instrument == "sharder-sink-events-dead-lettered").Sum(m => m.Value));
+        Assert.Equal(10, shard.Measurements().Where(m => m.Instrument == InstrumentNames.SinkEventsDeadLettered).Sum(m => m.Value));
         Assert.Null(shard.Sink.Problem);
     }
 
