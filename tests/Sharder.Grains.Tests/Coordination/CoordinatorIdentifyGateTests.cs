@@ -63,6 +63,25 @@ public sealed class CoordinatorIdentifyGateTests
         Assert.Equal(Start, permit.SlotAt);
     }
 
+    [Fact]
+    public async Task With_a_connect_lead_the_permit_comes_that_lead_before_the_slot_which_stays_unused_until_reached()
+    {
+        var clock = new DelayWatchingClock(Start);
+        var coordinator = new ScriptedCoordinator(clock, TimeSpan.FromSeconds(4));
+        var gate = new CoordinatorIdentifyGate(coordinator, 4, clock, NullLogger.Instance);
+
+        var acquiring = gate.AcquireAsync(2, null, TimeSpan.FromSeconds(1), CancellationToken.None).AsTask();
+        Assert.Equal(TimeSpan.FromSeconds(3), await clock.FirstTimerDue);
+        clock.Advance(TimeSpan.FromSeconds(3));
+        var permit = await acquiring.WaitAsync(Timeout);
+
+        Assert.Equal(new IdentifyPermit(2, 0, Start.AddSeconds(4), Start.AddSeconds(4) + SlotGrace), permit);
+        // The socket is opening ahead of the slot: a move now still passes the slot on.
+        Assert.Equal(Start.AddSeconds(4), gate.UnusedSlot);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(gate.UnusedSlot);
+    }
+
     [Theory]
     [InlineData(-30)]
     [InlineData(30)]

@@ -46,7 +46,10 @@ internal sealed class HeldIdentifyGate : IIdentifyGate, IDisposable
         hold?.TrySetResult();
     }
 
-    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken)
+    public ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken)
+        => AcquireAsync(shardId, missed, TimeSpan.Zero, cancellationToken);
+
+    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, TimeSpan lead, CancellationToken cancellationToken)
     {
         Task? hold;
         lock (_lock)
@@ -67,7 +70,7 @@ internal sealed class HeldIdentifyGate : IIdentifyGate, IDisposable
             }
         }
 
-        var permit = await _inner.AcquireAsync(shardId, missed, cancellationToken);
+        var permit = await _inner.AcquireAsync(shardId, missed, lead, cancellationToken);
         Interlocked.Increment(ref _granted);
         return permit;
     }
