@@ -12,8 +12,10 @@ namespace Sharder.Grains.Coordination;
 /// <remarks>
 /// <para>
 /// Slot rule: a shard's key is <c>shard_id % max_concurrency</c>, and its slot is
-/// <c>max(now, last slot on the key + window)</c>: first come, first served per key, never two slots on
-/// one key closer than the window. That is the limit Discord enforces.
+/// <c>max(now + connect lead, last slot on the key + window)</c>: first come, first served per key, never
+/// two slots on one key closer than the window. That is the limit Discord enforces. The connect lead
+/// (<c>Gateway:IdentifyConnectLead</c>) gives every shard time to open its socket before its slot
+/// (just-in-time connect), so a slot on an idle key is not lost to a slow connect.
 /// </para>
 /// <para>
 /// Bucket order ("start shards by bucket in order") therefore follows the order requests arrive in.
@@ -46,6 +48,7 @@ internal sealed class IdentifyScheduler
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _window;
     private readonly TimeSpan _slotGrace;
+    private readonly TimeSpan _slotLead;
     private readonly TimeSpan _minRefreshInterval;
     private readonly int _reserve;
     private readonly HashSet<int> _waitingShards = [];
@@ -53,16 +56,19 @@ internal sealed class IdentifyScheduler
     /// <param name="persisted">The stored ledger, or null for a new one. Its reserve is replaced by the configured one.</param>
     /// <param name="options">Window, slot grace, reserve and refresh interval.</param>
     /// <param name="timeProvider">Clock for slots and the daily window.</param>
-    public IdentifyScheduler(IdentifyLedgerState? persisted, CoordinatorOptions options, TimeProvider timeProvider)
+    /// <param name="slotLead">The earliest a slot can be after the request: the shards' connect lead (none by default).</param>
+    public IdentifyScheduler(IdentifyLedgerState? persisted, CoordinatorOptions options, TimeProvider timeProvider, TimeSpan slotLead = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.IdentifyWindow, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegative(options.BudgetReserve);
+        ArgumentOutOfRangeException.ThrowIfLessThan(slotLead, TimeSpan.Zero);
 
         _timeProvider = timeProvider;
         _window = options.IdentifyWindow;
         _slotGrace = options.IdentifySlotGrace;
+        _slotLead = slotLead;
         _minRefreshInterval = options.BudgetRefreshMinInterval;
         _reserve = options.BudgetReserve;
         State = (persisted ?? new IdentifyLedgerState()) with { Reserve = _reserve };
@@ -311,7 +317,10 @@ internal sealed class IdentifyScheduler
     }
 
     private DateTimeOffset NextFreeSlot(IdentifyLedgerState state, int key, DateTimeOffset now)
-        => key < state.LastSlotByKey.Count && state.LastSlotByKey[key] + _window is { } free && free > now ? free : now;
+    {
+        var earliest = now + _slotLead;
+        return key < state.LastSlotByKey.Count && state.LastSlotByKey[key] + _window is { } free && free > earliest ? free : earliest;
+    }
 
     /// <summary>
     /// An unused slot was charged to the running daily window if it lies inside it; one from before a reset

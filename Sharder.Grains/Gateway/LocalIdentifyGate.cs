@@ -48,7 +48,10 @@ internal sealed class LocalIdentifyGate : IIdentifyGate, IDisposable
     public ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken)
         => AcquireAsync(shardId, missed, TimeSpan.Zero, cancellationToken);
 
-    /// <remarks>The slot is taken when the key's turn comes; the permit is handed out up to <paramref name="lead"/> before it.</remarks>
+    /// <remarks>
+    /// The slot is the key's next free one, never sooner than <paramref name="lead"/> from now, so the shard
+    /// has its lead to connect; the permit is handed out up to <paramref name="lead"/> before the slot.
+    /// </remarks>
     public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, TimeSpan lead, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shardId);
@@ -59,7 +62,8 @@ internal sealed class LocalIdentifyGate : IIdentifyGate, IDisposable
         try
         {
             var now = _timeProvider.GetUtcNow();
-            var slot = bucket.LastSlot is { } last && last + _window > now ? last + _window : now;
+            var earliest = now + lead;
+            var slot = bucket.LastSlot is { } last && last + _window > earliest ? last + _window : earliest;
             var wait = slot - lead - now;
             if (wait > TimeSpan.Zero)
             {

@@ -172,22 +172,25 @@ internal sealed partial class ShardConnection
             // Counted before the send like every priority send, so no command can take its place meanwhile;
             // a permit missed below leaves one send counted that never happened, which only errs on the safe side.
             scope.RateLimiter!.RecordPriority();
+
+            // From here the Identify may reach the wire (a send that fails half way may have), so the permit
+            // is no longer handed back when the connection ends; a permit found expired is, below.
+            scope.HeldPermit = null;
             if (await scope.SendByAsync(payload.WrittenMemory, permit.UseBy).ConfigureAwait(false))
             {
+                var sentAfterSlotMs = Math.Round((_timeProvider.GetUtcNow() - permit.SlotAt).TotalMilliseconds, 1);
                 lock (_lock)
                 {
                     _identifies++;
                 }
 
-                scope.HeldPermit = null;
                 scope.SentIdentify = permit;
 
-                GatewayLog.Identifying(_logger, ShardId, ShardCount, permit.RateLimitKey);
+                GatewayLog.Identifying(_logger, ShardId, ShardCount, permit.RateLimitKey, sentAfterSlotMs);
                 return;
             }
 
             GatewayLog.IdentifyPermitMissed(_logger, ShardId, _timeProvider.GetUtcNow() - permit.SlotAt, permit.SlotAt);
-            scope.HeldPermit = null;
             missed = permit;
         }
     }

@@ -19,15 +19,23 @@ public sealed class CoordinatorOptions
     public const int DEFAULT_BUDGET_RESERVE = 10;
 
     /// <summary>
-    /// Default for <see cref="IdentifyWindow"/>: Discord's documented 5 seconds plus 0.5 s, because
-    /// Discord measures arrival, not sending: two identifies sent exactly 5 s apart can arrive closer
-    /// (the cluster tests saw 355 ms on a 400 ms window), and a violation costs an op 9.
+    /// Default for <see cref="IdentifyWindow"/>: 5.3 s, Discord's documented 5 s plus what can make two
+    /// Identifies on one key arrive closer than their slots. Discord measures the spacing as it receives
+    /// them. Each send happens between its slot and the permit's <c>UseBy</c> (slot +
+    /// <see cref="DEFAULT_IDENTIFY_SLOT_GRACE"/>, 250 ms); just-in-time connect has the socket open and Hello
+    /// received before the slot, so the send itself is not held up by the connect. Two arrivals can
+    /// therefore be at worst window − grace − (difference in the two Identifies' ways to Discord) apart,
+    /// and that must stay at or above 5 s: 5 s + 250 ms + 50 ms. The 50 ms covers the spread of the way to
+    /// Discord between two sends of one bot a few seconds apart (the shards' silos sit in one region, and
+    /// on one host the cold-start benchmark measured a spread of slot-to-receipt delays well below it;
+    /// bench/README.md). Each 0.1 s of margin costs 2 % of a cold start; 5.5 s cost 10 %.
     /// </summary>
-    public static readonly TimeSpan DEFAULT_IDENTIFY_WINDOW = TimeSpan.FromSeconds(5.5);
+    public static readonly TimeSpan DEFAULT_IDENTIFY_WINDOW = TimeSpan.FromSeconds(5.3);
 
     /// <summary>
-    /// Default for <see cref="IdentifySlotGrace"/>: half of the 0.5 s that <see cref="DEFAULT_IDENTIFY_WINDOW"/>
-    /// adds to Discord's 5 s, leaving the other half for the Identify's way to Discord.
+    /// Default for <see cref="IdentifySlotGrace"/>: how long a shard held up after its slot (a GC pause, a
+    /// starved thread pool) may still send. It is part of <see cref="DEFAULT_IDENTIFY_WINDOW"/>'s margin
+    /// over Discord's 5 s; the rest (50 ms) is for the Identify's way to Discord.
     /// </summary>
     public static readonly TimeSpan DEFAULT_IDENTIFY_SLOT_GRACE = TimeSpan.FromMilliseconds(250);
 
@@ -42,8 +50,9 @@ public sealed class CoordinatorOptions
 
     /// <summary>
     /// Spacing between two Identify calls on one rate-limit key (<c>shard_id % max_concurrency</c>).
-    /// Keep Discord's 5 s in production: a shorter window gets Identify refused with op 9. Only tests
-    /// against the simulator shorten it.
+    /// Keep at least Discord's 5 s plus <see cref="IdentifySlotGrace"/> plus the network's jitter in
+    /// production (see <see cref="DEFAULT_IDENTIFY_WINDOW"/>): a shorter window gets Identify refused with
+    /// op 9. Only tests against the simulator shorten it.
     /// </summary>
     public TimeSpan IdentifyWindow { get; set; } = DEFAULT_IDENTIFY_WINDOW;
 

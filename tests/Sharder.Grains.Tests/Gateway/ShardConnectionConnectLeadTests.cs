@@ -16,11 +16,22 @@ public sealed class ShardConnectionConnectLeadTests
         await using var harness = new ShardHarness(options => options.IdentifyConnectLead = s_lead);
         using var gate = new LocalIdentifyGate(maxConcurrency: 1, harness.Clock, s_window, s_grace);
         harness.IdentifyGate = gate;
+        var started = harness.Clock.GetUtcNow();
+
+        // An idle key: the slot is one lead away, so the socket opens at once and Identify goes at the slot.
         harness.Start(shardId: 0, shardCount: 2);
-        await harness.IdentifyAsync();
+        var first = await harness.Server.NextConnectionAsync();
+        first.SendHello();
+        await harness.Clock.WaitForTimerAsync(s_lead);
+        Assert.Equal(0, first.CountSent(2));
+        harness.Clock.Advance(s_lead);
+        await first.NextSentAsync(2);
         var firstSlot = harness.Clock.GetUtcNow();
+        Assert.Equal(started + s_lead, firstSlot);
+        first.SendReady("session-0", ShardHarness.ResumeUrl);
 
         // Shard 1 shares the key: its slot is one window later, its socket opens one lead before that.
+        harness.Clock.ForgetTimers();
         harness.Start(shardId: 1, shardCount: 2);
         await harness.Clock.WaitForTimerAsync(s_window - s_lead);
         Assert.Equal(GatewayState.Identifying, harness.Shard.State);
