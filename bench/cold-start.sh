@@ -4,7 +4,7 @@
 # Discord lets one Identify through per rate-limit key (shard_id % max_concurrency) every 5 s. N shards
 # therefore need ceil(N/M) buckets, and the last bucket cannot identify before (ceil(N/M)-1) windows
 # after the first. Sharder's coordinator spaces identifies on one key by Coordinator:IdentifyWindow
-# (default 5.3 s: Discord's 5 s, the 250 ms slot grace and 50 ms for the way to Discord). This script measures how close a real cluster gets to that floor,
+# (default 5.3 s: Discord's 5 s, the 150 ms slot grace and 150 ms for the network and clock estimates). This script measures how close a real cluster gets to that floor,
 # and whether it ever breaks the rule, with real processes:
 #
 #   - a private redis-server (no persistence) on a free port;

@@ -19,25 +19,31 @@ public sealed class CoordinatorOptions
     public const int DEFAULT_BUDGET_RESERVE = 10;
 
     /// <summary>
-    /// Default for <see cref="IdentifyWindow"/>: 5.3 s, Discord's documented 5 s plus what can make two
-    /// Identifies on one key arrive closer than their slots. Discord measures the spacing as it receives
-    /// them. Each send happens between its slot and the permit's <c>UseBy</c> (slot +
-    /// <see cref="DEFAULT_IDENTIFY_SLOT_GRACE"/>, 250 ms); just-in-time connect has the socket open and Hello
-    /// received before the slot, so the send itself is not held up by the connect. Two arrivals can
-    /// therefore be at worst window − grace − (difference in the two Identifies' ways to Discord) apart,
-    /// and that must stay at or above 5 s: 5 s + 250 ms + 50 ms. The 50 ms covers the spread of the way to
-    /// Discord between two sends of one bot a few seconds apart (the shards' silos sit in one region, and
-    /// on one host the cold-start benchmark measured a spread of slot-to-receipt delays well below it;
-    /// bench/README.md). Each 0.1 s of margin costs 2 % of a cold start; 5.5 s cost 10 %.
+    /// Default for <see cref="IdentifyWindow"/>: 5.3 s, Discord's 5 s plus what can make two Identifies on one
+    /// key arrive closer than their slots. Discord measures the spacing as it receives them. Two arrivals on
+    /// one key are at least window − (how late the first was sent after its slot) − (how much longer its
+    /// way to Discord was) − (error of the second silo's estimate of the coordinator's clock) apart, and that
+    /// must stay at or above 5 s:
+    /// <list type="bullet">
+    /// <item>the send is bounded by the permit's <c>UseBy</c>, <see cref="DEFAULT_IDENTIFY_SLOT_GRACE"/> (150 ms)
+    /// after the slot. With just-in-time connect the socket is open and Hello received before the slot, so the
+    /// send only waits for a timer: the cold-start benchmark measured at most 22 ms (bench/README.md);</item>
+    /// <item>the remaining 150 ms cover the rest: the spread of the way to Discord between two sends of one
+    /// bot (silos in one region: a few ms to tens of ms) and the clock estimate, which is off by at most the
+    /// grant call's round trip (IdentifyGrant.IssuedAt). On a 2-core host at load average 11–20 the smallest
+    /// gap between two Identifies on a key was 81 ms under the window, all of it from those two.</item>
+    /// </list>
+    /// Each 0.1 s of margin costs 2 % of a cold start; the former 5.5 s cost 10 %.
     /// </summary>
     public static readonly TimeSpan DEFAULT_IDENTIFY_WINDOW = TimeSpan.FromSeconds(5.3);
 
     /// <summary>
-    /// Default for <see cref="IdentifySlotGrace"/>: how long a shard held up after its slot (a GC pause, a
-    /// starved thread pool) may still send. It is part of <see cref="DEFAULT_IDENTIFY_WINDOW"/>'s margin
-    /// over Discord's 5 s; the rest (50 ms) is for the Identify's way to Discord.
+    /// Default for <see cref="IdentifySlotGrace"/>: 150 ms, how long a shard held up after its slot (a GC pause,
+    /// a starved thread pool) may still send. Half of <see cref="DEFAULT_IDENTIFY_WINDOW"/>'s margin over
+    /// Discord's 5 s; the other half is for the network and the clock estimate. A shard held up longer hands
+    /// the permit back and gets the key's next free slot (not charged again).
     /// </summary>
-    public static readonly TimeSpan DEFAULT_IDENTIFY_SLOT_GRACE = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan DEFAULT_IDENTIFY_SLOT_GRACE = TimeSpan.FromMilliseconds(150);
 
     /// <summary>Default for <see cref="GatewayInfoRefresh"/>.</summary>
     public static readonly TimeSpan DEFAULT_GATEWAY_INFO_REFRESH = TimeSpan.FromMinutes(5);
