@@ -97,8 +97,10 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
         {
             cancellationToken.ThrowIfCancellationRequested();
             IdentifyGrant grant;
+            DateTimeOffset asked;
             try
             {
+                asked = _timeProvider.GetUtcNow();
                 grant = await _coordinator.RequestIdentifyAsync(shardId, _shardCount, unusedSlot).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -112,7 +114,13 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
             }
 
             // The grant's times are on the coordinator's clock; move them onto ours (see IdentifyGrant.IssuedAt).
+            // The coordinator decided between our asking and our receiving the answer, so our clock is ahead of
+            // its clock by between these two. The slot is moved by the most and the use-by by the least, so the
+            // send falls inside the granted [slot, use-by] on the coordinator's clock however long either leg of
+            // the call took (a stalled silo would otherwise send late on a slot it placed late, and crowd the next
+            // slot on the key); an answer slower than the grace leaves no time to send, and the permit is missed.
             var skew = _timeProvider.GetUtcNow() - grant.IssuedAt;
+            var leastSkew = asked - grant.IssuedAt;
             if (grant.SlotAt is { } coordinatorSlot)
             {
                 var slot = coordinatorSlot + skew;
@@ -125,7 +133,7 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
                 }
 
                 _lastPermit = (slot, coordinatorSlot);
-                return new IdentifyPermit(shardId, grant.RateLimitKey ?? 0, slot, (grant.UseBy ?? coordinatorSlot) + skew);
+                return new IdentifyPermit(shardId, grant.RateLimitKey ?? 0, slot, (grant.UseBy ?? coordinatorSlot) + leastSkew);
             }
 
             var retryAt = (grant.RetryAt ?? grant.IssuedAt) + skew;

@@ -82,6 +82,23 @@ public sealed class CoordinatorIdentifyGateTests
         Assert.Null(gate.UnusedSlot);
     }
 
+    [Fact]
+    public async Task A_slow_answer_moves_the_slot_later_and_the_use_by_not_so_the_send_stays_inside_the_granted_slot()
+    {
+        var clock = new DelayWatchingClock(Start);
+        var answerLeg = TimeSpan.FromMilliseconds(100);
+        var coordinator = new ScriptedCoordinator(clock, TimeSpan.FromSeconds(4)) { AfterDecision = () => clock.Advance(answerLeg) };
+        var gate = new CoordinatorIdentifyGate(coordinator, 4, clock, NullLogger.Instance);
+
+        var acquiring = gate.AcquireAsync(2, null, TimeSpan.FromSeconds(1), CancellationToken.None).AsTask();
+        clock.Advance(await clock.FirstTimerDue);
+        var permit = await acquiring.WaitAsync(Timeout);
+
+        // Our clock may be up to 100 ms ahead of the coordinator's or not at all: only the overlap is safe.
+        Assert.Equal(Start.AddSeconds(4) + answerLeg, permit.SlotAt);
+        Assert.Equal(Start.AddSeconds(4) + SlotGrace, permit.UseBy);
+    }
+
     [Theory]
     [InlineData(-30)]
     [InlineData(30)]
@@ -132,6 +149,9 @@ public sealed class CoordinatorIdentifyGateTests
 
         public TimeSpan ClockAhead { get; init; }
 
+        /// <summary>Runs after the coordinator decided, before the answer arrives (e.g. advances the clock: a slow answer).</summary>
+        public Action? AfterDecision { get; init; }
+
         public List<(int ShardId, DateTimeOffset? UnusedSlot)> Requests { get; } = [];
 
         public Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? unusedSlot)
@@ -139,7 +159,9 @@ public sealed class CoordinatorIdentifyGateTests
             Requests.Add((shardId, unusedSlot));
             var now = clock.GetUtcNow() + ClockAhead;
             var slot = now + slotDelays[_next++];
-            return Task.FromResult(IdentifyGrant.Granted(shardId, shardId % 2, slot, slot + SlotGrace, now));
+            var grant = IdentifyGrant.Granted(shardId, shardId % 2, slot, slot + SlotGrace, now);
+            AfterDecision?.Invoke();
+            return Task.FromResult(grant);
         }
 
         public List<(int ShardId, DateTimeOffset SlotAt)> Failures { get; } = [];
