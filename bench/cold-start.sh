@@ -295,6 +295,11 @@ if slot_to_receipt:
         f"{ordered[0]} / {ordered[len(ordered) // 2]} / {ordered[-1]}")
     row("sent -> received by the simulator: max", max(send_to_receipt))
     row("window that spread needs: 5 s + max - min", 5000 + ordered[-1] - ordered[0])
+    send_gaps = []
+    for key in range(m):
+        ts = sorted(at for s, l in sent.items() if s % m == key for at, _ in l)
+        send_gaps += [b - a for a, b in zip(ts, ts[1:])]
+    row("smallest gap between two sends on one key (silo logs)", min(send_gaps) if send_gaps else "n/a")
 else:
     print("  no 'sent ... ms after its slot' lines in the silo logs")
 

@@ -161,6 +161,11 @@ internal sealed class IdentifyScheduler
             return Decide(shardId, now, alreadyCharged: false);
         }
 
+        if (State.MaxConcurrency > 0 && IsLatestSlot(shardId % State.MaxConcurrency, unused))
+        {
+            return MoveLatestSlot(shardId, unused, now);
+        }
+
         if (State.MaxConcurrency > 0 && now <= unused + _slotGrace && IsGrantedSlot(shardId % State.MaxConcurrency, unused))
         {
             _waitingShards.Remove(shardId);
@@ -330,6 +335,39 @@ internal sealed class IdentifyScheduler
     private bool WasChargedInThisWindow(DateTimeOffset unusedSlot, DateTimeOffset now)
         => State.ResetAt is { } resetAt && unusedSlot > resetAt - SessionStartWindow
             && (unusedSlot <= now || (State.MaxConcurrency > 0 && State.LastSlotByKey.Any(last => last >= unusedSlot)));
+
+    /// <summary>Whether <paramref name="slot"/> is the latest slot granted on <paramref name="key"/>.</summary>
+    private bool IsLatestSlot(int key, DateTimeOffset slot)
+        => key < State.LastSlotByKey.Count && State.LastSlotByKey[key] == slot;
+
+    /// <summary>
+    /// An unused slot that is still its key's latest moves to when the shard can use it (its connect lead from
+    /// now, or the slot itself if later), charged nothing again. Safe because it was never used: the key's last
+    /// Identify was at least one window before it, and no slot comes after it. So a shard that moved to another
+    /// silo, or whose socket was not ready in time, does not lose a window.
+    /// </summary>
+    private IdentifyGrant MoveLatestSlot(int shardId, DateTimeOffset unused, DateTimeOffset now)
+    {
+        var state = State;
+        var key = shardId % state.MaxConcurrency;
+        var earliest = now + _slotLead;
+        var slot = unused > earliest ? unused : earliest;
+        var index = IndexOfPending(state.Pending, shardId, unused);
+        var grant = new LedgerGrant(slot, shardId);
+        IReadOnlyList<LedgerGrant> pending = index < 0
+            ? [.. state.Pending, grant]
+            : [.. state.Pending.Take(index), .. state.Pending.Skip(index + 1), grant];
+        State = state with
+        {
+            LastSlotByKey = WithSlot(state.LastSlotByKey, key, slot),
+            Remaining = index < 0 ? state.Remaining - 1 : state.Remaining,
+            Grants = state.Grants + 1,
+            Missed = state.Missed + 1,
+            Pending = pending,
+        };
+        _waitingShards.Remove(shardId);
+        return IdentifyGrant.Granted(shardId, key, slot, slot + _slotGrace, now);
+    }
 
     /// <summary>Whether <paramref name="slot"/> can be one granted on <paramref name="key"/>: not after the key's latest slot.</summary>
     private bool IsGrantedSlot(int key, DateTimeOffset slot)
