@@ -20,6 +20,9 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
     /// <summary>Shortest wait before asking again after a refusal, whatever time it named.</summary>
     internal static readonly TimeSpan MinimumRetryDelay = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How often a permit left with less than half its grace by a slow answer is asked for again before its slot.</summary>
+    internal const int MaxSlotRefreshes = 2;
+
     private static readonly TimeSpan _unreachableBaseDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan _unreachableMaxDelay = TimeSpan.FromSeconds(10);
 
@@ -89,6 +92,7 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lead, TimeSpan.Zero);
         ReconnectBackoff? backoff = null;
+        var refreshes = 0;
         // The coordinator knows the missed slot by its own clock; an inherited slot is asked for back.
         DateTimeOffset? unusedSlot = missed is { } handedBack && _lastPermit is { } last && last.Local == handedBack.SlotAt
             ? last.Coordinator
@@ -132,8 +136,19 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
                     await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
                 }
 
+                // A slow answer (a busy coordinator at a cold start) can leave little of the grace to send in.
+                // Near the slot the coordinator is quiet: ask once more for the same slot, for a tighter estimate.
+                var useBy = (grant.UseBy ?? coordinatorSlot) + leastSkew;
+                var grace = (grant.UseBy ?? coordinatorSlot) - coordinatorSlot;
+                if (useBy - slot < grace / 2 && refreshes < MaxSlotRefreshes && slot > _timeProvider.GetUtcNow())
+                {
+                    refreshes++;
+                    unusedSlot = coordinatorSlot;
+                    continue;
+                }
+
                 _lastPermit = (slot, coordinatorSlot);
-                return new IdentifyPermit(shardId, grant.RateLimitKey ?? 0, slot, (grant.UseBy ?? coordinatorSlot) + leastSkew);
+                return new IdentifyPermit(shardId, grant.RateLimitKey ?? 0, slot, useBy);
             }
 
             var retryAt = (grant.RetryAt ?? grant.IssuedAt) + skew;

@@ -99,6 +99,34 @@ public sealed class CoordinatorIdentifyGateTests
         Assert.Equal(Start.AddSeconds(4) + SlotGrace, permit.UseBy);
     }
 
+    [Fact]
+    public async Task A_permit_left_with_little_grace_by_a_slow_answer_is_asked_for_again_before_its_slot()
+    {
+        var clock = new DelayWatchingClock(Start);
+        var slow = true;
+        var coordinator = new ScriptedCoordinator(clock, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(1))
+        {
+            AfterDecision = () =>
+            {
+                if (slow)
+                {
+                    clock.Advance(TimeSpan.FromMilliseconds(200));
+                    slow = false;
+                }
+            },
+        };
+        var gate = new CoordinatorIdentifyGate(coordinator, 4, clock, NullLogger.Instance);
+
+        var acquiring = gate.AcquireAsync(2, null, TimeSpan.FromSeconds(1), CancellationToken.None).AsTask();
+        clock.Advance(await clock.FirstTimerDue);
+        var permit = await acquiring.WaitAsync(Timeout);
+
+        // The first answer took 200 ms of the 300 ms grace; asked again (quickly answered) one lead before the slot.
+        Assert.Equal(2, coordinator.Requests.Count);
+        Assert.Equal((DateTimeOffset?)(Start.AddSeconds(4)), coordinator.Requests[1].UnusedSlot);
+        Assert.Equal(permit.SlotAt + SlotGrace, permit.UseBy);
+    }
+
     [Theory]
     [InlineData(-30)]
     [InlineData(30)]
