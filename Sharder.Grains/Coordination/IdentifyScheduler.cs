@@ -330,10 +330,13 @@ internal sealed class IdentifyScheduler
     /// <summary>
     /// An unused slot was charged to the running daily window if it lies inside it; one from before a reset
     /// is charged again. A slot can lie ahead (a shard that moved while waiting for it) by at most one
-    /// window per slot queued on its key, never beyond the key's latest slot.
+    /// window per slot queued on its key, never beyond the key's latest slot. Discord's daily window starts
+    /// when the first Identify arrives, a moment after its slot, so a slot up to one identify window before
+    /// the window's start is the one that started it (without that, a first-bucket slot handed back after a
+    /// <c>/gateway/bot</c> refresh was charged again and sent to the end of its key's queue).
     /// </summary>
     private bool WasChargedInThisWindow(DateTimeOffset unusedSlot, DateTimeOffset now)
-        => State.ResetAt is { } resetAt && unusedSlot > resetAt - SessionStartWindow
+        => State.ResetAt is { } resetAt && unusedSlot > resetAt - SessionStartWindow - _window
             && (unusedSlot <= now || (State.MaxConcurrency > 0 && State.LastSlotByKey.Any(last => last >= unusedSlot)));
 
     /// <summary>Whether <paramref name="slot"/> is the latest slot granted on <paramref name="key"/>.</summary>

@@ -288,6 +288,23 @@ public sealed class IdentifySchedulerBudgetTests
     }
 
     [Fact]
+    public void A_first_slot_handed_back_after_discord_started_its_window_a_moment_later_is_not_charged_again()
+    {
+        var scheduler = Create(_clock, maxConcurrency: 1, total: 100);
+        var first = scheduler.Request(0, 2).Slot();
+        scheduler.Request(1, 2);
+
+        // Discord's daily window began when the first Identify arrived, 20 ms after its slot.
+        _clock.Advance(TimeSpan.FromMilliseconds(20));
+        scheduler.ApplyGatewayInfo(100, 98, IdentifyScheduler.SessionStartWindow, maxConcurrency: 1);
+        var remaining = scheduler.State.Remaining;
+        var again = scheduler.Request(0, 2, unusedSlot: first);
+
+        Assert.Equal(first, again.Slot());
+        Assert.Equal(remaining, scheduler.State.Remaining);
+    }
+
+    [Fact]
     public void A_slot_the_key_was_never_granted_is_not_handed_out()
     {
         var scheduler = Create(_clock, maxConcurrency: 2, total: 100);
