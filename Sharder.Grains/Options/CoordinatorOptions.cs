@@ -28,10 +28,10 @@ public sealed class CoordinatorOptions
     /// <item>the send is bounded by the permit's <c>UseBy</c>, <see cref="DEFAULT_IDENTIFY_SLOT_GRACE"/> (150 ms)
     /// after the slot. With just-in-time connect the socket is open and Hello received before the slot, so the
     /// send only waits for a timer: the cold-start benchmark measured at most 22 ms (bench/README.md);</item>
-    /// <item>the remaining 150 ms cover the rest: the spread of the way to Discord between two sends of one
-    /// bot (silos in one region: a few ms to tens of ms) and the clock estimate, which is off by at most the
-    /// grant call's round trip (IdentifyGrant.IssuedAt). On a 2-core host at load average 11–20 the smallest
-    /// gap between two Identifies on a key was 81 ms under the window, all of it from those two.</item>
+    /// <item>the remaining 150 ms cover the spread of the way to Discord between two sends of one bot (silos
+    /// in one region: a few ms to tens of ms; the benchmark measured 3–28 ms from send to receipt on one
+    /// host). The silo's estimate of the coordinator's clock does not count: a permit spans only the part of
+    /// [slot, use-by] that is certain whatever the grant call's legs took (CoordinatorIdentifyGate).</item>
     /// </list>
     /// Each 0.1 s of margin costs 2 % of a cold start; the former 5.5 s cost 10 %.
     /// </summary>
