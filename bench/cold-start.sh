@@ -4,7 +4,7 @@
 # Discord lets one Identify through per rate-limit key (shard_id % max_concurrency) every 5 s. N shards
 # therefore need ceil(N/M) buckets, and the last bucket cannot identify before (ceil(N/M)-1) windows
 # after the first. Sharder's coordinator spaces identifies on one key by Coordinator:IdentifyWindow
-# (default 5.5 s, a 0.5 s margin). This script measures how close a real cluster gets to that floor,
+# (default 5.3 s: Discord's 5 s, the 150 ms slot grace and 150 ms for the network and clock estimates). This script measures how close a real cluster gets to that floor,
 # and whether it ever breaks the rule, with real processes:
 #
 #   - a private redis-server (no persistence) on a free port;
@@ -15,11 +15,14 @@
 # It prints, in ms from launching the silos: each silo's first /readyz OK, the READY count as it grows
 # (simulator control API, polled every 100 ms), every shard's Identify and READY (simulator transcripts),
 # the identify-concurrency violations in the simulator's ledger, and the two reference figures
-# ceil(N/M) x 5 s and first Identify + (ceil(N/M)-1) x 5.5 s. After all READY it waits BENCH_SETTLE
+# ceil(N/M) x 5 s and first Identify + (ceil(N/M)-1) x the coordinator's window, and how late each
+# Identify reached the simulator after its slot (the silo logs when it sent each Identify, and how long
+# after its slot; the simulator records when it received it). After all READY it waits BENCH_SETTLE
 # seconds (a rebalance may move shards) before it reads the final figures.
 #
 # Knobs (environment): BENCH_SHARDS (16), BENCH_MAX_CONCURRENCY (4), BENCH_SILOS (3), BENCH_GUILDS
 # (4 per shard), BENCH_SETTLE seconds (10), BENCH_TIMEOUT seconds (60 + 6 per bucket),
+# BENCH_COORDINATOR_WINDOW_MS (5300, the default Coordinator:IdentifyWindow; only the reference figure uses it),
 # SHARDER_SKIP_BUILD=1 with SHARDER_SILO_DLL and SHARDER_SIMULATOR_DLL (run prebuilt binaries).
 # Needs dotnet, redis-server, redis-cli, curl, jq and python3. Exit code 0 when all N shards were READY,
 # 1 otherwise. Logs, the raw JSON and report.txt stay in the temp directory printed at the end.
@@ -31,6 +34,7 @@ max_concurrency="${BENCH_MAX_CONCURRENCY:-4}"
 silo_count="${BENCH_SILOS:-3}"
 guilds="${BENCH_GUILDS:-$((shards * 4))}"
 settle="${BENCH_SETTLE:-10}"
+coordinator_window="${BENCH_COORDINATOR_WINDOW_MS:-5300}"
 buckets=$(( (shards + max_concurrency - 1) / max_concurrency ))
 timeout="${BENCH_TIMEOUT:-$((60 + 6 * buckets))}"
 logs="$(mktemp -d "${TMPDIR:-/tmp}/sharder-cold-start.XXXXXX")"
@@ -192,7 +196,7 @@ report() {
     done
     # The arguments are kept in the log folder, so the report can be made again from the saved JSON.
     local args=("$logs" "$t0" "$shards" "$max_concurrency" "${all_ready_ms:--1}"
-        "$(IFS=,; echo "${silo_ports[*]}")" "$(IFS=,; echo "${readyz[*]}")")
+        "$(IFS=,; echo "${silo_ports[*]}")" "$(IFS=,; echo "${readyz[*]}")" "$coordinator_window")
     printf '%s\n' "${args[@]:1}" >"$logs/report-args.txt"
     python3 - "${args[@]}" <<'PY' | tee "$logs/report.txt"
 import json, math, os, re, sys
@@ -201,6 +205,7 @@ from datetime import datetime
 logs, t0, n, m, polled = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 silo_ports = sys.argv[6].split(",")
 readyz = [int(t) for t in sys.argv[7].split(",")]
+window = int(sys.argv[8]) if len(sys.argv) > 8 else 5300
 buckets = math.ceil(n / m)
 
 def ms(iso):  # a simulator timestamp (UTC, 7 decimals) -> ms after launching the silos
@@ -247,11 +252,16 @@ if first:
 if len(ready) >= n:
     row(f"all {n} READY (the last first READY sent)", max(min(ts) for ts in ready.values()))
 row(f"all {n} READY (seen by the 100 ms poll)", polled if polled >= 0 else "not reached")
+if first and len(ready) >= n:
+    cold = max(min(ts) for ts in ready.values()) - first[s0]
+    row("cold start: all READY - first Identify", cold, f"({cold / (buckets * 5000):.3f} x ceil(N/M) x 5 s)")
+    row("last shard's first Identify - first Identify", first[s1] - first[s0],
+        f"({(first[s1] - first[s0]) / max(1, (buckets - 1) * 5000):.3f} x (ceil(N/M)-1) x 5 s)")
 print("reference")
 row("ceil(N/M) x 5 s", buckets * 5000)
 if first:
-    floor = first[s0] + (buckets - 1) * 5500
-    row("first Identify + (ceil(N/M)-1) x 5.5 s", floor, f"(last shard's first Identify {first[s1] - floor:+,})")
+    floor = first[s0] + (buckets - 1) * window
+    row(f"first Identify + (ceil(N/M)-1) x {window} ms", floor, f"(last shard's first Identify {first[s1] - floor:+,})")
 
 gaps = []
 for key in range(m):
@@ -261,6 +271,38 @@ early = sum(1 for s, t in first.items() if s >= m
             and any(first.get(p, 1 << 62) > t for p in range((s // m - 1) * m, s // m * m)))
 again = ", ".join(f"{s} ({len(l)}x)" for s, l in sorted(identifies.items()) if len(l) > 1) or "none"
 total_identifies = sum(len(l) for l in identifies.values())
+# When each Identify was sent and how long after its slot, from the silo logs ("HH:mm:ss.fff ... Shard S
+# identifying (..., sent X ms after its slot)"); paired in order with the simulator's receipts per shard.
+sent = {}
+day = datetime.fromtimestamp(t0 / 1000).date()
+pattern = re.compile(r"^(\d\d:\d\d:\d\d\.\d{3}) .*Shard (\d+) identifying \(.*sent (-?[\d.]+) ms after its slot\)")
+for silo in range(1, len(silo_ports) + 1):
+    with open(os.path.join(logs, f"silo{silo}.log"), errors="replace") as f:
+        for line in f:
+            if match := pattern.match(line):
+                at = datetime.combine(day, datetime.strptime(match[1], "%H:%M:%S.%f").time()).timestamp() * 1000 - t0
+                sent.setdefault(int(match[2]), []).append((round(at), float(match[3])))
+slot_to_receipt, send_to_receipt = [], []
+for shard, received in identifies.items():
+    for (at, late), got in zip(sorted(sent.get(shard, [])), sorted(received)):
+        slot_to_receipt.append(got - (at - late))
+        send_to_receipt.append(got - at)
+print("identify timing (ms; the log time has ms resolution and is taken just after the send)")
+if slot_to_receipt:
+    ordered = sorted(slot_to_receipt)
+    row("Identifies timed (silo log paired with the simulator)", len(ordered))
+    row("slot -> received by the simulator: min / median / max",
+        f"{ordered[0]} / {ordered[len(ordered) // 2]} / {ordered[-1]}")
+    row("sent -> received by the simulator: max", max(send_to_receipt))
+    row("window that spread needs: 5 s + max - min", 5000 + ordered[-1] - ordered[0])
+    send_gaps = []
+    for key in range(m):
+        ts = sorted(at for s, l in sent.items() if s % m == key for at, _ in l)
+        send_gaps += [b - a for a, b in zip(ts, ts[1:])]
+    row("smallest gap between two sends on one key (silo logs)", min(send_gaps) if send_gaps else "n/a")
+else:
+    print("  no 'sent ... ms after its slot' lines in the silo logs")
+
 print("identify rule")
 row("identify-concurrency violations (simulator ledger)", ledger.get("identify-violations", "?"))
 row("op 9 sent by the simulator", op9)

@@ -40,13 +40,15 @@ internal sealed class IdentifyCoordinator : IDisposable
     /// <param name="instruments">Grant and refusal counters; null in tests that do not look at them.</param>
     /// <param name="localTime">This process's clock: elapsed time between ledger reads, and timers.</param>
     /// <param name="logger">Where grants, refusals and refreshes are logged.</param>
+    /// <param name="slotLead">The earliest a slot can be after its request: the shards' <c>Gateway:IdentifyConnectLead</c>.</param>
     public IdentifyCoordinator(
         RedisIdentifyLedger ledger,
         Func<CancellationToken, Task<GatewayBotInfo>> readGatewayBot,
         CoordinatorOptions options,
         SharderInstruments? instruments,
         TimeProvider localTime,
-        ILogger logger)
+        ILogger logger,
+        TimeSpan slotLead = default)
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(readGatewayBot);
@@ -59,7 +61,7 @@ internal sealed class IdentifyCoordinator : IDisposable
         _localTime = localTime;
         _logger = logger;
         _clock = new LedgerClock(localTime);
-        _scheduler = new IdentifyScheduler(null, options, _clock);
+        _scheduler = new IdentifyScheduler(null, options, _clock, slotLead);
     }
 
     // Written by requests and by the settling timer alike; a nullable struct can tear, so under the lock.

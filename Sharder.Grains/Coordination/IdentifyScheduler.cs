@@ -12,8 +12,10 @@ namespace Sharder.Grains.Coordination;
 /// <remarks>
 /// <para>
 /// Slot rule: a shard's key is <c>shard_id % max_concurrency</c>, and its slot is
-/// <c>max(now, last slot on the key + window)</c>: first come, first served per key, never two slots on
-/// one key closer than the window. That is the limit Discord enforces.
+/// <c>max(now + connect lead, last slot on the key + window)</c>: first come, first served per key, never
+/// two slots on one key closer than the window. That is the limit Discord enforces. The connect lead
+/// (<c>Gateway:IdentifyConnectLead</c>) gives every shard time to open its socket before its slot
+/// (just-in-time connect), so a slot on an idle key is not lost to a slow connect.
 /// </para>
 /// <para>
 /// Bucket order ("start shards by bucket in order") therefore follows the order requests arrive in.
@@ -46,6 +48,7 @@ internal sealed class IdentifyScheduler
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _window;
     private readonly TimeSpan _slotGrace;
+    private readonly TimeSpan _slotLead;
     private readonly TimeSpan _minRefreshInterval;
     private readonly int _reserve;
     private readonly HashSet<int> _waitingShards = [];
@@ -53,16 +56,19 @@ internal sealed class IdentifyScheduler
     /// <param name="persisted">The stored ledger, or null for a new one. Its reserve is replaced by the configured one.</param>
     /// <param name="options">Window, slot grace, reserve and refresh interval.</param>
     /// <param name="timeProvider">Clock for slots and the daily window.</param>
-    public IdentifyScheduler(IdentifyLedgerState? persisted, CoordinatorOptions options, TimeProvider timeProvider)
+    /// <param name="slotLead">The earliest a slot can be after the request: the shards' connect lead (none by default).</param>
+    public IdentifyScheduler(IdentifyLedgerState? persisted, CoordinatorOptions options, TimeProvider timeProvider, TimeSpan slotLead = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.IdentifyWindow, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegative(options.BudgetReserve);
+        ArgumentOutOfRangeException.ThrowIfLessThan(slotLead, TimeSpan.Zero);
 
         _timeProvider = timeProvider;
         _window = options.IdentifyWindow;
         _slotGrace = options.IdentifySlotGrace;
+        _slotLead = slotLead;
         _minRefreshInterval = options.BudgetRefreshMinInterval;
         _reserve = options.BudgetReserve;
         State = (persisted ?? new IdentifyLedgerState()) with { Reserve = _reserve };
@@ -153,6 +159,11 @@ internal sealed class IdentifyScheduler
         if (unusedSlot is not { } unused || !WasChargedInThisWindow(unused, now))
         {
             return Decide(shardId, now, alreadyCharged: false);
+        }
+
+        if (State.MaxConcurrency > 0 && IsLatestSlot(shardId % State.MaxConcurrency, unused))
+        {
+            return MoveLatestSlot(shardId, unused, now);
         }
 
         if (State.MaxConcurrency > 0 && now <= unused + _slotGrace && IsGrantedSlot(shardId % State.MaxConcurrency, unused))
@@ -311,16 +322,55 @@ internal sealed class IdentifyScheduler
     }
 
     private DateTimeOffset NextFreeSlot(IdentifyLedgerState state, int key, DateTimeOffset now)
-        => key < state.LastSlotByKey.Count && state.LastSlotByKey[key] + _window is { } free && free > now ? free : now;
+    {
+        var earliest = now + _slotLead;
+        return key < state.LastSlotByKey.Count && state.LastSlotByKey[key] + _window is { } free && free > earliest ? free : earliest;
+    }
 
     /// <summary>
     /// An unused slot was charged to the running daily window if it lies inside it; one from before a reset
     /// is charged again. A slot can lie ahead (a shard that moved while waiting for it) by at most one
-    /// window per slot queued on its key, never beyond the key's latest slot.
+    /// window per slot queued on its key, never beyond the key's latest slot. Discord's daily window starts
+    /// when the first Identify arrives, a moment after its slot, so a slot up to one identify window before
+    /// the window's start is the one that started it (without that, a first-bucket slot handed back after a
+    /// <c>/gateway/bot</c> refresh was charged again and sent to the end of its key's queue).
     /// </summary>
     private bool WasChargedInThisWindow(DateTimeOffset unusedSlot, DateTimeOffset now)
-        => State.ResetAt is { } resetAt && unusedSlot > resetAt - SessionStartWindow
+        => State.ResetAt is { } resetAt && unusedSlot > resetAt - SessionStartWindow - _window
             && (unusedSlot <= now || (State.MaxConcurrency > 0 && State.LastSlotByKey.Any(last => last >= unusedSlot)));
+
+    /// <summary>Whether <paramref name="slot"/> is the latest slot granted on <paramref name="key"/>.</summary>
+    private bool IsLatestSlot(int key, DateTimeOffset slot)
+        => key < State.LastSlotByKey.Count && State.LastSlotByKey[key] == slot;
+
+    /// <summary>
+    /// An unused slot that is still its key's latest moves to when the shard can use it (its connect lead from
+    /// now, or the slot itself if later), charged nothing again. Safe because it was never used: the key's last
+    /// Identify was at least one window before it, and no slot comes after it. So a shard that moved to another
+    /// silo, or whose socket was not ready in time, does not lose a window.
+    /// </summary>
+    private IdentifyGrant MoveLatestSlot(int shardId, DateTimeOffset unused, DateTimeOffset now)
+    {
+        var state = State;
+        var key = shardId % state.MaxConcurrency;
+        var earliest = now + _slotLead;
+        var slot = unused > earliest ? unused : earliest;
+        var index = IndexOfPending(state.Pending, shardId, unused);
+        var grant = new LedgerGrant(slot, shardId);
+        IReadOnlyList<LedgerGrant> pending = index < 0
+            ? [.. state.Pending, grant]
+            : [.. state.Pending.Take(index), .. state.Pending.Skip(index + 1), grant];
+        State = state with
+        {
+            LastSlotByKey = WithSlot(state.LastSlotByKey, key, slot),
+            Remaining = index < 0 ? state.Remaining - 1 : state.Remaining,
+            Grants = state.Grants + 1,
+            Missed = state.Missed + 1,
+            Pending = pending,
+        };
+        _waitingShards.Remove(shardId);
+        return IdentifyGrant.Granted(shardId, key, slot, slot + _slotGrace, now);
+    }
 
     /// <summary>Whether <paramref name="slot"/> can be one granted on <paramref name="key"/>: not after the key's latest slot.</summary>
     private bool IsGrantedSlot(int key, DateTimeOffset slot)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sharder.Grains.Diagnostics;
+using Sharder.Grains.Gateway;
 using Sharder.Grains.Interfaces;
 using Sharder.Grains.Options;
 using StackExchange.Redis;
@@ -19,6 +20,7 @@ internal sealed class ShardCoordinatorGrain : Grain, IShardCoordinatorGrain, IDi
     private readonly IConnectionMultiplexer _redis;
     private readonly CoordinatorOptions _options;
     private readonly DiscordOptions _discord;
+    private readonly TimeSpan _connectLead;
     private readonly GatewayBotClient _gatewayBot;
     private readonly SharderInstruments _instruments;
     private readonly TimeProvider _timeProvider;
@@ -29,6 +31,7 @@ internal sealed class ShardCoordinatorGrain : Grain, IShardCoordinatorGrain, IDi
         IConnectionMultiplexer redis,
         IOptions<CoordinatorOptions> options,
         IOptions<DiscordOptions> discord,
+        IOptions<GatewayOptions> gateway,
         GatewayBotClient gatewayBot,
         SharderInstruments instruments,
         TimeProvider timeProvider,
@@ -36,9 +39,11 @@ internal sealed class ShardCoordinatorGrain : Grain, IShardCoordinatorGrain, IDi
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(discord);
+        ArgumentNullException.ThrowIfNull(gateway);
         _redis = redis;
         _options = options.Value;
         _discord = discord.Value;
+        _connectLead = gateway.Value.IdentifyConnectLead;
         _gatewayBot = gatewayBot;
         _instruments = instruments;
         _timeProvider = timeProvider;
@@ -52,7 +57,7 @@ internal sealed class ShardCoordinatorGrain : Grain, IShardCoordinatorGrain, IDi
         var token = _discord.Token ?? throw new InvalidTokenException(
             $"{DiscordOptions.DISCORD_TOKEN} is not set; the identify ledger is kept per bot.");
         var ledger = new RedisIdentifyLedger(_redis, RedisIdentifyLedger.KeyFor(_options.LedgerKeyPrefix, token));
-        _coordinator = new IdentifyCoordinator(ledger, _gatewayBot.GetGatewayBotAsync, _options, _instruments, _timeProvider, _logger);
+        _coordinator = new IdentifyCoordinator(ledger, _gatewayBot.GetGatewayBotAsync, _options, _instruments, _timeProvider, _logger, _connectLead);
         await _coordinator.RefreshGatewayInfoAsync().ConfigureAwait(true);
         this.RegisterGrainTimer(
             static (grain, _) => grain.Coordinator.RefreshGatewayInfoAsync(),

@@ -81,6 +81,13 @@ internal sealed class ConnectionScope : IAsyncDisposable
 
     public HeartbeatMonitor Heartbeat { get; }
 
+    /// <summary>
+    /// The identify permit this connection holds and has not used: taken before the socket opened (within
+    /// the connect lead of its slot), or again on this socket after one was missed. Null once Identify was
+    /// sent, or for a resume. When the connection ends holding one, the shard hands it back as missed.
+    /// </summary>
+    public IdentifyPermit? HeldPermit { get; set; }
+
     /// <summary>The permit of the Identify sent on this connection; null when none was sent (a resume, or not yet).</summary>
     public IdentifyPermit? SentIdentify { get; set; }
 

@@ -27,8 +27,8 @@ internal static partial class GatewayLog
     public static partial void HelloTimedOut(ILogger logger, int shardId, TimeSpan timeout);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information,
-        Message = "Shard {ShardId} identifying (shard count {ShardCount}, rate-limit key {RateLimitKey})")]
-    public static partial void Identifying(ILogger logger, int shardId, int shardCount, int rateLimitKey);
+        Message = "Shard {ShardId} identifying (shard count {ShardCount}, rate-limit key {RateLimitKey}, sent {SentAfterSlotMs} ms after its slot)")]
+    public static partial void Identifying(ILogger logger, int shardId, int shardCount, int rateLimitKey, double sentAfterSlotMs);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information,
         Message = "Shard {ShardId} resuming session {SessionId} after sequence {Sequence}")]

@@ -52,6 +52,14 @@ public sealed class GatewayOptions
     /// <summary>Default for <see cref="HelloTimeout"/>.</summary>
     public static readonly TimeSpan DEFAULT_HELLO_TIMEOUT = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Default for <see cref="IdentifyConnectLead"/>: 2 s. Opening a socket to Discord is a TCP handshake, a
+    /// TLS handshake and the WebSocket upgrade (three round trips, well under 1 s on any sane path), then
+    /// Hello comes at once; 2 s covers that twice over plus a thread pool or GC hiccup, while a silo of
+    /// 1,000 shards with max_concurrency 16 still holds at most one bucket of early sockets per key.
+    /// </summary>
+    public static readonly TimeSpan DEFAULT_IDENTIFY_CONNECT_LEAD = TimeSpan.FromSeconds(2);
+
     /// <summary>Default for <see cref="ReconnectBaseDelay"/>.</summary>
     public static readonly TimeSpan DEFAULT_RECONNECT_BASE_DELAY = TimeSpan.FromSeconds(1);
 
@@ -107,6 +115,14 @@ public sealed class GatewayOptions
 
     /// <summary>How long to wait for Hello (op 10) after the WebSocket opened.</summary>
     public TimeSpan HelloTimeout { get; set; } = DEFAULT_HELLO_TIMEOUT;
+
+    /// <summary>
+    /// How long before its identify slot a shard that must identify opens its socket. The shard takes its
+    /// slot first and connects within this lead of it, so a silo does not hold a socket per waiting shard;
+    /// Identify still goes out at the slot. A resume connects at once. It must cover connect, TLS and Hello:
+    /// a socket that is not ready by the end of the slot's grace misses the slot (handed back, not charged).
+    /// </summary>
+    public TimeSpan IdentifyConnectLead { get; set; } = DEFAULT_IDENTIFY_CONNECT_LEAD;
 
     /// <summary>First reconnect delay; each failed attempt doubles it up to <see cref="ReconnectMaxDelay"/>.</summary>
     public TimeSpan ReconnectBaseDelay { get; set; } = DEFAULT_RECONNECT_BASE_DELAY;
@@ -190,6 +206,7 @@ public sealed class GatewayOptions
         MaxDecompressedMessageBytes = MaxDecompressedMessageBytes,
         HandshakeTimeout = HandshakeTimeout,
         HelloTimeout = HelloTimeout,
+        IdentifyConnectLead = IdentifyConnectLead,
         ReconnectBaseDelay = ReconnectBaseDelay,
         ReconnectMaxDelay = ReconnectMaxDelay,
         CommandsPerMinute = CommandsPerMinute,

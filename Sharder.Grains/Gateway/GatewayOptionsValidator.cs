@@ -17,6 +17,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
     internal const int MinCommandBytes = 512;
     internal const int MaxCommandBytes = 4096;
     internal static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
+    internal static readonly TimeSpan MaxIdentifyConnectLead = TimeSpan.FromSeconds(30);
     internal const long MinSinkBufferBytes = 64 * 1024;
 
     private const string Name = GatewayOptions.SectionName;
@@ -50,6 +51,13 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
         ValidateTimeout(nameof(GatewayOptions.HandshakeTimeout), options.HandshakeTimeout, failures);
         ValidateTimeout(nameof(GatewayOptions.HelloTimeout), options.HelloTimeout, failures);
+        if (options.IdentifyConnectLead < TimeSpan.Zero || options.IdentifyConnectLead > MaxIdentifyConnectLead)
+        {
+            failures.Add($"{Name}:{nameof(GatewayOptions.IdentifyConnectLead)} is {options.IdentifyConnectLead}; "
+                + $"set it between 00:00:00 and {MaxIdentifyConnectLead:c} (default {GatewayOptions.DEFAULT_IDENTIFY_CONNECT_LEAD:c}): "
+                + "it must cover connect, TLS and Hello, and a longer one only holds sockets open for nothing.");
+        }
+
         ValidateTimeout(nameof(GatewayOptions.ReconnectBaseDelay), options.ReconnectBaseDelay, failures);
         ValidateTimeout(nameof(GatewayOptions.ReconnectMaxDelay), options.ReconnectMaxDelay, failures);
         ValidateTimeout(nameof(GatewayOptions.SinkStallTimeout), options.SinkStallTimeout, failures);

@@ -45,26 +45,33 @@ internal sealed class LocalIdentifyGate : IIdentifyGate, IDisposable
     public int MaxConcurrency => _buckets.Length;
 
     /// <remarks>A missed permit changes nothing here: the gate has no budget to refund, and its spacing runs from the permits it handed out.</remarks>
-    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken)
+    public ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken)
+        => AcquireAsync(shardId, missed, TimeSpan.Zero, cancellationToken);
+
+    /// <remarks>
+    /// The slot is the key's next free one, never sooner than <paramref name="lead"/> from now, so the shard
+    /// has its lead to connect; the permit is handed out up to <paramref name="lead"/> before the slot.
+    /// </remarks>
+    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, TimeSpan lead, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shardId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lead, TimeSpan.Zero);
         var key = shardId % _buckets.Length;
         var bucket = _buckets[key];
         await bucket.Turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (bucket.LastGrant is { } last)
+            var now = _timeProvider.GetUtcNow();
+            var earliest = now + lead;
+            var slot = bucket.LastSlot is { } last && last + _window > earliest ? last + _window : earliest;
+            var wait = slot - lead - now;
+            if (wait > TimeSpan.Zero)
             {
-                var wait = _window - _timeProvider.GetElapsedTime(last);
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
-                }
+                await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
             }
 
-            bucket.LastGrant = _timeProvider.GetTimestamp();
-            var now = _timeProvider.GetUtcNow();
-            return new IdentifyPermit(shardId, key, now, now + _grace);
+            bucket.LastSlot = slot;
+            return new IdentifyPermit(shardId, key, slot, slot + _grace);
         }
         finally
         {
@@ -84,6 +91,6 @@ internal sealed class LocalIdentifyGate : IIdentifyGate, IDisposable
     {
         public SemaphoreSlim Turn { get; } = new(1, 1);
 
-        public long? LastGrant { get; set; }
+        public DateTimeOffset? LastSlot { get; set; }
     }
 }

@@ -139,17 +139,28 @@ internal sealed partial class ShardConnection
     }
 
     /// <summary>
-    /// Sends Identify within a permit of the identify gate. A permit that runs out before the Identify gets its
-    /// turn on the socket is handed back and a new one asked for: sent late, it would crowd the next slot on
-    /// its key, and Discord answers that with op 9.
+    /// Sends Identify at the slot of the permit the connection holds (taken before the socket opened) and no
+    /// later than its <see cref="IdentifyPermit.UseBy"/>. A permit that runs out before the Identify gets its
+    /// turn on the socket (a slow connect or Hello, a starved thread pool) is handed back and a new one asked
+    /// for on this socket: sent late, it would crowd the next slot on its key, and Discord answers that with op 9.
     /// </summary>
     private async Task IdentifyAsync(ConnectionScope scope, ArrayBufferWriter<byte> payload)
     {
         IdentifyPermit? missed = null;
         while (true)
         {
-            var permit = await _identifyGate.AcquireAsync(ShardId, missed, scope.Lifetime).ConfigureAwait(false);
+            var permit = scope.HeldPermit
+                ?? await _identifyGate.AcquireAsync(ShardId, missed, _options.IdentifyConnectLead, scope.Lifetime).ConfigureAwait(false);
+            scope.HeldPermit = permit;
             scope.Lifetime.ThrowIfCancellationRequested();
+
+            // The socket may have opened ahead of the slot (the connect lead); the Identify never does.
+            var untilSlot = permit.SlotAt - _timeProvider.GetUtcNow();
+            if (untilSlot > TimeSpan.Zero)
+            {
+                await Task.Delay(untilSlot, _timeProvider, scope.Lifetime).ConfigureAwait(false);
+            }
+
             payload.Clear();
             GatewayPayloads.WriteIdentify(payload, new IdentifyCommand
             {
@@ -162,8 +173,13 @@ internal sealed partial class ShardConnection
             // Counted before the send like every priority send, so no command can take its place meanwhile;
             // a permit missed below leaves one send counted that never happened, which only errs on the safe side.
             scope.RateLimiter!.RecordPriority();
+
+            // From here the Identify may reach the wire (a send that fails half way may have), so the permit
+            // is no longer handed back when the connection ends; a permit found expired is, below.
+            scope.HeldPermit = null;
             if (await scope.SendByAsync(payload.WrittenMemory, permit.UseBy).ConfigureAwait(false))
             {
+                var sentAfterSlotMs = Math.Round((_timeProvider.GetUtcNow() - permit.SlotAt).TotalMilliseconds, 1);
                 lock (_lock)
                 {
                     _identifies++;
@@ -171,7 +187,7 @@ internal sealed partial class ShardConnection
 
                 scope.SentIdentify = permit;
 
-                GatewayLog.Identifying(_logger, ShardId, ShardCount, permit.RateLimitKey);
+                GatewayLog.Identifying(_logger, ShardId, ShardCount, permit.RateLimitKey, sentAfterSlotMs);
                 return;
             }
 

@@ -94,6 +94,10 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     // Only the run loop touches it: the wait decided by OnConnectionEndedForIdentify.
     private TimeSpan _pendingIdentifyBackoff;
 
+    // Only the run loop touches it: a permit a connection ended holding (no socket, no Hello, or stopped
+    // before its slot); handed back to the gate as missed when the next permit is asked for.
+    private IdentifyPermit? _unusedPermit;
+
     /// <param name="shardId">Zero-based shard id.</param>
     /// <param name="shardCount">Total shards of the bot.</param>
     /// <param name="token">The bot token; sent only in Identify and Resume.</param>
@@ -267,7 +271,20 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         {
             while (!IsStopRequested)
             {
-                var next = await RunConnectionAsync(PlanConnection()).ConfigureAwait(false);
+                var plan = PlanConnection();
+
+                // Identify: the slot first, the socket within the connect lead of it. A resume connects at once.
+                IdentifyPermit? permit = null;
+                if (plan.Resume is null)
+                {
+                    permit = await TakeIdentifySlotAsync().ConfigureAwait(false);
+                    if (permit is null)
+                    {
+                        continue; // Stopped while waiting; the loop condition ends the run.
+                    }
+                }
+
+                var next = await RunConnectionAsync(plan, permit).ConfigureAwait(false);
                 if (next == NextStep.Exit)
                 {
                     break;
@@ -336,10 +353,13 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         }
     }
 
-    private async Task<NextStep> RunConnectionAsync(ConnectionPlan plan)
+    private async Task<NextStep> RunConnectionAsync(ConnectionPlan plan, IdentifyPermit? permit)
     {
         var scope = new ConnectionScope(
-            _transports.Create(), plan, _options.SinkBufferLimit, _options.SinkBufferBytes, _timeProvider, CloseHandshakeTimeout, _hardStop.Token);
+            _transports.Create(), plan, _options.SinkBufferLimit, _options.SinkBufferBytes, _timeProvider, CloseHandshakeTimeout, _hardStop.Token)
+        {
+            HeldPermit = permit,
+        };
         await using (scope.ConfigureAwait(false))
         {
             lock (_lock)
@@ -374,6 +394,9 @@ internal sealed partial class ShardConnection : IAsyncDisposable
                 {
                     _currentScope = null;
                 }
+
+                // Not sent (no socket, no Hello in time, stopped): handed back so the gate does not charge it again.
+                _unusedPermit = scope.HeldPermit;
             }
         }
     }
@@ -491,6 +514,25 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         }
 
         return NextStep.RetryAfterBackoff;
+    }
+
+    /// <summary>
+    /// Takes this shard's identify slot and waits until it is within <see cref="GatewayOptions.IdentifyConnectLead"/>,
+    /// handing back the permit the last connection did not use. Null when the shard was stopped meanwhile.
+    /// </summary>
+    private async Task<IdentifyPermit?> TakeIdentifySlotAsync()
+    {
+        SetState(GatewayState.Identifying);
+        var missed = _unusedPermit;
+        _unusedPermit = null;
+        try
+        {
+            return await _identifyGate.AcquireAsync(ShardId, missed, _options.IdentifyConnectLead, _stopSignal.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopSignal.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     private async Task DelayBeforeRetryAsync()

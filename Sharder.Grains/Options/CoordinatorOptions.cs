@@ -19,17 +19,31 @@ public sealed class CoordinatorOptions
     public const int DEFAULT_BUDGET_RESERVE = 10;
 
     /// <summary>
-    /// Default for <see cref="IdentifyWindow"/>: Discord's documented 5 seconds plus 0.5 s, because
-    /// Discord measures arrival, not sending: two identifies sent exactly 5 s apart can arrive closer
-    /// (the cluster tests saw 355 ms on a 400 ms window), and a violation costs an op 9.
+    /// Default for <see cref="IdentifyWindow"/>: 5.3 s, Discord's 5 s plus what can make two Identifies on one
+    /// key arrive closer than their slots. Discord measures the spacing as it receives them. Two arrivals on
+    /// one key are at least window − (how late the first was sent after its slot) − (how much longer its
+    /// way to Discord was) − (error of the second silo's estimate of the coordinator's clock) apart, and that
+    /// must stay at or above 5 s:
+    /// <list type="bullet">
+    /// <item>the send is bounded by the permit's <c>UseBy</c>, <see cref="DEFAULT_IDENTIFY_SLOT_GRACE"/> (150 ms)
+    /// after the slot. With just-in-time connect the socket is open and Hello received before the slot, so the
+    /// send only waits for a timer: the cold-start benchmark measured at most 22 ms (bench/README.md);</item>
+    /// <item>the remaining 150 ms cover the spread of the way to Discord between two sends of one bot (silos
+    /// in one region: a few ms to tens of ms; the benchmark measured 3–28 ms from send to receipt on one
+    /// host). The silo's estimate of the coordinator's clock does not count: a permit spans only the part of
+    /// [slot, use-by] that is certain whatever the grant call's legs took (CoordinatorIdentifyGate).</item>
+    /// </list>
+    /// Each 0.1 s of margin costs 2 % of a cold start; the former 5.5 s cost 10 %.
     /// </summary>
-    public static readonly TimeSpan DEFAULT_IDENTIFY_WINDOW = TimeSpan.FromSeconds(5.5);
+    public static readonly TimeSpan DEFAULT_IDENTIFY_WINDOW = TimeSpan.FromSeconds(5.3);
 
     /// <summary>
-    /// Default for <see cref="IdentifySlotGrace"/>: half of the 0.5 s that <see cref="DEFAULT_IDENTIFY_WINDOW"/>
-    /// adds to Discord's 5 s, leaving the other half for the Identify's way to Discord.
+    /// Default for <see cref="IdentifySlotGrace"/>: 150 ms, how long a shard held up after its slot (a GC pause,
+    /// a starved thread pool) may still send. Half of <see cref="DEFAULT_IDENTIFY_WINDOW"/>'s margin over
+    /// Discord's 5 s; the other half is for the network and the clock estimate. A shard held up longer hands
+    /// the permit back and gets the key's next free slot (not charged again).
     /// </summary>
-    public static readonly TimeSpan DEFAULT_IDENTIFY_SLOT_GRACE = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan DEFAULT_IDENTIFY_SLOT_GRACE = TimeSpan.FromMilliseconds(150);
 
     /// <summary>Default for <see cref="GatewayInfoRefresh"/>.</summary>
     public static readonly TimeSpan DEFAULT_GATEWAY_INFO_REFRESH = TimeSpan.FromMinutes(5);
@@ -42,8 +56,9 @@ public sealed class CoordinatorOptions
 
     /// <summary>
     /// Spacing between two Identify calls on one rate-limit key (<c>shard_id % max_concurrency</c>).
-    /// Keep Discord's 5 s in production: a shorter window gets Identify refused with op 9. Only tests
-    /// against the simulator shorten it.
+    /// Keep at least Discord's 5 s plus <see cref="IdentifySlotGrace"/> plus the network's jitter in
+    /// production (see <see cref="DEFAULT_IDENTIFY_WINDOW"/>): a shorter window gets Identify refused with
+    /// op 9. Only tests against the simulator shorten it.
     /// </summary>
     public TimeSpan IdentifyWindow { get; set; } = DEFAULT_IDENTIFY_WINDOW;
 

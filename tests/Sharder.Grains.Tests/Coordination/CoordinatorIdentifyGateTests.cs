@@ -63,6 +63,70 @@ public sealed class CoordinatorIdentifyGateTests
         Assert.Equal(Start, permit.SlotAt);
     }
 
+    [Fact]
+    public async Task With_a_connect_lead_the_permit_comes_that_lead_before_the_slot_which_stays_unused_until_reached()
+    {
+        var clock = new DelayWatchingClock(Start);
+        var coordinator = new ScriptedCoordinator(clock, TimeSpan.FromSeconds(4));
+        var gate = new CoordinatorIdentifyGate(coordinator, 4, clock, NullLogger.Instance);
+
+        var acquiring = gate.AcquireAsync(2, null, TimeSpan.FromSeconds(1), CancellationToken.None).AsTask();
+        Assert.Equal(TimeSpan.FromSeconds(3), await clock.FirstTimerDue);
+        clock.Advance(TimeSpan.FromSeconds(3));
+        var permit = await acquiring.WaitAsync(Timeout);
+
+        Assert.Equal(new IdentifyPermit(2, 0, Start.AddSeconds(4), Start.AddSeconds(4) + SlotGrace), permit);
+        // The socket is opening ahead of the slot: a move now still passes the slot on.
+        Assert.Equal(Start.AddSeconds(4), gate.UnusedSlot);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(gate.UnusedSlot);
+    }
+
+    [Fact]
+    public async Task A_slow_answer_moves_the_slot_later_and_the_use_by_not_so_the_send_stays_inside_the_granted_slot()
+    {
+        var clock = new DelayWatchingClock(Start);
+        var answerLeg = TimeSpan.FromMilliseconds(100);
+        var coordinator = new ScriptedCoordinator(clock, TimeSpan.FromSeconds(4)) { AfterDecision = () => clock.Advance(answerLeg) };
+        var gate = new CoordinatorIdentifyGate(coordinator, 4, clock, NullLogger.Instance);
+
+        var acquiring = gate.AcquireAsync(2, null, TimeSpan.FromSeconds(1), CancellationToken.None).AsTask();
+        clock.Advance(await clock.FirstTimerDue);
+        var permit = await acquiring.WaitAsync(Timeout);
+
+        // Our clock may be up to 100 ms ahead of the coordinator's or not at all: only the overlap is safe.
+        Assert.Equal(Start.AddSeconds(4) + answerLeg, permit.SlotAt);
+        Assert.Equal(Start.AddSeconds(4) + SlotGrace, permit.UseBy);
+    }
+
+    [Fact]
+    public async Task A_permit_left_with_little_grace_by_a_slow_answer_is_asked_for_again_before_its_slot()
+    {
+        var clock = new DelayWatchingClock(Start);
+        var slow = true;
+        var coordinator = new ScriptedCoordinator(clock, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(1))
+        {
+            AfterDecision = () =>
+            {
+                if (slow)
+                {
+                    clock.Advance(TimeSpan.FromMilliseconds(200));
+                    slow = false;
+                }
+            },
+        };
+        var gate = new CoordinatorIdentifyGate(coordinator, 4, clock, NullLogger.Instance);
+
+        var acquiring = gate.AcquireAsync(2, null, TimeSpan.FromSeconds(1), CancellationToken.None).AsTask();
+        clock.Advance(await clock.FirstTimerDue);
+        var permit = await acquiring.WaitAsync(Timeout);
+
+        // The first answer took 200 ms of the 300 ms grace; asked again (quickly answered) one lead before the slot.
+        Assert.Equal(2, coordinator.Requests.Count);
+        Assert.Equal((DateTimeOffset?)(Start.AddSeconds(4)), coordinator.Requests[1].UnusedSlot);
+        Assert.Equal(permit.SlotAt + SlotGrace, permit.UseBy);
+    }
+
     [Theory]
     [InlineData(-30)]
     [InlineData(30)]
@@ -113,6 +177,9 @@ public sealed class CoordinatorIdentifyGateTests
 
         public TimeSpan ClockAhead { get; init; }
 
+        /// <summary>Runs after the coordinator decided, before the answer arrives (e.g. advances the clock: a slow answer).</summary>
+        public Action? AfterDecision { get; init; }
+
         public List<(int ShardId, DateTimeOffset? UnusedSlot)> Requests { get; } = [];
 
         public Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? unusedSlot)
@@ -120,7 +187,9 @@ public sealed class CoordinatorIdentifyGateTests
             Requests.Add((shardId, unusedSlot));
             var now = clock.GetUtcNow() + ClockAhead;
             var slot = now + slotDelays[_next++];
-            return Task.FromResult(IdentifyGrant.Granted(shardId, shardId % 2, slot, slot + SlotGrace, now));
+            var grant = IdentifyGrant.Granted(shardId, shardId % 2, slot, slot + SlotGrace, now);
+            AfterDecision?.Invoke();
+            return Task.FromResult(grant);
         }
 
         public List<(int ShardId, DateTimeOffset SlotAt)> Failures { get; } = [];

@@ -259,14 +259,49 @@ public sealed class IdentifySchedulerBudgetTests
     public void A_held_slot_past_its_grace_is_replaced_free_of_charge()
     {
         var scheduler = Create(_clock, maxConcurrency: 1, total: 100);
-        var held = scheduler.Request(0, 1).Slot();
+        var held = scheduler.Request(0, 2).Slot();
+        scheduler.Request(1, 2);
 
         _clock.Advance(TimeSpan.FromSeconds(1));
-        var again = scheduler.Request(0, 1, unusedSlot: held).Slot();
+        var again = scheduler.Request(0, 2, unusedSlot: held).Slot();
 
-        Assert.Equal(held + Window, again);
-        Assert.Equal(99, scheduler.State.Remaining);
+        Assert.Equal(held + (2 * Window), again);
+        Assert.Equal(98, scheduler.State.Remaining);
         Assert.Equal(1, scheduler.State.Missed);
+    }
+
+    [Fact]
+    public void An_unused_slot_still_latest_on_its_key_moves_to_now_free_of_charge_and_the_key_stays_spaced_from_it()
+    {
+        var scheduler = Create(_clock, maxConcurrency: 1, total: 100);
+        var held = scheduler.Request(0, 2).Slot();
+
+        // Never used and nothing after it on the key: the key's last Identify is a window before it at most.
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var moved = scheduler.Request(0, 2, unusedSlot: held).Slot();
+        var next = scheduler.Request(1, 2).Slot();
+
+        Assert.Equal(_clock.GetUtcNow(), moved);
+        Assert.Equal(moved + Window, next);
+        Assert.Equal(98, scheduler.State.Remaining);
+        Assert.Equal(1, scheduler.State.Missed);
+    }
+
+    [Fact]
+    public void A_first_slot_handed_back_after_discord_started_its_window_a_moment_later_is_not_charged_again()
+    {
+        var scheduler = Create(_clock, maxConcurrency: 1, total: 100);
+        var first = scheduler.Request(0, 2).Slot();
+        scheduler.Request(1, 2);
+
+        // Discord's daily window began when the first Identify arrived, 20 ms after its slot.
+        _clock.Advance(TimeSpan.FromMilliseconds(20));
+        scheduler.ApplyGatewayInfo(100, 98, IdentifyScheduler.SessionStartWindow, maxConcurrency: 1);
+        var remaining = scheduler.State.Remaining;
+        var again = scheduler.Request(0, 2, unusedSlot: first);
+
+        Assert.Equal(first, again.Slot());
+        Assert.Equal(remaining, scheduler.State.Remaining);
     }
 
     [Fact]

@@ -22,6 +22,21 @@ public sealed class IdentifySchedulerSlotTests
     }
 
     [Fact]
+    public void With_a_connect_lead_no_slot_is_sooner_than_the_lead_and_busy_keys_keep_the_window()
+    {
+        var lead = TimeSpan.FromSeconds(2);
+        var scheduler = new IdentifyScheduler(null, Settings(), _clock, lead);
+        scheduler.ApplyGatewayInfo(1000, 1000, TimeSpan.FromHours(20), maxConcurrency: 1);
+
+        var slots = Enumerable.Range(0, 3).Select(shard => scheduler.Request(shard, 3).Slot()).ToArray();
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var idleAgain = scheduler.Request(0, 3).Slot();
+
+        Assert.Equal([Start + lead, Start + lead + Window, Start + lead + (2 * Window)], slots);
+        Assert.Equal(_clock.GetUtcNow() + lead, idleAgain);
+    }
+
+    [Fact]
     public void Requests_on_one_key_are_spaced_by_the_window_and_never_wait_inside_the_call()
     {
         var scheduler = Create(_clock, maxConcurrency: 1);

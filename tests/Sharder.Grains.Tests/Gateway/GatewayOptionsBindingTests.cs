@@ -44,6 +44,29 @@ public sealed class GatewayOptionsBindingTests
         Assert.Contains("Gateway:AllowedResumeHosts", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_identify_connect_lead_binds_and_is_copied_with_the_bootstrap_url()
+    {
+        var options = Bind(new() { ["Gateway:IdentifyConnectLead"] = "00:00:01.500" });
+
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), options.IdentifyConnectLead);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), options.WithBootstrapUrl(new Uri("wss://gateway.discord.gg")).IdentifyConnectLead);
+        Assert.Equal(TimeSpan.FromSeconds(2), new GatewayOptions().IdentifyConnectLead);
+    }
+
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("00:00:31")]
+    public void An_identify_connect_lead_out_of_range_fails_validation_naming_the_setting(string lead)
+    {
+        var options = Bind(new() { ["Gateway:IdentifyConnectLead"] = lead });
+
+        var result = new GatewayOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("Gateway:IdentifyConnectLead", result.FailureMessage, StringComparison.Ordinal);
+    }
+
     private static GatewayOptions Bind(Dictionary<string, string?> values)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();

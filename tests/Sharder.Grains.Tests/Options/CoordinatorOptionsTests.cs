@@ -13,8 +13,8 @@ public sealed class CoordinatorOptionsTests
     {
         var options = new CoordinatorOptions();
 
-        Assert.Equal(TimeSpan.FromSeconds(5.5), options.IdentifyWindow);
-        Assert.Equal(TimeSpan.FromMilliseconds(250), options.IdentifySlotGrace);
+        Assert.Equal(TimeSpan.FromSeconds(5.3), options.IdentifyWindow);
+        Assert.Equal(TimeSpan.FromMilliseconds(150), options.IdentifySlotGrace);
         Assert.Equal(10, options.BudgetReserve);
         Assert.Equal(TimeSpan.FromMinutes(5), options.GatewayInfoRefresh);
         Assert.Equal(TimeSpan.FromSeconds(30), options.BudgetRefreshMinInterval);

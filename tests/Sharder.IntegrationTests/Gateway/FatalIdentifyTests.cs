@@ -60,7 +60,8 @@ public sealed class FatalIdentifyTests(ITestOutputHelper output)
         Assert.Equal(code, fatal.CloseCode);
         Assert.Equal(GatewayState.FatallyClosed, shard.State);
         Assert.Equal(1, shard.Status.Identifies);
-        Assert.Equal(1, scenario.IdentifyGate.Granted);
+        // One permit used; a first connect slower than the connect lead may hand one back unused first.
+        Assert.Equal(1, scenario.IdentifyGate.Granted - scenario.IdentifyGate.HandedBack);
         var connection = Assert.Single(scenario.Connections);
         Assert.Equal(code, connection.ServerCloseCode);
         Assert.Empty(scenario.Simulator.Sessions());

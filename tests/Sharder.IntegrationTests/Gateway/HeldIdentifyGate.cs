@@ -14,6 +14,7 @@ internal sealed class HeldIdentifyGate : IIdentifyGate, IDisposable
     private TaskCompletionSource? _hold;
     private int _waiting;
     private int _granted;
+    private int _handedBack;
 
     public HeldIdentifyGate(int maxConcurrency, TimeSpan window, TimeSpan grace)
     {
@@ -25,6 +26,9 @@ internal sealed class HeldIdentifyGate : IIdentifyGate, IDisposable
 
     /// <summary>Identify permits handed out.</summary>
     public int Granted => Volatile.Read(ref _granted);
+
+    /// <summary>Permits a shard handed back unused (its socket was not ready by the permit's end), each followed by a new grant.</summary>
+    public int HandedBack => Volatile.Read(ref _handedBack);
 
     public void Hold()
     {
@@ -46,7 +50,10 @@ internal sealed class HeldIdentifyGate : IIdentifyGate, IDisposable
         hold?.TrySetResult();
     }
 
-    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken)
+    public ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, CancellationToken cancellationToken)
+        => AcquireAsync(shardId, missed, TimeSpan.Zero, cancellationToken);
+
+    public async ValueTask<IdentifyPermit> AcquireAsync(int shardId, IdentifyPermit? missed, TimeSpan lead, CancellationToken cancellationToken)
     {
         Task? hold;
         lock (_lock)
@@ -67,7 +74,12 @@ internal sealed class HeldIdentifyGate : IIdentifyGate, IDisposable
             }
         }
 
-        var permit = await _inner.AcquireAsync(shardId, missed, cancellationToken);
+        if (missed is not null)
+        {
+            Interlocked.Increment(ref _handedBack);
+        }
+
+        var permit = await _inner.AcquireAsync(shardId, missed, lead, cancellationToken);
         Interlocked.Increment(ref _granted);
         return permit;
     }

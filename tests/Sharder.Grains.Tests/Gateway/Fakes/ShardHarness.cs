@@ -31,6 +31,9 @@ internal sealed class ShardHarness : IAsyncDisposable
 
     public CountingIdentifyGate Gate { get; } = new();
 
+    /// <summary>The gate the shards use; <see cref="Gate"/> unless a test sets another.</summary>
+    public IIdentifyGate? IdentifyGate { get; set; }
+
     public ListLogger Logger { get; } = new();
 
     public GatewayOptions Options { get; }
@@ -45,7 +48,7 @@ internal sealed class ShardHarness : IAsyncDisposable
     public ShardConnection Create(GatewaySession? session = null, int shardId = 0, int shardCount = 1)
     {
         var shard = new ShardConnection(
-            shardId, shardCount, new BotToken(TokenText), Options, Server, Gate, Sink, Clock, Logger, session, Random, Metrics);
+            shardId, shardCount, new BotToken(TokenText), Options, Server, IdentifyGate ?? Gate, Sink, Clock, Logger, session, Random, Metrics);
         _shards.Add(shard);
         return shard;
     }
