@@ -59,12 +59,13 @@ public sealed class HeartbeatTests(ITestOutputHelper output)
     [Fact]
     public async Task HeartbeatRequest_IsAnsweredAtOnce_AndTheRegularScheduleIsUnchanged()
     {
-        const int intervalMs = 1_500;
+        const int intervalMs = 3_000;
         const int requestAfterMs = intervalMs / 2;
 
         // The times are the simulator's, taken in this (possibly stalled) test process, so the bounds only
         // separate the right behaviour from the wrong one: an answer at once, not at the next scheduled beat
-        // (750 ms later); the next scheduled beat on the old rhythm (1500 ms), not restarted by the answer (2250 ms).
+        // (1500 ms later); the next scheduled beat on the old rhythm (3000 ms), not restarted by the answer (4500 ms);
+        // a 3 s interval leaves 750 ms either side for a stalled process.
         var answeredAtOnce = TimeSpan.FromMilliseconds(requestAfterMs * 2 / 3);
         var onRhythm = (Min: TimeSpan.FromMilliseconds(intervalMs / 2), Max: TimeSpan.FromMilliseconds(intervalMs + (requestAfterMs / 2)));
         await using var scenario = await GatewayScenario.StartAsync(output, GatewayCompression.ZlibStream, o => o.HeartbeatIntervalMs = intervalMs);
