@@ -43,7 +43,7 @@ public sealed class IdentifyCoordinationTests(RedisServerFixture redis, ITestOut
         report.AssertOk();
         Assert.Equal(0, report.IdentifyViolations);
         Assert.Equal(Shards, report.Identifies);
-        Assert.Equal(Shards, coordinator.Grants);
+        Assert.Equal(Shards, coordinator.Grants - coordinator.Missed); // a slot missed (connect slower than its lead) is granted again, not charged again
         Assert.Equal(MaxConcurrency, coordinator.MaxConcurrency);
         Assert.True(placement.Values.Distinct().Count() > 1, "the shards ran on more than one silo");
     }
