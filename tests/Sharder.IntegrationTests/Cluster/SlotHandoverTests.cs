@@ -53,7 +53,9 @@ public sealed class SlotHandoverTests(RedisServerFixture redis, ITestOutputHelpe
         Assert.Equal(elsewhere, moved.Silo);
         Assert.Equal(Shards, report.Identifies);
         Assert.Equal(0, report.IdentifyViolations);
-        Assert.Equal(Shards, coordinator.Grants);
-        Assert.Equal(0, coordinator.Missed);
+        // Under just-in-time connect a connect slower than its lead (a stalled test process) misses its slot once;
+        // such a slot is granted again and never charged again, so grants less missed slots equal the Identifies.
+        Assert.Equal(Shards, coordinator.Grants - coordinator.Missed);
+        Assert.InRange(coordinator.Missed, 0, 1);
     }
 }
