@@ -25,6 +25,9 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
     /// <summary>Long enough that passing within <see cref="_prompt"/> proves the BLPOP was woken, not timed out.</summary>
     private static readonly TimeSpan _longBlock = TimeSpan.FromSeconds(30);
 
+    /// <summary>Bound for waits that include a sweep's own delays (undeliverable age, sweep interval): only a failure bound.</summary>
+    private static readonly TimeSpan _patient = TimeSpan.FromSeconds(15);
+
     private readonly string _prefix = TestRedis.UniquePrefix("commands");
     private readonly RecordingShards _shards = new();
     private readonly List<CommandPump> _pumps = [];
@@ -475,7 +478,7 @@ public sealed class CommandPumpTests(RedisServerFixture redis, ITestOutputHelper
     private async Task<List<JsonElement>> DeadLettersAsync(int count)
     {
         var key = $"{_prefix}:commands:dead";
-        await Eventually.TrueAsync(async () => await Database.ListLengthAsync(key) >= count, _prompt, $"{count} dead-letter entries");
+        await Eventually.TrueAsync(async () => await Database.ListLengthAsync(key) >= count, _patient, $"{count} dead-letter entries");
         return [.. (await Database.ListRangeAsync(key)).Select(v => JsonDocument.Parse((string)v!).RootElement.Clone())];
     }
 
