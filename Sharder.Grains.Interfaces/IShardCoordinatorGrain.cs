@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Sharder.Grains.Coordination;
 
 namespace Sharder.Grains.Interfaces;
@@ -20,6 +21,8 @@ public interface IShardCoordinatorGrain : IGrainWithIntegerKey
     /// activation held when the shard moved to another silo. It is not charged again: a slot still within
     /// its grace is granted back as it was, a later one is replaced by the next free slot.
     /// </param>
+    /// <remarks>Interleaved: requests that arrive together are answered on one ledger transaction (group commit).</remarks>
+    [AlwaysInterleave]
     Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? unusedSlot);
 
     /// <summary>
@@ -30,6 +33,7 @@ public interface IShardCoordinatorGrain : IGrainWithIntegerKey
     /// </summary>
     /// <param name="shardId">The shard that identified.</param>
     /// <param name="slotAt">The slot it identified on, as granted (the coordinator's clock).</param>
+    [AlwaysInterleave]
     Task ReportIdentifyFailedAsync(int shardId, DateTimeOffset slotAt);
 
     /// <summary>The budget, the slots and the counters.</summary>

@@ -28,6 +28,7 @@ internal sealed class IdentifyCoordinator : IDisposable
     private readonly LedgerClock _clock;
     private readonly IdentifyScheduler _scheduler;
     private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly List<QueuedDecision> _queued = [];
     private readonly Lock _settleLock = new();
     private ITimer? _settleTimer;
     private DateTimeOffset? _lastRefreshAttemptValue;
@@ -219,12 +220,50 @@ internal sealed class IdentifyCoordinator : IDisposable
     /// decides again on the newer ledger. With <paramref name="refreshFirst"/>, reads <c>/gateway/bot</c>
     /// before deciding when the ledger just read calls for it.
     /// </summary>
+    /// <remarks>
+    /// Group commit: decisions that arrive while a transaction holds the turn are decided together, in
+    /// arrival order, on one read and one write of the ledger. At a cold start a thousand shards ask within a
+    /// second, and a read and write of the whole ledger each would queue them for longer than a permit's
+    /// grace, so no permit could be used in time.
+    /// </remarks>
     private async Task<T> TransactAsync<T>(Func<IdentifyScheduler, T> decide, bool refreshFirst)
     {
+        var decision = new QueuedDecision(scheduler => decide(scheduler), refreshFirst);
+        lock (_queued)
+        {
+            _queued.Add(decision);
+        }
+
         await _turn.WaitAsync().ConfigureAwait(false);
-        var holding = true;
+        var holding = new TurnHolder(_turn);
         try
         {
+            QueuedDecision[] batch;
+            lock (_queued)
+            {
+                batch = [.. _queued];
+                _queued.Clear();
+            }
+
+            // Empty when an earlier holder of the turn took this decision into its batch.
+            if (batch.Length > 0)
+            {
+                await CommitAsync(batch, holding).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            holding.Release();
+        }
+
+        return (T)(await decision.Done.Task.ConfigureAwait(false))!;
+    }
+
+    private async Task CommitAsync(QueuedDecision[] batch, TurnHolder holding)
+    {
+        try
+        {
+            var refreshFirst = batch.Any(d => d.RefreshFirst);
             while (true)
             {
                 var version = await LoadAsync().ConfigureAwait(false);
@@ -232,28 +271,51 @@ internal sealed class IdentifyCoordinator : IDisposable
                 {
                     // Discord is asked outside the turn, so a slow answer does not hold up the ledger's other users.
                     refreshFirst = false;
-                    _turn.Release();
-                    holding = false;
+                    holding.Release();
                     await RefreshGatewayInfoAsync().ConfigureAwait(false);
-                    await _turn.WaitAsync().ConfigureAwait(false);
-                    holding = true;
+                    await holding.TakeAsync().ConfigureAwait(false);
                     continue;
                 }
 
-                var result = decide(_scheduler);
+                var results = new object?[batch.Length];
+                var failures = new Exception?[batch.Length];
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    try
+                    {
+                        results[i] = batch[i].Decide(_scheduler);
+                    }
+                    catch (Exception ex)
+                    {
+                        failures[i] = ex;
+                    }
+                }
+
                 if (await _ledger.TryWriteAsync(_scheduler.State, version).ConfigureAwait(false))
                 {
-                    return result;
+                    for (var i = 0; i < batch.Length; i++)
+                    {
+                        if (failures[i] is { } failure)
+                        {
+                            batch[i].Done.TrySetException(failure);
+                        }
+                        else
+                        {
+                            batch[i].Done.TrySetResult(results[i]);
+                        }
+                    }
+
+                    return;
                 }
 
                 CoordinationLog.LedgerChangedConcurrently(_logger, _ledger.Key);
             }
         }
-        finally
+        catch (Exception ex)
         {
-            if (holding)
+            foreach (var decision in batch)
             {
-                _turn.Release();
+                decision.Done.TrySetException(ex);
             }
         }
     }
@@ -312,6 +374,37 @@ internal sealed class IdentifyCoordinator : IDisposable
         if (_scheduler.HasUncertainGrants)
         {
             ScheduleSettlingRefresh();
+        }
+    }
+
+    /// <summary>One caller's decision waiting for the next ledger transaction.</summary>
+    private sealed class QueuedDecision(Func<IdentifyScheduler, object?> decide, bool refreshFirst)
+    {
+        public Func<IdentifyScheduler, object?> Decide { get; } = decide;
+
+        public bool RefreshFirst { get; } = refreshFirst;
+
+        public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Whether this caller holds the turn, so it is released exactly once however the commit ends.</summary>
+    private sealed class TurnHolder(SemaphoreSlim turn)
+    {
+        private bool _holding = true;
+
+        public void Release()
+        {
+            if (_holding)
+            {
+                _holding = false;
+                turn.Release();
+            }
+        }
+
+        public async Task TakeAsync()
+        {
+            await turn.WaitAsync().ConfigureAwait(false);
+            _holding = true;
         }
     }
 }
