@@ -31,7 +31,7 @@ public sealed class CommandPumpOptions
     public static readonly TimeSpan DEFAULT_RECONNECT_BASE_DELAY = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Default for <see cref="ReconnectMaxDelay"/>.</summary>
-    public static readonly TimeSpan DEFAULT_RECONNECT_MAX_DELAY = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DEFAULT_RECONNECT_MAX_DELAY = TimeSpan.FromSeconds(1);
 
     /// <summary>Default for <see cref="RedeliveryDelay"/>.</summary>
     public static readonly TimeSpan DEFAULT_REDELIVERY_DELAY = TimeSpan.FromSeconds(1);

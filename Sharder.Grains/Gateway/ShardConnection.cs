@@ -45,8 +45,11 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     /// <summary>First delay before retrying a sink call that threw.</summary>
     internal static readonly TimeSpan SinkRetryBaseDelay = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Longest delay between two retries of a sink call.</summary>
-    internal static readonly TimeSpan SinkRetryMaxDelay = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Longest delay between two retries of a sink call: after a Redis outage events flow again within about
+    /// this (the multiplexer reconnects within half of it). A retry while Redis is down costs one failed call.
+    /// </summary>
+    internal static readonly TimeSpan SinkRetryMaxDelay = TimeSpan.FromSeconds(1);
 
     private const long NoSequence = -1;
 

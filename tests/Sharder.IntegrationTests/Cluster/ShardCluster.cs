@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
+using Sharder.Grains.Hosting;
 using Sharder.Grains.Interfaces;
 using Sharder.Grains.Interfaces.Models;
 using Sharder.Simulator;
@@ -104,7 +105,8 @@ internal sealed class ShardCluster : IAsyncDisposable
         var cluster = builder.Build();
         await cluster.DeployAsync();
 
-        var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        // The product's reconnect policy, so the test reads Redis again as soon as the silos can after an outage.
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(RedisTls.Parse(redis.ConnectionString, caFile: null));
         return new ShardCluster(cluster, simulator, multiplexer, keyPrefix);
     }
 
