@@ -43,7 +43,7 @@ public static class GatewayOptionsBindingExtensions
             {
                 throw new OptionsValidationException(builder.Name, typeof(GatewayOptions),
                 [
-                    $"{intentsKey} has \"{bad}\", which is neither an intent name nor a number; set it to a number "
+                    $"The value \"{bad}\" at '{intentsKey}' is neither an intent name nor a number; set {intentsKey} to a number "
                     + "or to names such as GUILDS,GUILD_MESSAGES,MESSAGE_CONTENT (separated by commas or |; known names: "
                     + $"{string.Join(", ", GatewayIntentNames.Bits.Keys)}).",
                 ]);
