@@ -17,11 +17,15 @@ redis_port="${DEMO_REDIS_PORT:-6380}"
 sim_port="${DEMO_SIMULATOR_PORT:-5800}"
 logs="$(mktemp -d "${TMPDIR:-/tmp}/sharder-demo.XXXXXX")"
 pids=()
+redis_container=""
 
 say() { printf '\033[1mdemo:\033[0m %s\n' "$*"; }
 
 cleanup() {
     trap - INT TERM EXIT
+    if [[ ${#pids[@]} -eq 0 && -z "$redis_container" ]]; then
+        return # stopped before anything ran (a missing tool): nothing to stop
+    fi
     say "stopping (silos first, gracefully)"
     for (( i=${#pids[@]}-1; i>=0; i-- )); do
         kill -TERM "${pids[i]}" 2>/dev/null || true
@@ -89,7 +93,6 @@ redis_answers() {
     [[ "$reply" == +PONG* ]]
 }
 
-redis_container=""
 # A private redis-server on $redis_port: the local binary, else one installed now, else a container.
 start_redis() {
     if ! command -v redis-server >/dev/null 2>&1; then
