@@ -108,7 +108,7 @@ start_redis() {
             redis-server --save '' --appendonly no >"$logs/redis.log" 2>&1 \
             || { say "docker could not start redis:7 (see $logs/redis.log). Install redis-server or set REDIS_ADDR=host:port."; exit 1; }
     else
-        say "redis-server is not installed and cannot be: no apt-get (with root or sudo), no Homebrew, no Docker."
+        say "redis-server is not installed and cannot be: no apt-get (with root or sudo), no Homebrew, no running Docker."
         say "Install redis-server, or set REDIS_ADDR=host:port to use a Redis you already run."
         exit 1
     fi
