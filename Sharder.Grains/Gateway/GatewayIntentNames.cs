@@ -6,7 +6,7 @@ namespace Sharder.Grains.Gateway;
 /// Reads <c>Gateway:Intents</c> written as Discord's intent names, numbers or both
 /// (<c>GUILDS,GUILD_MESSAGES,MESSAGE_CONTENT</c>, <c>GUILDS|512</c>, <c>1537</c>). Pure: no I/O.
 /// </summary>
-public static class GatewayIntentNames
+internal static class GatewayIntentNames
 {
     /// <summary>Discord's intent names and their bits (the old names GUILD_BANS and GUILD_EMOJIS_AND_STICKERS too).</summary>
     public static IReadOnlyDictionary<string, ulong> Bits { get; } = new Dictionary<string, ulong>(StringComparer.OrdinalIgnoreCase)

@@ -5,7 +5,7 @@ using Sharder.Grains.Gateway;
 namespace Sharder.Grains.Hosting;
 
 /// <summary>Binds <see cref="GatewayOptions"/>, reading <c>Gateway:Intents</c> as names, numbers or both.</summary>
-public static class GatewayOptionsBindingExtensions
+internal static class GatewayOptionsBindingExtensions
 {
     /// <summary>
     /// Binds <paramref name="section"/> like <see cref="StrictBindingExtensions.BindStrictly{TOptions}"/>, except
