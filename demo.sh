@@ -9,6 +9,10 @@
 # (seconds, then stop; default: until Ctrl-C), SHARDER_SKIP_BUILD=1 with SHARDER_SILO_DLL and
 # SHARDER_SIMULATOR_DLL (run prebuilt binaries; SHARDER_WORKER_DLL for the C# worker), DEMO_WORKER (dotnet:
 # samples/Sharder.Worker, the default; shell: samples/worker/worker.sh, which needs only redis-cli).
+#
+# Missing tools are installed where it can, and it says so: redis-server and curl with apt-get (Debian/Ubuntu;
+# through sudo when not root) or Homebrew (macOS); without either, Redis runs as the redis:7 container when
+# Docker answers. The .NET 10 SDK is not installed silently: it prints the dotnet-install.sh commands and stops.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
