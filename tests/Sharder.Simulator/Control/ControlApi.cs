@@ -9,7 +9,7 @@ namespace Sharder.Simulator.Control;
 
 /// <summary>
 /// The HTTP control API for standalone runs: inspect, drive, inject, read the ledger.
-/// Bodies and answers are JSON (camelCase, enums as names). The routes are listed in the README.
+/// Bodies and answers are JSON (camelCase, enums as names). The routes are listed in docs/simulator.md.
 /// </summary>
 internal sealed class ControlApi(GatewaySimulator simulator)
 {
