@@ -98,8 +98,14 @@ public sealed class GatewayOptions
     /// </summary>
     public GatewayCompression Compression { get; set; } = DEFAULT_COMPRESSION;
 
-    /// <summary>Gateway intents bitfield sent in Identify. Privileged intents must be enabled for the application.</summary>
+    /// <summary>
+    /// Gateway intents bitfield sent in Identify. Privileged intents must be enabled for the application. In
+    /// configuration it may also be written as names (<c>GUILDS,GUILD_MESSAGES</c>; see <see cref="GatewayIntentNames"/>).
+    /// </summary>
     public ulong Intents { get; set; } = DEFAULT_INTENTS;
+
+    /// <summary>The presence sent in Identify (<c>Gateway:Presence:*</c>); none by default.</summary>
+    public GatewayPresenceOptions Presence { get; set; } = new();
 
     /// <summary>Member count (50–250) above which a guild's offline members are not sent in GUILD_CREATE.</summary>
     public int LargeThreshold { get; set; } = DEFAULT_LARGE_THRESHOLD;
@@ -202,6 +208,7 @@ public sealed class GatewayOptions
         BootstrapUrl = bootstrapUrl,
         Compression = Compression,
         Intents = Intents,
+        Presence = Presence.Clone(),
         LargeThreshold = LargeThreshold,
         MaxDecompressedMessageBytes = MaxDecompressedMessageBytes,
         HandshakeTimeout = HandshakeTimeout,

@@ -113,6 +113,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         }
 
         ValidateAllowedResumeHosts(options.AllowedResumeHosts, failures);
+        ValidatePresence(options.Presence, failures);
 
         if (string.IsNullOrWhiteSpace(options.UserAgent) || options.UserAgent.Any(char.IsControl))
         {
@@ -161,6 +162,42 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                 failures.Add($"{Property} has \"{hosts[i]}\" (entry {i}); set a bare host name or IP (no scheme, port or path) "
                     + "such as \"gateway.example.net\", or \"*.example.net\" for its subdomains.");
             }
+        }
+    }
+
+    private static void ValidatePresence(GatewayPresenceOptions? presence, List<string> failures)
+    {
+        const string Property = $"{Name}:{nameof(GatewayOptions.Presence)}";
+        if (presence is null)
+        {
+            return;
+        }
+
+        if (presence.Status is { } status
+            && !GatewayPresenceOptions.Statuses.Contains(status.Trim(), StringComparer.OrdinalIgnoreCase))
+        {
+            failures.Add($"{Property}:{nameof(GatewayPresenceOptions.Status)} is \"{status}\"; "
+                + $"set it to one of {string.Join(", ", GatewayPresenceOptions.Statuses)}.");
+        }
+
+        if (!Enum.IsDefined(presence.ActivityType))
+        {
+            failures.Add($"{Property}:{nameof(GatewayPresenceOptions.ActivityType)} is {(int)presence.ActivityType}; "
+                + $"set it to one of {string.Join(", ", Enum.GetNames<GatewayActivityType>())}.");
+        }
+
+        if (presence.ActivityName is { } name
+            && (string.IsNullOrWhiteSpace(name) || name.Length > GatewayPresenceOptions.MaxActivityNameLength || name.Any(char.IsControl)))
+        {
+            failures.Add($"{Property}:{nameof(GatewayPresenceOptions.ActivityName)} is empty, longer than "
+                + $"{GatewayPresenceOptions.MaxActivityNameLength} characters or has control characters; set a short text such as \"with shards\".");
+        }
+
+        if (presence.ActivityType == GatewayActivityType.Streaming && presence.ActivityName is not null
+            && (presence.ActivityUrl is not { IsAbsoluteUri: true } url || url.Scheme != Uri.UriSchemeHttps))
+        {
+            failures.Add($"{Property}:{nameof(GatewayPresenceOptions.ActivityUrl)} is {(presence.ActivityUrl is null ? "missing" : $"\"{presence.ActivityUrl}\"")}; "
+                + "a Streaming activity needs the stream's https:// URL (Twitch or YouTube).");
         }
     }
 

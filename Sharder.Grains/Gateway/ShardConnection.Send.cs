@@ -169,6 +169,7 @@ internal sealed partial class ShardConnection
                 ShardId = ShardId,
                 ShardCount = ShardCount,
                 LargeThreshold = _options.LargeThreshold,
+                PresenceJson = _identifyPresence,
             });
             // Counted before the send like every priority send, so no command can take its place meanwhile;
             // a permit missed below leaves one send counted that never happened, which only errs on the safe side.

@@ -55,6 +55,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
 
     private readonly BotToken _token;
     private readonly GatewayOptions _options;
+    private readonly ReadOnlyMemory<byte> _identifyPresence;
     private readonly IGatewayTransportFactory _transports;
     private readonly IIdentifyGate _identifyGate;
     private readonly IDispatchSink _sink;
@@ -146,6 +147,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         ShardCount = shardCount;
         _token = token;
         _options = options;
+        _identifyPresence = options.Presence?.ToIdentifyJson() ?? ReadOnlyMemory<byte>.Empty;
         _transports = transports;
         _identifyGate = identifyGate;
         _sink = sink;

@@ -58,7 +58,7 @@ public static class SharderSiloBuilderExtensions
         var services = builder.Services;
         services.AddSharderOptions();
         services.AddOptions<GatewayOptions>()
-            .BindStrictly(configuration.GetSection(GatewayOptions.SectionName))
+            .BindGatewayOptions(configuration.GetSection(GatewayOptions.SectionName))
             .PostConfigure<IOptions<DiscordOptions>>((gateway, discord) =>
             {
                 if (discord.Value.GatewayUrl is { } url)

@@ -35,6 +35,7 @@ internal static class StatusEndpoint
     private static object Describe(ClusterStatus cluster, Grains.Coordination.IdentifyStatus identify, DateTimeOffset now) => new
     {
         now,
+        version = SharderVersion.Current,
         shardTotal = cluster.ShardTotal,
         activeSilos = cluster.ActiveSilos.Select(static silo => silo.ToString()),
         lastRebalanceAt = cluster.LastRebalanceAt,

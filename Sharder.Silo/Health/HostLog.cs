@@ -17,4 +17,7 @@ internal static partial class HostLog
         Message = "Sharder host: cluster {ClusterId}/{ServiceId}, advertised {AdvertisedIp}, silo port {SiloPort}, gateway port {GatewayPort}, Redis {RedisEndpoints}")]
     public static partial void Configured(
         ILogger logger, string clusterId, string serviceId, IPAddress advertisedIp, int siloPort, int gatewayPort, string redisEndpoints);
+
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Information, Message = "Sharder {Version} starting")]
+    public static partial void Starting(ILogger logger, string version);
 }

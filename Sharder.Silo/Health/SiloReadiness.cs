@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using Sharder.Silo.Configuration;
+using Sharder.Silo.Extensions;
 using StackExchange.Redis;
 
 namespace Sharder.Silo.Health;
@@ -29,6 +30,7 @@ internal sealed class SiloReadiness(
 
     private Task OnFirstAsync(CancellationToken cancellationToken)
     {
+        HostLog.Starting(logger, SharderVersion.Current);
         if (!logger.IsEnabled(LogLevel.Information))
         {
             return Task.CompletedTask;

@@ -114,6 +114,7 @@ function render(status) {
   renderShards(status);
   renderIdentify(status.identify, status.now);
   renderSilos(status);
+  document.getElementById("version").textContent = status.version ? "Sharder " + status.version + "." : "";
   document.getElementById("updated").textContent = "Updated " + new Date(status.now).toISOString().replace("T", " ").slice(0, 19) + " UTC.";
 }
 

@@ -246,6 +246,9 @@ public sealed class GatewaySimulator : IAsyncDisposable
 
     public IReadOnlyList<ReceivedCommand> Commands => [.. _context.Commands];
 
+    /// <summary>Every authenticated Identify received, in arrival order (without the token).</summary>
+    public IReadOnlyList<ReceivedIdentify> Identifies => [.. _context.Identifies];
+
     /// <summary>Checks the R-10 invariants against what the system under test published.</summary>
     public InvariantReport Check(IReadOnlyList<SinkRecord> published, InvariantOptions? options = null) =>
         InvariantChecker.Check(Ledger.Snapshot(), published, options);

@@ -42,6 +42,8 @@ internal sealed class SimulatorContext
     public ConcurrentDictionary<long, GatewayConnection> Connections { get; } = new();
     public ConcurrentQueue<ReceivedCommand> Commands { get; } = new();
 
+    public ConcurrentQueue<ReceivedIdentify> Identifies { get; } = new();
+
     /// <summary>Closed connections, kept for transcripts and close info (bounded).</summary>
     public ConcurrentQueue<GatewayConnection> ClosedConnections { get; } = new();
 

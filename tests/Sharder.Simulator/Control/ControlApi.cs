@@ -9,7 +9,7 @@ namespace Sharder.Simulator.Control;
 
 /// <summary>
 /// The HTTP control API for standalone runs: inspect, drive, inject, read the ledger.
-/// Bodies and answers are JSON (camelCase, enums as names). The routes are listed in the README.
+/// Bodies and answers are JSON (camelCase, enums as names). The routes are listed in docs/simulator.md.
 /// </summary>
 internal sealed class ControlApi(GatewaySimulator simulator)
 {
@@ -53,6 +53,7 @@ internal sealed class ControlApi(GatewaySimulator simulator)
             ("GET", "sessions") => Ok(simulator.Sessions()),
             ("GET", "connections") => Ok(simulator.Connections(request.Query.GetValueOrDefault("closed") == "true")),
             ("GET", "commands") => Ok(simulator.Commands),
+            ("GET", "identifies") => Ok(simulator.Identifies),
             ("GET", "user-agents") => Ok(simulator.UserAgents),
             ("GET", "guilds") => Ok(simulator.World.Guilds.Select(g => new { id = g.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), g.Name, g.MemberCount })),
             ("GET", "ledger") => Ok(simulator.Check([], new InvariantOptions()).ToString()),

@@ -125,6 +125,11 @@ internal sealed partial class GatewayConnection
             return;
         }
 
+        // Recorded once authenticated (the token is never kept), whatever the outcome below.
+        _context.Identifies.Enqueue(new ReceivedIdentify(Id, d.TryGetProperty("shard", out var shardField) ? shardField.GetRawText() : null,
+            d.TryGetProperty("intents", out var intentsField) ? intentsField.GetRawText() : null,
+            d.TryGetProperty("presence", out var presenceField) ? presenceField.GetRawText() : null, _context.Time.GetUtcNow()));
+
         // 3. shard
         var shardId = 0;
         var numShards = 1;
