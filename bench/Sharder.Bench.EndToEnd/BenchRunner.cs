@@ -1,5 +1,6 @@
 using Sharder.Simulator;
 using Sharder.Simulator.World;
+using Sharder.TestKit.Redis;
 
 namespace Sharder.Bench.EndToEnd;
 
@@ -26,7 +27,7 @@ internal sealed class BenchRunner(BenchOptions options, ChildProcesses children,
                 string prefix = $"e2e-{shards}-{mode}";
 
                 Say($"{shards} shards, {mode}: Sharder silo");
-                var silo = await SystemUnderTest.StartSiloAsync(children, options.SiloDll, simulator, redis.Address, shards, mode, prefix, ReadyTimeout);
+                var silo = await SystemUnderTest.StartSiloAsync(children, options.SiloDll, simulator, redis.ConnectionString, shards, mode, prefix, ReadyTimeout);
                 int valueBytes = await RunPhasesAsync(simulator, silo, shards, mode);
                 await children.StopAsync(silo.Process, StopGrace);
 
@@ -43,7 +44,7 @@ internal sealed class BenchRunner(BenchOptions options, ChildProcesses children,
                 }
 
                 Say($"{shards} shards, {mode}: redis-benchmark RPUSH -P 64, {valueBytes} B values");
-                var (rps, redisCpu) = await redis.PipelinedRpushAsync(Math.Max(200_000, options.Burst * 2), valueBytes, children.LogDirectory);
+                var (rps, redisCpu) = await RedisCeiling.PipelinedRpushAsync(redis, Math.Max(200_000, options.Burst * 2), valueBytes, children.LogDirectory);
                 report.Ceilings.Add(new CeilingResult(shards, mode, valueBytes, rps, redisCpu * 100_000 / Math.Max(200_000, options.Burst * 2)));
             }
         }
@@ -52,9 +53,9 @@ internal sealed class BenchRunner(BenchOptions options, ChildProcesses children,
     // Returns the mean size of the entries the system pushed during the burst (the ceiling's value size).
     private async Task<int> RunPhasesAsync(GatewaySimulator simulator, SystemUnderTest system, int shards, string mode)
     {
-        await using var worker = await ListWorker.StartAsync(redis.Address, system.ListKey);
+        await using var worker = await ListWorker.StartAsync(redis.ConnectionString, system.ListKey);
         await Task.Delay(Settle, ct);
-        var phase = new LoadPhase(simulator, worker, system.Process.Id, redis.Pid);
+        var phase = new LoadPhase(simulator, worker, system.Process.Id, redis.ProcessId!.Value);
         var before = worker.Totals;
         var burst = await phase.BurstAsync(system.Name, shards, mode, options.Burst, TimeSpan.FromSeconds(60 + (options.Burst / 1_000)));
         Record(burst);
@@ -80,7 +81,7 @@ internal sealed class BenchRunner(BenchOptions options, ChildProcesses children,
             ct.ThrowIfCancellationRequested();
             Say($"idle: {shards} zlib-stream shards on one silo");
             var started = DateTimeOffset.UtcNow;
-            var silo = await SystemUnderTest.StartSiloAsync(children, options.SiloDll, simulator, redis.Address, shards, "zlib-stream",
+            var silo = await SystemUnderTest.StartSiloAsync(children, options.SiloDll, simulator, redis.ConnectionString, shards, "zlib-stream",
                 $"e2e-idle-{shards}", TimeSpan.FromSeconds(120 + (shards / 4)));
             double startSeconds = (DateTimeOffset.UtcNow - started).TotalSeconds;
             // Let the start settle (GUILD_CREATE bursts pushed, JIT done, first heartbeats) before measuring.

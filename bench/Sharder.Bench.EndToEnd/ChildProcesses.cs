@@ -54,6 +54,10 @@ internal sealed class ChildProcesses(string logDirectory) : IAsyncDisposable
         return process;
     }
 
+    /// <summary>Records the pid of a process started elsewhere, so bench/e2e.sh stops it too if this process is killed.</summary>
+    public void Adopt(int pid)
+        => File.AppendAllText(Path.Combine(logDirectory, "pids"), pid.ToString(CultureInfo.InvariantCulture) + "\n");
+
     /// <summary>SIGTERM, wait up to <paramref name="grace"/>, then SIGKILL.</summary>
     public async Task StopAsync(Process process, TimeSpan grace)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sharder.Bench.EndToEnd;
+using Sharder.TestKit.Redis;
 
 if (args.Contains("--help"))
 {
@@ -35,7 +36,9 @@ await using (var children = new ChildProcesses(logs))
 {
     try
     {
-        var redis = await RedisServer.StartAsync(children);
+        await using var redis = new RedisServer();
+        await redis.StartAsync(cancel.Token);
+        children.Adopt(redis.ProcessId!.Value);
         var runner = new BenchRunner(options, children, redis, report, cancel.Token);
         if (options.Throughput) await runner.RunThroughputAsync();
         if (options.Idle) await runner.RunIdleAsync();
