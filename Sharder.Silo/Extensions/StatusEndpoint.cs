@@ -37,6 +37,7 @@ internal static class StatusEndpoint
         now,
         shardTotal = cluster.ShardTotal,
         activeSilos = cluster.ActiveSilos.Select(static silo => silo.ToString()),
+        drainedSilos = cluster.DrainedSilos.Select(static silo => silo.ToString()),
         lastRebalanceAt = cluster.LastRebalanceAt,
         lastRebalanceMoves = cluster.LastRebalanceMoves,
         shards = cluster.Shards.Select(static shard => new
