@@ -87,6 +87,9 @@ public sealed class AdminRouteTests(RedisServerFixture redis) : IDisposable
             Assert.Equal("NoOtherSilo", body.RootElement.GetProperty("outcome").GetString());
         }
 
+        using var byEndpoint = await PostAsync(http, $"/admin/silos/127.0.0.1:{settings["SHARDER_SILO_PORT"]}/drain", AdminToken);
+        Assert.Equal(HttpStatusCode.Conflict, byEndpoint.StatusCode);
+
         using var move = await PostAsync(http, "/admin/shards/0/move", AdminToken);
         Assert.Equal(HttpStatusCode.Conflict, move.StatusCode);
         Assert.Contains("NoTarget", await move.Content.ReadAsStringAsync(), StringComparison.Ordinal);
