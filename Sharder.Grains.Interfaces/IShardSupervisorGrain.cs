@@ -19,4 +19,16 @@ public interface IShardSupervisorGrain : IGrainWithIntegerKey
 
     /// <summary>Every shard's status and the active silos.</summary>
     Task<ClusterStatus> GetStatusAsync();
+
+    /// <summary>
+    /// Migrates one shard, with its session, to <paramref name="target"/>, or when null to the least loaded
+    /// Active, undrained silo other than its own. Returns at once; the shard resumes on the target shortly after.
+    /// </summary>
+    Task<ShardMoveResult> MoveShardAsync(int shardId, SiloAddress? target);
+
+    /// <summary>
+    /// Marks <paramref name="silo"/> drained (no shard is placed there any more) and migrates every shard it runs
+    /// to the other silos. Idempotent; the mark ends when the silo leaves the cluster.
+    /// </summary>
+    Task<SiloDrainResult> DrainSiloAsync(SiloAddress silo);
 }

@@ -19,6 +19,11 @@
 #
 # The shard check reads /status of a running silo, with SHARDER_HTTP_TOKEN (or SHARDER_HTTP_TOKEN_FILE, or
 # .env's SHARDER_HTTP_TOKEN) when set. Needs curl and jq. Timeouts: ROLLING_READY_TIMEOUT (180 s) per wait.
+#
+# With an admin token (SHARDER_ADMIN_TOKEN, SHARDER_ADMIN_TOKEN_FILE or .env's SHARDER_ADMIN_TOKEN) each silo is
+# drained first (POST /admin/silos/self/drain): its shards move, live, to the other silos, and once /status shows
+# none on it and all Active it is stopped, with nothing left to hand off. Without one, or when the drain is
+# refused, the silo is stopped as before and its shards are handed off while it stops.
 set -euo pipefail
 
 mode="${1:-}"
@@ -28,7 +33,7 @@ grace="${ROLLING_STOP_GRACE:-45}"
 
 say() { printf '\033[1mrolling-restart:\033[0m %s\n' "$*"; }
 die() { say "$*"; exit 1; }
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 for tool in curl jq; do command -v "$tool" >/dev/null || die "'$tool' is not installed"; done
 
 token="${SHARDER_HTTP_TOKEN:-}"
@@ -36,6 +41,10 @@ if [[ -z "$token" && -n "${SHARDER_HTTP_TOKEN_FILE:-}" ]]; then token="$(tr -d '
 if [[ -z "$token" && -f .env ]]; then token="$(sed -n 's/^SHARDER_HTTP_TOKEN=//p' .env | tail -1 | tr -d '\r"')"; fi
 auth=()
 [[ -n "$token" ]] && auth=(-H "Authorization: Bearer $token")
+
+admin_token="${SHARDER_ADMIN_TOKEN:-}"
+if [[ -z "$admin_token" && -n "${SHARDER_ADMIN_TOKEN_FILE:-}" ]]; then admin_token="$(tr -d '\r\n' <"$SHARDER_ADMIN_TOKEN_FILE")"; fi
+if [[ -z "$admin_token" && -f .env ]]; then admin_token="$(sed -n 's/^SHARDER_ADMIN_TOKEN=//p' .env | tail -1 | tr -d '\r"')"; fi
 
 ready() { curl -fsS --max-time 5 -o /dev/null "$1/readyz"; }
 
@@ -45,6 +54,33 @@ shards_active() {
     status="$(curl -fsS --max-time 10 "${auth[@]}" "$1/status")" || return 1
     jq -e '(.activeSilos) as $silos | (.shards | length) == .shardTotal and .shardTotal > 0
            and all(.shards[]; .state == "Active" and (.silo as $s | $silos | index($s)))' <<<"$status" >/dev/null
+}
+
+# Every shard Active and none on the silo $2 (as /status prints it), as seen by the silo at $1.
+shards_off() {
+    local status
+    status="$(curl -fsS --max-time 10 "${auth[@]}" "$1/status")" || return 1
+    jq -e --arg gone "$2" '(.activeSilos) as $silos | (.shards | length) == .shardTotal and .shardTotal > 0
+           and all(.shards[]; .state == "Active" and .silo != $gone and (.silo as $s | $silos | index($s)))' <<<"$status" >/dev/null
+}
+
+# Drains the silo at $1 (prints its address); fails without an admin token or when the silo refuses.
+drain() {
+    [[ -n "$admin_token" ]] || return 1
+    local answer
+    answer="$(curl -fsS --max-time 40 -X POST -H "Authorization: Bearer $admin_token" "$1/admin/silos/self/drain")" || return 1
+    jq -er 'select(.outcome == "Drained") | .silo' <<<"$answer"
+}
+
+# Before stopping the silo at $1: drain it and wait, asking the silo at $2, until it runs no shard.
+drain_before_stop() {
+    local silo
+    if silo="$(drain "$1")"; then
+        say "drained $silo; waiting until its shards run elsewhere"
+        wait_for "$ready_timeout" "every shard Active off the drained silo $silo" shards_off "$2" "$silo"
+    elif [[ -n "$admin_token" ]]; then
+        say "warning: $1 refused the drain; stopping it with a hand-off instead"
+    fi
 }
 
 wait_for() { # seconds description command...
@@ -82,6 +118,7 @@ compose_restart() {
         [[ -n "$new" ]] || die "compose started no new silo"
         wait_for "$ready_timeout" "new silo $new ready" ready "$(url_of "$new")"
         wait_for "$ready_timeout" "every shard Active after $new joined" shards_active "$(url_of "$new")"
+        drain_before_stop "$(url_of "$old")" "$(url_of "$new")"
         say "SIGTERM $old (the new silo $new is ready)"
         local t0=$SECONDS
         docker stop -t "$grace" "$old" >/dev/null
@@ -113,6 +150,7 @@ process_restart() {
         ready "$other" || die "$other (the silo asked about the shards) is not ready"
         pid="$(cat "$pidfile" 2>/dev/null || true)"
         if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+            drain_before_stop "$url" "$other"
             say "SIGTERM silo $url (pid $pid)"
             kill -TERM "$pid"
             local deadline=$((SECONDS + stop_timeout))

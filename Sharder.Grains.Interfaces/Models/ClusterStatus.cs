@@ -15,4 +15,9 @@ public sealed record ClusterStatus(
     [property: Id(1)] ImmutableArray<ShardGrainStatus> Shards,
     [property: Id(2)] ImmutableArray<SiloAddress> ActiveSilos,
     [property: Id(3)] DateTimeOffset? LastRebalanceAt,
-    [property: Id(4)] int LastRebalanceMoves);
+    [property: Id(4)] int LastRebalanceMoves)
+{
+    /// <summary>Active silos drained by an operator: they take no shards until they leave the cluster.</summary>
+    [Id(5)]
+    public ImmutableArray<SiloAddress> DrainedSilos { get; init; } = [];
+}

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.Placement;
 using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Interfaces;
 using Sharder.Grains.Interfaces.Models;
@@ -12,9 +13,15 @@ namespace Sharder.Grains.Supervision;
 /// the shard list comes from configuration (<see cref="ShardSelectionProvider"/>), where each shard runs
 /// from the shards themselves, so a new activation anywhere picks up at once. A timer re-ensures every
 /// <see cref="SupervisorOptions.EnsureInterval"/>; the <see cref="MembershipWatcher"/> calls it on changes.
+/// The one thing it remembers is the operator's list of drained silos (<see cref="DrainSiloAsync"/>): kept in
+/// memory, handed to the next activation when this silo stops gracefully, and forgotten for a silo once it
+/// leaves the cluster (a restarted silo has a new address, so it takes shards again).
 /// </summary>
-internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain
+internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrainMigrationParticipant
 {
+    private const string DrainedKey = "sharder.drained-silos";
+
+    private readonly HashSet<SiloAddress> _drained = [];
     private readonly ShardSelectionProvider _selection;
     private readonly IClusterMembershipService _membership;
     private readonly SupervisorOptions _options;
@@ -41,6 +48,35 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain
         _logger = logger;
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Orleans only deactivates on shutdown; migrating keeps the drained list (see OnDehydrate).
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && PruneDrained().Count > 0 && OpenSilos().Any())
+        {
+            this.MigrateOnIdle();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext dehydrationContext)
+    {
+        ArgumentNullException.ThrowIfNull(dehydrationContext);
+        if (_drained.Count > 0)
+        {
+            dehydrationContext.TryAddValue(DrainedKey, _drained.ToArray());
+        }
+    }
+
+    void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        ArgumentNullException.ThrowIfNull(rehydrationContext);
+        if (rehydrationContext.TryGetValue<SiloAddress[]>(DrainedKey, out var drained) && drained is not null)
+        {
+            _drained.UnionWith(drained);
+        }
+    }
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         this.RegisterGrainTimer(
@@ -65,7 +101,11 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain
 
         // Started in increasing shard order, so on a cold start identify requests reach the coordinator
         // mostly in bucket order; bounded so a large bot does not flood the cluster with activations.
+        // While silos are drained, each call carries a placement hint to an open silo (dealt round-robin):
+        // a shard that is not active then starts there, not on a drained silo.
+        var open = PruneDrained().Count > 0 ? OpenSilos().ToArray() : [];
         var running = new List<Task>(_options.MaxConcurrentActivations);
+        var dealt = 0;
         foreach (var shardId in shardIds)
         {
             if (running.Count >= _options.MaxConcurrentActivations)
@@ -73,10 +113,87 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain
                 running.Remove(await Task.WhenAny(running).ConfigureAwait(true));
             }
 
-            running.Add(EnsureShardAsync(shardId));
+            running.Add(EnsureShardAsync(shardId, open.Length > 0 ? open[dealt++ % open.Length] : null));
         }
 
         await Task.WhenAll(running).ConfigureAwait(true);
+        if (_drained.Count > 0)
+        {
+            // A shard migrated off a stopping silo lands at random, possibly on a drained one: sent away again.
+            await MoveOffDrainedAsync(shardIds).ConfigureAwait(true);
+        }
+    }
+
+    public async Task<ShardMoveResult> MoveShardAsync(int shardId, SiloAddress? target)
+    {
+        var shardIds = (await _selection.GetAsync().ConfigureAwait(true)).ShardIds;
+        if (!shardIds.Contains(shardId))
+        {
+            return new ShardMoveResult(shardId, null, target, ShardMoveOutcome.UnknownShard);
+        }
+
+        var drained = PruneDrained();
+        if (target is not null && !ActiveSilos().Contains(target))
+        {
+            return new ShardMoveResult(shardId, null, target, ShardMoveOutcome.TargetNotActive);
+        }
+
+        if (target is not null && drained.Contains(target))
+        {
+            return new ShardMoveResult(shardId, null, target, ShardMoveOutcome.TargetDrained);
+        }
+
+        var statuses = await GetShardStatusesAsync(shardIds).ConfigureAwait(true);
+        if (statuses.FirstOrDefault(s => s.ShardId == shardId) is not { } status)
+        {
+            return new ShardMoveResult(shardId, null, target, ShardMoveOutcome.Failed);
+        }
+
+        if (target is null)
+        {
+            var pick = DrainPlanner.PickTarget(
+                status.Silo.ToParsableString(),
+                Placement(statuses),
+                [.. ActiveSilos().Select(s => s.ToParsableString())],
+                drained.Select(s => s.ToParsableString()).ToHashSet(StringComparer.Ordinal));
+            if (pick is null)
+            {
+                return new ShardMoveResult(shardId, status.Silo, null, ShardMoveOutcome.NoTarget);
+            }
+
+            target = SiloAddress.FromParsableString(pick);
+        }
+
+        if (target.Equals(status.Silo))
+        {
+            return new ShardMoveResult(shardId, status.Silo, target, ShardMoveOutcome.AlreadyThere);
+        }
+
+        return await SendAsync(new ShardMove(shardId, status.Silo.ToParsableString(), target.ToParsableString())).ConfigureAwait(true);
+    }
+
+    public async Task<SiloDrainResult> DrainSiloAsync(SiloAddress silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var drained = PruneDrained();
+        if (!ActiveSilos().Contains(silo))
+        {
+            return new SiloDrainResult(silo, SiloDrainOutcome.NotActive, []);
+        }
+
+        if (!OpenSilos().Any(open => !open.Equals(silo)))
+        {
+            return new SiloDrainResult(silo, SiloDrainOutcome.NoOtherSilo, []);
+        }
+
+        if (drained.Add(silo))
+        {
+            SupervisionLog.Draining(_logger, silo);
+        }
+
+        var shardIds = (await _selection.GetAsync().ConfigureAwait(true)).ShardIds;
+        var moves = await MoveOffDrainedAsync(shardIds).ConfigureAwait(true);
+        return new SiloDrainResult(silo, SiloDrainOutcome.Drained, [.. moves.Where(m => silo.Equals(m.From))]);
     }
 
     public async Task RebalanceAsync()
@@ -88,7 +205,7 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain
 
         var statuses = await GetShardStatusesAsync(shardIds).ConfigureAwait(true);
         var currentSilo = statuses.ToDictionary(s => s.ShardId, s => s.Silo.ToParsableString());
-        var activeSilos = ActiveSilos().Select(s => s.ToParsableString()).ToArray();
+        var activeSilos = OpenSilos().Select(s => s.ToParsableString()).ToArray();
         var withSession = statuses.Where(s => s.SessionId is not null).Select(s => s.ShardId).ToHashSet();
         var moves = ShardAssignment.Plan(shardIds, currentSilo, activeSilos, withSession);
         SupervisionLog.Rebalancing(_logger, moves.Count, activeSilos.Length);
@@ -122,7 +239,10 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain
             [.. statuses.OrderBy(s => s.ShardId)],
             [.. ActiveSilos()],
             _lastRebalanceAt,
-            _lastRebalanceMoves);
+            _lastRebalanceMoves)
+        {
+            DrainedSilos = [.. PruneDrained().OrderBy(s => s.ToParsableString(), StringComparer.Ordinal)],
+        };
     }
 
     private async Task<IReadOnlyList<int>?> TryGetShardIdsAsync()
@@ -140,10 +260,16 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain
         }
     }
 
-    private async Task EnsureShardAsync(int shardId)
+    private async Task EnsureShardAsync(int shardId, SiloAddress? placementHint)
     {
         try
         {
+            if (placementHint is not null)
+            {
+                // Scoped to this async method: the hint flows into this one call only.
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, placementHint);
+            }
+
             await GrainFactory.GetGrain<IShardGrain>(shardId).EnsureActiveAsync().ConfigureAwait(true);
         }
 #pragma warning disable CA1031 // One shard failing to activate must not stop the others; the timer retries it.
@@ -172,6 +298,62 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain
         });
         var answers = await Task.WhenAll(calls).ConfigureAwait(true);
         return [.. answers.OfType<ShardGrainStatus>()];
+    }
+
+    /// <summary>Sends every shard on a drained silo to an open one; the moves started, by shard id.</summary>
+    private async Task<IReadOnlyList<ShardMoveResult>> MoveOffDrainedAsync(IReadOnlyList<int> shardIds)
+    {
+        var statuses = await GetShardStatusesAsync(shardIds).ConfigureAwait(true);
+        var moves = DrainPlanner.PlanDrain(
+            shardIds,
+            Placement(statuses),
+            [.. ActiveSilos().Select(s => s.ToParsableString())],
+            PruneDrained().Select(s => s.ToParsableString()).ToHashSet(StringComparer.Ordinal),
+            statuses.Where(s => s.SessionId is not null).Select(s => s.ShardId).ToHashSet());
+        var results = new List<ShardMoveResult>(moves.Count);
+        foreach (var move in moves)
+        {
+            results.Add(await SendAsync(move).ConfigureAwait(true));
+        }
+
+        return results;
+    }
+
+    private async Task<ShardMoveResult> SendAsync(ShardMove move)
+    {
+        var from = move.FromSilo is { } fromSilo ? SiloAddress.FromParsableString(fromSilo) : null;
+        var to = SiloAddress.FromParsableString(move.ToSilo);
+        SupervisionLog.Moving(_logger, move.ShardId, move.FromSilo, move.ToSilo);
+        try
+        {
+            await GrainFactory.GetGrain<IShardGrain>(move.ShardId).MoveToAsync(to).ConfigureAwait(true);
+            return new ShardMoveResult(move.ShardId, from, to, ShardMoveOutcome.Moving);
+        }
+#pragma warning disable CA1031 // Reported in the result; a drain retries on the next ensure pass.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            SupervisionLog.ShardCallFailed(_logger, move.ShardId, ex);
+            return new ShardMoveResult(move.ShardId, from, to, ShardMoveOutcome.Failed);
+        }
+    }
+
+    private static Dictionary<int, string> Placement(IEnumerable<ShardGrainStatus> statuses)
+        => statuses.ToDictionary(s => s.ShardId, s => s.Silo.ToParsableString());
+
+    /// <summary>The drained list without silos that left the cluster (they come back, if at all, under a new address).</summary>
+    private HashSet<SiloAddress> PruneDrained()
+    {
+        var members = _membership.CurrentSnapshot.Members;
+        _drained.RemoveWhere(silo => !members.TryGetValue(silo, out var member) || member.Status == SiloStatus.Dead);
+        return _drained;
+    }
+
+    /// <summary>Active silos that are not drained: the ones that may take shards.</summary>
+    private IEnumerable<SiloAddress> OpenSilos()
+    {
+        var drained = PruneDrained();
+        return ActiveSilos().Where(silo => !drained.Contains(silo));
     }
 
     private IEnumerable<SiloAddress> ActiveSilos()

@@ -20,6 +20,9 @@ internal static partial class SupervisionLog
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "The shard list could not be resolved")]
     public static partial void SelectionFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Silo {Silo} drained: its shards move away and none is placed there")]
+    public static partial void Draining(ILogger logger, SiloAddress silo);
+
     [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Membership changed: {Silo} is {Status}")]
     public static partial void MembershipChanged(ILogger logger, SiloAddress silo, SiloStatus status);
 

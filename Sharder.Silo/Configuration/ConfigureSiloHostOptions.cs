@@ -33,6 +33,14 @@ internal sealed class ConfigureSiloHostOptions(IConfiguration configuration) : I
             options.ReadFailures.Add(httpTokenFailure);
         }
 
+        var (adminToken, adminTokenFailure) = SecretSetting.Read(
+            configuration, SiloHostOptions.SHARDER_ADMIN_TOKEN, Key(nameof(SiloHostOptions.AdminToken)));
+        options.AdminToken = adminToken?.Trim() ?? options.AdminToken;
+        if (adminTokenFailure is not null)
+        {
+            options.ReadFailures.Add(adminTokenFailure);
+        }
+
         options.AdvertisedIp = reader.Find(Key(nameof(SiloHostOptions.AdvertisedIp)))?.Value ?? options.AdvertisedIp;
         options.ShutdownTimeout = reader.ReadTimeSpan(options.ShutdownTimeout, Key(nameof(SiloHostOptions.ShutdownTimeout)));
         options.RedisAddress = reader.ReadString(options.RedisAddress, SiloHostOptions.RedisAddressKey, SiloHostOptions.REDIS_ADDR);

@@ -21,6 +21,7 @@ internal sealed class SiloHostOptions
     public const string SHARDER_HTTP_PORT = nameof(SHARDER_HTTP_PORT);
     public const string SHARDER_HTTP_ADDRESS = nameof(SHARDER_HTTP_ADDRESS);
     public const string SHARDER_HTTP_TOKEN = nameof(SHARDER_HTTP_TOKEN);
+    public const string SHARDER_ADMIN_TOKEN = nameof(SHARDER_ADMIN_TOKEN);
     public const string REDIS_ADDR = nameof(REDIS_ADDR);
 
     /// <summary>The key read when <see cref="REDIS_ADDR"/> is not set.</summary>
@@ -65,6 +66,13 @@ internal sealed class SiloHostOptions
     /// From <c>SHARDER_HTTP_TOKEN</c> or the file named by <c>SHARDER_HTTP_TOKEN_FILE</c>. Never log it.
     /// </summary>
     public string? HttpToken { get; set; }
+
+    /// <summary>
+    /// Bearer token the <c>/admin/</c> routes (move a shard, drain a silo, re-ensure shards) require, instead of
+    /// <see cref="HttpToken"/>; null turns them off (404). From <c>SHARDER_ADMIN_TOKEN</c> or the file named by
+    /// <c>SHARDER_ADMIN_TOKEN_FILE</c>. Never log it.
+    /// </summary>
+    public string? AdminToken { get; set; }
 
     /// <summary>
     /// The IP address other silos use to reach this one. Null picks the first IPv4 address of the host name

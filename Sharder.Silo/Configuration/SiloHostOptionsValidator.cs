@@ -23,6 +23,7 @@ internal sealed class SiloHostOptionsValidator(DotEnvDocument dotEnv) : IValidat
     private const string HttpPort = $"{Section}:{nameof(SiloHostOptions.HttpPort)} ({SiloHostOptions.SHARDER_HTTP_PORT})";
     private const string HttpAddress = $"{Section}:{nameof(SiloHostOptions.HttpAddress)} ({SiloHostOptions.SHARDER_HTTP_ADDRESS})";
     private const string HttpToken = $"{Section}:{nameof(SiloHostOptions.HttpToken)} ({SiloHostOptions.SHARDER_HTTP_TOKEN})";
+    private const string AdminToken = $"{Section}:{nameof(SiloHostOptions.AdminToken)} ({SiloHostOptions.SHARDER_ADMIN_TOKEN})";
     private const string RedisAddress = $"{SiloHostOptions.REDIS_ADDR} ({SiloHostOptions.RedisAddressKey})";
 
     public ValidateOptionsResult Validate(string? name, SiloHostOptions options)
@@ -58,6 +59,21 @@ internal sealed class SiloHostOptionsValidator(DotEnvDocument dotEnv) : IValidat
         {
             failures.Add($"{HttpToken} is too short or has spaces or control characters; set it to at least "
                 + $"{MinHttpTokenLength} printable characters, e.g. the output of `openssl rand -hex 32`.");
+        }
+
+        if (options.AdminToken is { } adminToken)
+        {
+            if (adminToken.Length < MinHttpTokenLength || adminToken.Any(static c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            {
+                failures.Add($"{AdminToken} is too short or has spaces or control characters; set it to at least "
+                    + $"{MinHttpTokenLength} printable characters, e.g. the output of `openssl rand -hex 32`, or leave it unset "
+                    + "to turn the /admin routes off.");
+            }
+            else if (string.Equals(adminToken, options.HttpToken, StringComparison.Ordinal))
+            {
+                failures.Add($"{AdminToken} is the same as {HttpToken}; give the admin routes their own token, so that "
+                    + "whoever may read /status and the metrics cannot also move shards.");
+            }
         }
 
         if (options.AdvertisedIp is { } ip && !IPAddress.TryParse(ip, out _))

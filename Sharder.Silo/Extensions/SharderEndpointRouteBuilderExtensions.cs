@@ -11,7 +11,8 @@ public static class SharderEndpointRouteBuilderExtensions
     /// <summary>
     /// <c>/healthz</c> (live: the process answers), <c>/readyz</c> (the silo is Active and Redis answers PING,
     /// 503 otherwise; Degraded, still 200, while a shard here has no session for long or closed fatally), <c>/status</c> (shards, sessions, silos, identify budget as JSON), the shard status page at <c>/</c>,
-    /// Prometheus metrics at <c>/metrics</c> and the Orleans dashboard under <c>/dashboard/</c>.
+    /// Prometheus metrics at <c>/metrics</c>, the Orleans dashboard under <c>/dashboard/</c>, and the operator's
+    /// routes under <c>/admin/</c> (see <see cref="AdminEndpoints"/>; off unless an admin token is set).
     /// </summary>
     public static IEndpointRouteBuilder MapSharderEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -30,6 +31,7 @@ public static class SharderEndpointRouteBuilderExtensions
         endpoints.MapStatusPage();
         endpoints.MapSharderMetrics();
         endpoints.MapOrleansDashboard(routePrefix: "/dashboard");
+        endpoints.MapAdminRoutes();
         return endpoints;
     }
 }

@@ -38,6 +38,7 @@ internal static class StatusEndpoint
         version = SharderVersion.Current,
         shardTotal = cluster.ShardTotal,
         activeSilos = cluster.ActiveSilos.Select(static silo => silo.ToString()),
+        drainedSilos = cluster.DrainedSilos.Select(static silo => silo.ToString()),
         lastRebalanceAt = cluster.LastRebalanceAt,
         lastRebalanceMoves = cluster.LastRebalanceMoves,
         shards = cluster.Shards.Select(static shard => new

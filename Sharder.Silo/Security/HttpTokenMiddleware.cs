@@ -11,7 +11,8 @@ namespace Sharder.Silo.Security;
 /// (<c>/healthz</c>, <c>/readyz</c>), so <c>/status</c>, the dashboard with its API and live log stream, and any
 /// route added later are closed by default. Accepts <c>Authorization: Bearer &lt;token&gt;</c>, and HTTP Basic
 /// with the token as the password so a browser can open the dashboard (it prompts for it). Does nothing when no
-/// token is set.
+/// token is set. The <c>/admin/</c> routes are left to <see cref="AdminTokenFilter"/> when an admin token is set
+/// (a request carries one token, and there it is the admin token).
 /// </summary>
 internal sealed class HttpTokenMiddleware
 {
@@ -19,12 +20,14 @@ internal sealed class HttpTokenMiddleware
 
     private readonly RequestDelegate _next;
     private readonly byte[]? _expectedHash;
+    private readonly bool _adminHasOwnToken;
 
     public HttpTokenMiddleware(RequestDelegate next, IOptions<SiloHostOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _next = next;
         _expectedHash = options.Value.HttpToken is { } token ? Hash(token) : null;
+        _adminHasOwnToken = options.Value.AdminToken is not null;
     }
 
     /// <summary>Paths a load balancer or orchestrator probes without credentials; they reveal no state beyond up/ready.</summary>
@@ -39,7 +42,10 @@ internal sealed class HttpTokenMiddleware
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (_expectedHash is null || IsOpen(context.Request.Path) || IsAuthorized(context.Request.Headers.Authorization, _expectedHash))
+        if (_expectedHash is null
+            || IsOpen(context.Request.Path)
+            || (_adminHasOwnToken && AdminTokenFilter.IsAdminPath(context.Request.Path))
+            || IsAuthorized(context.Request.Headers.Authorization, _expectedHash))
         {
             return _next(context);
         }
@@ -92,5 +98,5 @@ internal sealed class HttpTokenMiddleware
         }
     }
 
-    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    internal static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 }
