@@ -33,12 +33,11 @@ internal sealed partial class CommandPump
             RespConnection? connection = null;
             try
             {
-                connection = await RespConnection.ConnectAsync(_endpoint, _options.ConnectTimeout, _timeProvider, stopping)
-                    .ConfigureAwait(false);
+                connection = await OpenConnectionAsync(stopping).ConfigureAwait(false);
                 long clientId = (await connection.ExecuteAsync(["CLIENT", "ID"], _options.ResponseTimeout, stopping).ConfigureAwait(false))
                     .ThrowIfError().Integer;
                 await FlushPendingWritesAsync(connection).ConfigureAwait(false);
-                CommandPumpLog.Connected(_logger, _endpoint, clientId);
+                CommandPumpLog.Connected(_logger, CurrentEndpoint, clientId);
                 failedAttempts = 0;
                 await ServeAsync(connection, clientId, stopping).ConfigureAwait(false);
             }
@@ -50,7 +49,7 @@ internal sealed partial class CommandPump
             {
                 failedAttempts++;
                 var delay = ReconnectDelay(failedAttempts);
-                CommandPumpLog.ConnectionFailed(_logger, _endpoint, failedAttempts, delay, exception);
+                CommandPumpLog.ConnectionFailed(_logger, CurrentEndpoint, failedAttempts, delay, exception);
                 try
                 {
                     await Task.Delay(delay, _timeProvider, stopping).ConfigureAwait(false);
@@ -381,8 +380,7 @@ internal sealed partial class CommandPump
 
         try
         {
-            using var connection = await RespConnection.ConnectAsync(_endpoint, _options.ConnectTimeout, _timeProvider, CancellationToken.None)
-                .ConfigureAwait(false);
+            using var connection = await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
             await FlushPendingWritesAsync(connection).ConfigureAwait(false);
         }
         catch (Exception exception)

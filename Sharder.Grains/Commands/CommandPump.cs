@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Sharder.Grains.Diagnostics;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Commands;
 
@@ -28,6 +29,7 @@ internal sealed partial class CommandPump : IAsyncDisposable
     private static readonly TimeSpan _unblockRetryDelay = TimeSpan.FromMilliseconds(5);
 
     private readonly RespEndpoint _endpoint;
+    private readonly CommandNodeLocator? _clusterNode;
     private readonly CommandPumpOptions _options;
     private readonly CommandKeys _keys;
     private readonly Func<int, ReadOnlyMemory<byte>, CommandEnqueueResult> _enqueue;
@@ -81,7 +83,8 @@ internal sealed partial class CommandPump : IAsyncDisposable
 
         _endpoint = endpoint;
         _options = options;
-        _keys = new CommandKeys(options.KeyPrefix);
+        _keys = new CommandKeys(options.KeyPrefix, options.KeyLayout);
+        _clusterNode = options.KeyLayout == RedisKeyLayout.Cluster ? new CommandNodeLocator(endpoint, _keys.GuildRouted) : null;
         _enqueue = enqueue;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -113,6 +116,15 @@ internal sealed partial class CommandPump : IAsyncDisposable
 
     /// <summary>The <see cref="HostedVersion"/> the BLPOP in flight was issued for; -1 when none is.</summary>
     internal long ListeningVersion => _listening?.Version ?? -1;
+
+    /// <summary>Where the pump connects: the configured server, or in Redis Cluster the primary owning the command lists.</summary>
+    private RespEndpoint CurrentEndpoint => _clusterNode?.Current ?? _endpoint;
+
+    /// <summary>A new connection to <see cref="CurrentEndpoint"/>; in Redis Cluster the owner is looked up again each time.</summary>
+    private Task<RespConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+        => _clusterNode is { } cluster
+            ? cluster.ConnectAsync(_options.ConnectTimeout, _options.ResponseTimeout, _timeProvider, cancellationToken)
+            : RespConnection.ConnectAsync(_endpoint, _options.ConnectTimeout, _timeProvider, cancellationToken);
 
     /// <summary>Starts pumping in the background.</summary>
     public void Start()
@@ -285,8 +297,7 @@ internal sealed partial class CommandPump : IAsyncDisposable
                 {
                     try
                     {
-                        control ??= await RespConnection.ConnectAsync(_endpoint, _options.ConnectTimeout, _timeProvider, stopping)
-                            .ConfigureAwait(false);
+                        control ??= await OpenConnectionAsync(stopping).ConfigureAwait(false);
                         string[] unblock = ["CLIENT", "UNBLOCK", listening.ClientId.ToString(CultureInfo.InvariantCulture)];
                         var reply = (await control.ExecuteAsync(unblock, _options.ResponseTimeout, stopping).ConfigureAwait(false))
                             .ThrowIfError();

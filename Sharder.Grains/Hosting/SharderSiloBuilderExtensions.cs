@@ -81,6 +81,14 @@ public static class SharderSiloBuilderExtensions
                 {
                     commands.KeyPrefix = outputPrefix;
                 }
+
+                // Likewise the key layout: Redis Cluster needs the command keys tagged too.
+                if (configuration[$"{CommandPumpOptions.SectionName}:{nameof(CommandPumpOptions.KeyLayout)}"] is null
+                    && Enum.TryParse<RedisKeyLayout>(
+                        configuration[$"{RedisOutputOptions.SectionName}:{nameof(RedisOutputOptions.KeyLayout)}"], ignoreCase: true, out var layout))
+                {
+                    commands.KeyLayout = layout;
+                }
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommandPumpOptions>, CommandPumpOptionsValidator>());
