@@ -5,7 +5,7 @@ using Sharder.TestKit.Redis;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
-namespace Sharder.IntegrationTests.RedisCluster;
+namespace Sharder.IntegrationTests.ClusterLayout;
 
 /// <summary>
 /// Shards on the simulator publishing through the Cluster key layout into a real 3-primary Redis Cluster: each shard's

@@ -11,7 +11,7 @@ using Sharder.TestKit;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
-namespace Sharder.IntegrationTests.RedisCluster;
+namespace Sharder.IntegrationTests.ClusterLayout;
 
 /// <summary>
 /// Real shard connections on the simulator, each delivering through its own <see cref="RedisDispatchSink"/> and one
