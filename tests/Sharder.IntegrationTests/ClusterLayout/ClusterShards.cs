@@ -55,7 +55,10 @@ internal sealed class ClusterShards : IAsyncDisposable
     /// <summary>The shard's event list, <c>{prefix}:{shard:N}:events</c>.</summary>
     public string EventsKey(int shardId) => $"{Prefix}:{{shard:{shardId}}}:events";
 
-    /// <summary>A multiplexer for a cluster that notices a lost node quickly and re-reads the topology often.</summary>
+    /// <summary>
+    /// A multiplexer for the cluster that notices a lost node quickly. The topology check keeps its default (60 s): the
+    /// multiplexer finds a promoted replica by itself when the old primary's connection fails, as a silo's would.
+    /// </summary>
     public static async Task<ConnectionMultiplexer> ConnectAsync(string connectionString)
     {
         var options = ConfigurationOptions.Parse(connectionString);
@@ -65,7 +68,6 @@ internal sealed class ClusterShards : IAsyncDisposable
         options.SyncTimeout = 2_000;
         options.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
         options.ReconnectRetryPolicy = new LinearRetry(50);
-        options.ConfigCheckSeconds = 1;
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
