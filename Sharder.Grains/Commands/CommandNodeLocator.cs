@@ -49,9 +49,9 @@ internal sealed class CommandNodeLocator
         }
     }
 
-    /// <summary>A connection to the primary that owns the command lists' slot now.</summary>
+    /// <summary>A connection to the primary that owns the command lists' slot now, and that primary.</summary>
     /// <exception cref="Exception">No node could be asked, or the owner could not be reached; the caller retries.</exception>
-    public async Task<RespConnection> ConnectAsync(
+    public async Task<(RespConnection Connection, RespEndpoint Node)> ConnectAsync(
         TimeSpan connectTimeout, TimeSpan responseTimeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         Exception? last = null;
@@ -71,12 +71,12 @@ internal sealed class CommandNodeLocator
                 {
                     var owned = connection;
                     connection = null;
-                    return owned;
+                    return (owned, owner);
                 }
 
                 connection.Dispose();
                 connection = null;
-                return await RespConnection.ConnectAsync(owner, connectTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+                return (await RespConnection.ConnectAsync(owner, connectTimeout, timeProvider, cancellationToken).ConfigureAwait(false), owner);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -180,7 +180,8 @@ internal sealed class CommandNodeLocator
         return new RespEndpoint(endPoint, _seed.User, _seed.Password, 0, _seed.UseTls, tlsHost, _seed.CertificateValidation);
     }
 
-    private static bool SameNode(RespEndpoint a, RespEndpoint b)
+    /// <summary>Whether both name the same host and port.</summary>
+    public static bool SameNode(RespEndpoint a, RespEndpoint b)
         => string.Equals(HostOf(a.EndPoint), HostOf(b.EndPoint), StringComparison.OrdinalIgnoreCase) && PortOf(a.EndPoint) == PortOf(b.EndPoint);
 
     private static string HostOf(EndPoint endPoint) => endPoint switch

@@ -33,13 +33,13 @@ internal sealed partial class CommandPump
             RespConnection? connection = null;
             try
             {
-                connection = await OpenConnectionAsync(stopping).ConfigureAwait(false);
+                (connection, var node) = await OpenNodeConnectionAsync(stopping).ConfigureAwait(false);
                 long clientId = (await connection.ExecuteAsync(["CLIENT", "ID"], _options.ResponseTimeout, stopping).ConfigureAwait(false))
                     .ThrowIfError().Integer;
                 await FlushPendingWritesAsync(connection).ConfigureAwait(false);
-                CommandPumpLog.Connected(_logger, CurrentEndpoint, clientId);
+                CommandPumpLog.Connected(_logger, node, clientId);
                 failedAttempts = 0;
-                await ServeAsync(connection, clientId, stopping).ConfigureAwait(false);
+                await ServeAsync(connection, clientId, node, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -67,7 +67,7 @@ internal sealed partial class CommandPump
         }
     }
 
-    private async Task ServeAsync(RespConnection connection, long clientId, CancellationToken stopping)
+    private async Task ServeAsync(RespConnection connection, long clientId, RespEndpoint node, CancellationToken stopping)
     {
         while (true)
         {
@@ -80,7 +80,7 @@ internal sealed partial class CommandPump
                 continue;
             }
 
-            _listening = new ListeningState(version, clientId);
+            _listening = new ListeningState(version, clientId, node);
             if (HostedVersion != version)
             {
                 // Changed since the snapshot; the unblocker may already have given up on this BLPOP.

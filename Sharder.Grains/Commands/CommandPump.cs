@@ -121,10 +121,14 @@ internal sealed partial class CommandPump : IAsyncDisposable
     private RespEndpoint CurrentEndpoint => _clusterNode?.Current ?? _endpoint;
 
     /// <summary>A new connection to <see cref="CurrentEndpoint"/>; in Redis Cluster the owner is looked up again each time.</summary>
-    private Task<RespConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    private async Task<RespConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+        => (await OpenNodeConnectionAsync(cancellationToken).ConfigureAwait(false)).Connection;
+
+    /// <summary>As <see cref="OpenConnectionAsync"/>, with the server it reached (client ids are per server).</summary>
+    private async Task<(RespConnection Connection, RespEndpoint Node)> OpenNodeConnectionAsync(CancellationToken cancellationToken)
         => _clusterNode is { } cluster
-            ? cluster.ConnectAsync(_options.ConnectTimeout, _options.ResponseTimeout, _timeProvider, cancellationToken)
-            : RespConnection.ConnectAsync(_endpoint, _options.ConnectTimeout, _timeProvider, cancellationToken);
+            ? await cluster.ConnectAsync(_options.ConnectTimeout, _options.ResponseTimeout, _timeProvider, cancellationToken).ConfigureAwait(false)
+            : (await RespConnection.ConnectAsync(_endpoint, _options.ConnectTimeout, _timeProvider, cancellationToken).ConfigureAwait(false), _endpoint);
 
     /// <summary>Starts pumping in the background.</summary>
     public void Start()
@@ -288,6 +292,7 @@ internal sealed partial class CommandPump : IAsyncDisposable
     private async Task UnblockAsync(CancellationToken stopping)
     {
         RespConnection? control = null;
+        RespEndpoint? controlNode = null;
         try
         {
             while (await _unblockRequested.Reader.WaitToReadAsync(stopping).ConfigureAwait(false))
@@ -297,7 +302,22 @@ internal sealed partial class CommandPump : IAsyncDisposable
                 {
                     try
                     {
-                        control ??= await OpenConnectionAsync(stopping).ConfigureAwait(false);
+                        if (control is not null && !CommandNodeLocator.SameNode(controlNode!, listening.Node))
+                        {
+                            // Redis Cluster moved the lists: a client id means another client on another node.
+                            control.Dispose();
+                            control = null;
+                        }
+
+                        if (control is null)
+                        {
+                            (control, controlNode) = await OpenNodeConnectionAsync(stopping).ConfigureAwait(false);
+                            if (!CommandNodeLocator.SameNode(controlNode, listening.Node))
+                            {
+                                break; // the BLPOP is on a node that no longer owns the lists; its timeout ends it
+                            }
+                        }
+
                         string[] unblock = ["CLIENT", "UNBLOCK", listening.ClientId.ToString(CultureInfo.InvariantCulture)];
                         var reply = (await control.ExecuteAsync(unblock, _options.ResponseTimeout, stopping).ConfigureAwait(false))
                             .ThrowIfError();
@@ -328,5 +348,5 @@ internal sealed partial class CommandPump : IAsyncDisposable
         }
     }
 
-    private sealed record ListeningState(long Version, long ClientId);
+    private sealed record ListeningState(long Version, long ClientId, RespEndpoint Node);
 }

@@ -16,6 +16,7 @@ internal sealed class ShardKeys
     private readonly KeyLayout _layout;
     private readonly string _stem;
     private readonly string[] _partitionLists;
+    private readonly string _singleList;
     private readonly ConcurrentDictionary<string, string>? _eventTypeLists;
 
     public ShardKeys(KeyLayout layout, int shardId)
@@ -33,6 +34,7 @@ internal sealed class ShardKeys
             Checkpoint = _stem + "checkpoint";
             DeadList = _stem + RedisEventPublisher.DeadList;
             _partitionLists = [.. layout.SharedPartitionLists.Select(list => _stem + list)];
+            _singleList = _stem + KeyLayout.EventsList;
             MarkerLists = [.. layout.MarkerLists.Select(list => _stem + list)];
             _eventTypeLists = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         }
@@ -42,6 +44,7 @@ internal sealed class ShardKeys
             Checkpoint = KeyLayout.CheckpointKey(shardId);
             DeadList = RedisEventPublisher.DeadList;
             _partitionLists = [];
+            _singleList = KeyLayout.EventsList;
             MarkerLists = layout.MarkerLists;
         }
     }
@@ -72,7 +75,7 @@ internal sealed class ShardKeys
 
         if (_layout.EventListLayout != EventListLayout.PerEventType)
         {
-            return MarkerLists[0]; // Single: the shard's one list
+            return _singleList;
         }
 
         if (_eventTypeLists.TryGetValue(eventType, out var list))
