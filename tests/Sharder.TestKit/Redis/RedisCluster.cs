@@ -137,6 +137,28 @@ public sealed class RedisCluster : IAsyncDisposable
         return node;
     }
 
+    /// <summary>
+    /// A graceful failover (<c>CLUSTER FAILOVER</c> on the replica of <paramref name="key"/>'s primary): the replica
+    /// catches up, takes over, and the old primary stays up as its replica. Returns once the cluster agrees on the new
+    /// primary; returns the new primary's port.
+    /// </summary>
+    public async Task<int> FailOverPrimaryOfAsync(string key, CancellationToken cancellationToken = default)
+    {
+        int primary = await PrimaryPortOfAsync(key, cancellationToken).ConfigureAwait(false);
+        var nodes = await RunCliAsync(["-p", primary.ToString(CultureInfo.InvariantCulture), "CLUSTER", "NODES"], cancellationToken)
+            .ConfigureAwait(false);
+        var lines = nodes.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.Split(' ')).ToList();
+        var primaryId = lines.Single(f => f[2].Contains("myself", StringComparison.Ordinal))[0];
+        var replica = PortOf(lines.First(f => f[2].Contains("slave", StringComparison.Ordinal) && f[3] == primaryId)[1]);
+        await RunCliAsync(["-p", replica.ToString(CultureInfo.InvariantCulture), "CLUSTER", "FAILOVER"], cancellationToken).ConfigureAwait(false);
+        await Eventually.TrueAsync(
+            async () => await PrimaryPortOfAsync(key, cancellationToken).ConfigureAwait(false) == replica,
+            _formTimeout,
+            $"the replica on port {replica} serves {key} as primary").ConfigureAwait(false);
+        await WaitUntilHealthyAsync(_formTimeout, cancellationToken).ConfigureAwait(false);
+        return replica;
+    }
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
