@@ -22,7 +22,6 @@ public sealed class ClusterCommandPumpTests(ITestOutputHelper output)
     private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(30);
 
     [Fact]
-    [Trait("Category", "Long")]
     public async Task Commands_of_every_shard_reach_their_shard_through_one_BLPOP_and_again_after_the_primary_is_killed()
     {
         await using var cluster = new ThrowAwayCluster();

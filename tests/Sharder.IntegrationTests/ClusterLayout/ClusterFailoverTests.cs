@@ -16,7 +16,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
     private static readonly TimeSpan _tick = TimeSpan.FromMilliseconds(20);
 
     [Fact]
-    [Trait("Category", "Long")]
     public async Task Killing_the_primary_of_a_shards_slot_under_load_loses_and_duplicates_no_event_and_publishing_resumes()
     {
         await using var cluster = new ThrowAwayCluster();

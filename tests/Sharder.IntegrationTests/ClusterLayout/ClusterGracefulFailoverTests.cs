@@ -22,7 +22,6 @@ public sealed class ClusterGracefulFailoverTests(ITestOutputHelper output)
     private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(30);
 
     [Fact]
-    [Trait("Category", "Long")]
     public async Task After_a_graceful_failover_events_and_commands_follow_the_slot_to_the_new_primary()
     {
         await using var cluster = new ThrowAwayCluster();

@@ -12,7 +12,6 @@ namespace Sharder.IntegrationTests.ClusterLayout;
 public sealed class ClusterSiloTests(RedisClusterFixture redis, ITestOutputHelper output) : IClassFixture<RedisClusterFixture>
 {
     [Fact]
-    [Trait("Category", "Long")]
     public async Task Silos_on_Redis_Cluster_publish_each_event_once_per_shard_list_across_a_silo_stop()
     {
         const int Shards = 4;
