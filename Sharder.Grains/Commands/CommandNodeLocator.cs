@@ -13,7 +13,7 @@ namespace Sharder.Grains.Commands;
 /// </summary>
 /// <remarks>
 /// Each connect asks a known node (the last owner first, then every node seen in an earlier answer, then the
-/// configured address) for <c>CLUSTER KEYSLOT</c> and <c>CLUSTER SLOTS</c> and connects to the slot's primary.
+/// configured addresses) for <c>CLUSTER KEYSLOT</c> and <c>CLUSTER SLOTS</c> and connects to the slot's primary.
 /// A failover breaks the pump's connection (the old primary dies, or answers MOVED or UNBLOCKED once it is a
 /// replica); the pump reconnects with its usual backoff and so re-resolves the owner. An ASK during a slot
 /// migration is handled the same way: an error, then a new resolve, until the migration is done. Not
@@ -25,16 +25,19 @@ internal sealed class CommandNodeLocator
     private readonly string _key;
     private readonly Lock _gate = new();
     private readonly List<RespEndpoint> _known = [];
+    private readonly RespEndpoint[] _seeds;
     private RespEndpoint? _owner;
 
     /// <param name="seed">The configured address; its user, password and TLS settings are used for every node.</param>
     /// <param name="key">A key of the slot to find (any command key: they share the tag).</param>
-    public CommandNodeLocator(RespEndpoint seed, string key)
+    /// <param name="otherSeeds">More configured nodes, asked when the seed does not answer.</param>
+    public CommandNodeLocator(RespEndpoint seed, string key, IReadOnlyList<RespEndpoint>? otherSeeds = null)
     {
         ArgumentNullException.ThrowIfNull(seed);
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         _seed = seed;
         _key = key;
+        _seeds = [seed, .. otherSeeds ?? []];
     }
 
     /// <summary>The primary found last, or the configured address before the first connect.</summary>
@@ -101,7 +104,7 @@ internal sealed class CommandNodeLocator
                 candidates.Add(owner);
             }
 
-            foreach (var node in _known.Append(_seed))
+            foreach (var node in _known.Concat(_seeds))
             {
                 if (!candidates.Exists(c => SameNode(c, node)))
                 {

@@ -61,6 +61,7 @@ internal sealed partial class CommandPump : IAsyncDisposable
     /// <param name="endpoint">The Redis server, usually <see cref="RespEndpoint.FromConfiguration"/> of the shared multiplexer's configuration.</param>
     /// <param name="enqueue">Hands a validated command to a hosted shard's outbound queue; must not block.</param>
     /// <param name="instruments">Counts accepted, rejected and dead-lettered commands; none in tests that do not look.</param>
+    /// <param name="clusterSeeds">With <see cref="RedisKeyLayout.Cluster"/>: more nodes to ask where the command lists live when <paramref name="endpoint"/> does not answer.</param>
     /// <exception cref="ArgumentException"><paramref name="options"/> is invalid (see <see cref="CommandPumpOptionsValidator"/>).</exception>
     public CommandPump(
         RespEndpoint endpoint,
@@ -68,7 +69,8 @@ internal sealed partial class CommandPump : IAsyncDisposable
         Func<int, ReadOnlyMemory<byte>, CommandEnqueueResult> enqueue,
         TimeProvider timeProvider,
         ILogger<CommandPump> logger,
-        SharderInstruments? instruments = null)
+        SharderInstruments? instruments = null,
+        IReadOnlyList<RespEndpoint>? clusterSeeds = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(options);
@@ -84,7 +86,7 @@ internal sealed partial class CommandPump : IAsyncDisposable
         _endpoint = endpoint;
         _options = options;
         _keys = new CommandKeys(options.KeyPrefix, options.KeyLayout);
-        _clusterNode = options.KeyLayout == RedisKeyLayout.Cluster ? new CommandNodeLocator(endpoint, _keys.GuildRouted) : null;
+        _clusterNode = options.KeyLayout == RedisKeyLayout.Cluster ? new CommandNodeLocator(endpoint, _keys.GuildRouted, clusterSeeds) : null;
         _enqueue = enqueue;
         _timeProvider = timeProvider;
         _logger = logger;

@@ -110,13 +110,15 @@ public static class SharderSiloBuilderExtensions
         services.TryAddSingleton(sp =>
         {
             var registry = sp.GetRequiredService<LocalShardRegistry>();
+            var trust = tlsCaFile is null ? null : RedisTls.CreateValidationCallback(tlsCaFile);
             return new CommandPump(
-                RespEndpoint.FromConfiguration(redisConfiguration, tlsCaFile is null ? null : RedisTls.CreateValidationCallback(tlsCaFile)),
+                RespEndpoint.FromConfiguration(redisConfiguration, trust),
                 sp.GetRequiredService<IOptions<CommandPumpOptions>>().Value,
                 registry.TryEnqueueCommand,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<CommandPump>>(),
-                sp.GetRequiredService<SharderInstruments>());
+                sp.GetRequiredService<SharderInstruments>(),
+                RespEndpoint.AllFromConfiguration(redisConfiguration, trust));
         });
         services.AddKeyedSingleton(SharderHttpClientKey, (_, _) => new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
         services.TryAddSingleton(sp => new GatewayBotClient(

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sharder.Grains.Commands;
 using Sharder.Grains.Sink;
@@ -30,10 +31,12 @@ public sealed class ClusterCommandPumpTests(ITestOutputHelper output)
         var prefix = Sink.TestRedis.UniquePrefix("cluster-commands");
         var keys = new CommandKeys(prefix, RedisKeyLayout.Cluster);
         var shards = new RecordingShards();
-        // The configured address is one node (not necessarily the owner): the pump asks it where the slot lives.
-        var seed = new RespEndpoint(new IPEndPoint(IPAddress.Loopback, cluster.Nodes[0].Port));
+        // The first configured address answers nothing (a node that is down); the pump asks the other configured nodes
+        // (not necessarily the owner) where the slot lives.
+        var down = new RespEndpoint(new IPEndPoint(IPAddress.Loopback, FreePort()));
+        var others = cluster.Nodes.Select(node => new RespEndpoint(new IPEndPoint(IPAddress.Loopback, node.Port))).ToList();
         var options = new CommandPumpOptions { KeyPrefix = prefix, KeyLayout = RedisKeyLayout.Cluster, ReconnectMaxDelay = TimeSpan.FromMilliseconds(500) };
-        await using var pump = new CommandPump(seed, options, shards.Enqueue, TimeProvider.System, NullLogger<CommandPump>.Instance);
+        await using var pump = new CommandPump(down, options, shards.Enqueue, TimeProvider.System, NullLogger<CommandPump>.Instance, clusterSeeds: others);
         pump.Start();
         for (int shardId = 0; shardId < ShardCount; shardId++)
         {
@@ -86,4 +89,11 @@ public sealed class ClusterCommandPumpTests(ITestOutputHelper output)
     }
 
     private static string Command(string tag) => CommandPumpTests.Command(tag);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

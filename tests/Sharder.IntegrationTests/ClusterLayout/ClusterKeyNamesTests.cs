@@ -78,6 +78,15 @@ public sealed class ClusterKeyNamesTests
     }
 
     [Fact]
+    public void Every_configured_node_is_reached_with_the_same_credentials_and_TLS()
+    {
+        var nodes = RespEndpoint.AllFromConfiguration(StackExchange.Redis.ConfigurationOptions.Parse("10.0.0.1:7000,node-b,user=silo,password=pw,ssl=true"));
+
+        Assert.Equal(["tls://10.0.0.1:7000", "tls://Unspecified/node-b:6379"], nodes.Select(n => n.ToString()));
+        Assert.All(nodes, node => Assert.Equal(("silo", "pw", true), (node.User, node.Password, node.UseTls)));
+    }
+
+    [Fact]
     public void Cluster_with_sharder_binary_is_refused_naming_both_settings()
     {
         var failure = Assert.Single(new RedisOutputOptionsValidator().Validate(

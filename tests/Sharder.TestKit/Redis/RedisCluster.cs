@@ -33,23 +33,46 @@ public sealed class RedisCluster : IAsyncDisposable
     /// <summary>Starts the nodes, forms the cluster and returns once every slot is served and every node says so.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        for (int i = 0; i < Primaries * 2; i++)
+        var nodes = await Task.WhenAll(Enumerable.Range(0, Primaries * 2).Select(_ => StartNodeAsync(cancellationToken))).ConfigureAwait(false);
+        _nodes.AddRange(nodes);
+        await RunCliAsync(
+            ["--cluster", "create", .. _nodes.Select(node => node.ConnectionString), "--cluster-replicas", "1", "--cluster-yes"],
+            cancellationToken).ConfigureAwait(false);
+        await WaitUntilHealthyAsync(_formTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts one cluster-enabled node. The cluster bus needs a port of its own (the default, port + 10000, may not
+    /// exist above 55535); another process may take it between probing and binding, so a node that fails to start is
+    /// tried again with new ports.
+    /// </summary>
+    private static async Task<RedisServer> StartNodeAsync(CancellationToken cancellationToken)
+    {
+        const int attempts = 3;
+        for (int attempt = 1; ; attempt++)
         {
-            // The cluster bus needs a port of its own; the default (port + 10000) may not exist above 55535.
-            _nodes.Add(new RedisServer(extraArguments:
+            var node = new RedisServer(extraArguments:
             [
                 "--cluster-enabled", "yes",
                 "--cluster-config-file", "nodes.conf",
                 "--cluster-node-timeout", ((int)NodeTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
                 "--cluster-port", ReserveFreePort().ToString(CultureInfo.InvariantCulture),
-            ]));
+            ]);
+            try
+            {
+                await node.StartAsync(cancellationToken).ConfigureAwait(false);
+                return node;
+            }
+            catch (InvalidOperationException) when (attempt < attempts)
+            {
+                await node.DisposeAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                await node.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
-
-        await Task.WhenAll(_nodes.Select(node => node.StartAsync(cancellationToken))).ConfigureAwait(false);
-        await RunCliAsync(
-            ["--cluster", "create", .. _nodes.Select(node => node.ConnectionString), "--cluster-replicas", "1", "--cluster-yes"],
-            cancellationToken).ConfigureAwait(false);
-        await WaitUntilHealthyAsync(_formTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -144,12 +167,23 @@ public sealed class RedisCluster : IAsyncDisposable
     /// </summary>
     public async Task<int> FailOverPrimaryOfAsync(string key, CancellationToken cancellationToken = default)
     {
-        int primary = await PrimaryPortOfAsync(key, cancellationToken).ConfigureAwait(false);
-        var nodes = await RunCliAsync(["-p", primary.ToString(CultureInfo.InvariantCulture), "CLUSTER", "NODES"], cancellationToken)
-            .ConfigureAwait(false);
-        var lines = nodes.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.Split(' ')).ToList();
-        var primaryId = lines.Single(f => f[2].Contains("myself", StringComparison.Ordinal))[0];
-        var replica = PortOf(lines.First(f => f[2].Contains("slave", StringComparison.Ordinal) && f[3] == primaryId)[1]);
+        int replica = 0;
+        // After an earlier failover the nodes may still be telling each other who replicates whom: wait for a replica.
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                int primary = await PrimaryPortOfAsync(key, cancellationToken).ConfigureAwait(false);
+                var nodes = await TryCliAsync(primary, ["CLUSTER", "NODES"], cancellationToken).ConfigureAwait(false);
+                var lines = (nodes ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(l => l.Split(' ')).Where(f => f.Length >= 8).ToList();
+                var primaryId = lines.FirstOrDefault(f => f[2].Contains("myself", StringComparison.Ordinal))?[0];
+                var found = lines.FirstOrDefault(f => f[2].Contains("slave", StringComparison.Ordinal) && !f[2].Contains("fail", StringComparison.Ordinal)
+                    && f[3] == primaryId && f[7] == "connected");
+                replica = found is null ? 0 : PortOf(found[1]);
+                return replica != 0;
+            },
+            _formTimeout,
+            $"the primary of {key} has a connected replica").ConfigureAwait(false);
         await RunCliAsync(["-p", replica.ToString(CultureInfo.InvariantCulture), "CLUSTER", "FAILOVER"], cancellationToken).ConfigureAwait(false);
         await Eventually.TrueAsync(
             async () => await PrimaryPortOfAsync(key, cancellationToken).ConfigureAwait(false) == replica,
