@@ -17,10 +17,19 @@ public sealed class CommandSender
     /// <param name="prefix">The silo's <c>Redis:Output:KeyPrefix</c>.</param>
     /// <param name="validator">The silo's allow-list (<c>Redis:Commands:AllowedOps</c>); default 3, 4, 8, 31, 43.</param>
     public CommandSender(IConnectionMultiplexer redis, string prefix = "sharder", CommandValidator? validator = null)
+        : this(redis, new CommandKeys(prefix), validator)
+    {
+    }
+
+    /// <param name="redis">The application's shared multiplexer.</param>
+    /// <param name="keys">The silo's command lists, e.g. <see cref="CommandKeys.ForCluster"/> for a silo on Redis Cluster.</param>
+    /// <param name="validator">The silo's allow-list (<c>Redis:Commands:AllowedOps</c>); default 3, 4, 8, 31, 43.</param>
+    public CommandSender(IConnectionMultiplexer redis, CommandKeys keys, CommandValidator? validator = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
+        ArgumentNullException.ThrowIfNull(keys);
         _database = redis.GetDatabase();
-        Keys = new CommandKeys(prefix);
+        Keys = keys;
         _validator = validator ?? new CommandValidator();
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Commands;
 
@@ -7,16 +8,23 @@ namespace Sharder.Grains.Commands;
 /// Names the command lists: <c>{prefix}:to:{shard}</c> per shard (sharder-binary's <c>sharder:to:{shard}</c>
 /// with the default prefix; each element is a raw gateway payload) and the guild-routed <c>{prefix}:commands</c>
 /// (each element a gateway payload whose <c>d.guild_id</c> picks the shard), and the dead-letter list
-/// <c>{prefix}:commands:dead</c>. Pure: no I/O.
+/// <c>{prefix}:commands:dead</c>. In <see cref="RedisKeyLayout.Cluster"/> the prefix is a hash tag,
+/// <c>{sharder}:to:{shard}</c>, <c>{sharder}:commands</c>, <c>{sharder}:commands:dead</c>, so every command list
+/// is in one slot and one BLPOP may wait on all of them (see <see cref="CommandNodeLocator"/>). Pure: no I/O.
 /// </summary>
 internal sealed class CommandKeys
 {
     private readonly string _shardListStem;
     private readonly byte[] _shardListStemBytes;
 
-    public CommandKeys(string prefix)
+    public CommandKeys(string prefix, RedisKeyLayout layout = RedisKeyLayout.Standalone)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        if (layout == RedisKeyLayout.Cluster)
+        {
+            prefix = $"{{{prefix}}}";
+        }
+
         _shardListStem = $"{prefix}:to:";
         _shardListStemBytes = Encoding.UTF8.GetBytes(_shardListStem);
         GuildRouted = $"{prefix}:commands";

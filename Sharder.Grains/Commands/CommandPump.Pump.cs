@@ -33,14 +33,13 @@ internal sealed partial class CommandPump
             RespConnection? connection = null;
             try
             {
-                connection = await RespConnection.ConnectAsync(_endpoint, _options.ConnectTimeout, _timeProvider, stopping)
-                    .ConfigureAwait(false);
+                (connection, var node) = await OpenNodeConnectionAsync(stopping).ConfigureAwait(false);
                 long clientId = (await connection.ExecuteAsync(["CLIENT", "ID"], _options.ResponseTimeout, stopping).ConfigureAwait(false))
                     .ThrowIfError().Integer;
                 await FlushPendingWritesAsync(connection).ConfigureAwait(false);
-                CommandPumpLog.Connected(_logger, _endpoint, clientId);
+                CommandPumpLog.Connected(_logger, node, clientId);
                 failedAttempts = 0;
-                await ServeAsync(connection, clientId, stopping).ConfigureAwait(false);
+                await ServeAsync(connection, clientId, node, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -50,7 +49,7 @@ internal sealed partial class CommandPump
             {
                 failedAttempts++;
                 var delay = ReconnectDelay(failedAttempts);
-                CommandPumpLog.ConnectionFailed(_logger, _endpoint, failedAttempts, delay, exception);
+                CommandPumpLog.ConnectionFailed(_logger, CurrentEndpoint, failedAttempts, delay, exception);
                 try
                 {
                     await Task.Delay(delay, _timeProvider, stopping).ConfigureAwait(false);
@@ -68,7 +67,7 @@ internal sealed partial class CommandPump
         }
     }
 
-    private async Task ServeAsync(RespConnection connection, long clientId, CancellationToken stopping)
+    private async Task ServeAsync(RespConnection connection, long clientId, RespEndpoint node, CancellationToken stopping)
     {
         while (true)
         {
@@ -81,7 +80,7 @@ internal sealed partial class CommandPump
                 continue;
             }
 
-            _listening = new ListeningState(version, clientId);
+            _listening = new ListeningState(version, clientId, node);
             if (HostedVersion != version)
             {
                 // Changed since the snapshot; the unblocker may already have given up on this BLPOP.
@@ -381,8 +380,7 @@ internal sealed partial class CommandPump
 
         try
         {
-            using var connection = await RespConnection.ConnectAsync(_endpoint, _options.ConnectTimeout, _timeProvider, CancellationToken.None)
-                .ConfigureAwait(false);
+            using var connection = await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
             await FlushPendingWritesAsync(connection).ConfigureAwait(false);
         }
         catch (Exception exception)

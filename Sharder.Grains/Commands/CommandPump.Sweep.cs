@@ -31,7 +31,7 @@ internal sealed partial class CommandPump
                 await Task.Delay(_options.SweepInterval, _timeProvider, stopping).ConfigureAwait(false);
                 try
                 {
-                    connection ??= await RespConnection.ConnectAsync(_endpoint, _options.ConnectTimeout, _timeProvider, stopping).ConfigureAwait(false);
+                    connection ??= await OpenConnectionAsync(stopping).ConfigureAwait(false);
                     await SweepOnceAsync(connection, stopping).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (!stopping.IsCancellationRequested)

@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Sharder.Grains.Diagnostics;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Commands;
 
@@ -28,6 +29,7 @@ internal sealed partial class CommandPump : IAsyncDisposable
     private static readonly TimeSpan _unblockRetryDelay = TimeSpan.FromMilliseconds(5);
 
     private readonly RespEndpoint _endpoint;
+    private readonly CommandNodeLocator? _clusterNode;
     private readonly CommandPumpOptions _options;
     private readonly CommandKeys _keys;
     private readonly Func<int, ReadOnlyMemory<byte>, CommandEnqueueResult> _enqueue;
@@ -59,6 +61,7 @@ internal sealed partial class CommandPump : IAsyncDisposable
     /// <param name="endpoint">The Redis server, usually <see cref="RespEndpoint.FromConfiguration"/> of the shared multiplexer's configuration.</param>
     /// <param name="enqueue">Hands a validated command to a hosted shard's outbound queue; must not block.</param>
     /// <param name="instruments">Counts accepted, rejected and dead-lettered commands; none in tests that do not look.</param>
+    /// <param name="clusterSeeds">With <see cref="RedisKeyLayout.Cluster"/>: more nodes to ask where the command lists live when <paramref name="endpoint"/> does not answer.</param>
     /// <exception cref="ArgumentException"><paramref name="options"/> is invalid (see <see cref="CommandPumpOptionsValidator"/>).</exception>
     public CommandPump(
         RespEndpoint endpoint,
@@ -66,7 +69,8 @@ internal sealed partial class CommandPump : IAsyncDisposable
         Func<int, ReadOnlyMemory<byte>, CommandEnqueueResult> enqueue,
         TimeProvider timeProvider,
         ILogger<CommandPump> logger,
-        SharderInstruments? instruments = null)
+        SharderInstruments? instruments = null,
+        IReadOnlyList<RespEndpoint>? clusterSeeds = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(options);
@@ -81,7 +85,8 @@ internal sealed partial class CommandPump : IAsyncDisposable
 
         _endpoint = endpoint;
         _options = options;
-        _keys = new CommandKeys(options.KeyPrefix);
+        _keys = new CommandKeys(options.KeyPrefix, options.KeyLayout);
+        _clusterNode = options.KeyLayout == RedisKeyLayout.Cluster ? new CommandNodeLocator(endpoint, _keys.GuildRouted, clusterSeeds) : null;
         _enqueue = enqueue;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -113,6 +118,19 @@ internal sealed partial class CommandPump : IAsyncDisposable
 
     /// <summary>The <see cref="HostedVersion"/> the BLPOP in flight was issued for; -1 when none is.</summary>
     internal long ListeningVersion => _listening?.Version ?? -1;
+
+    /// <summary>Where the pump connects: the configured server, or in Redis Cluster the primary owning the command lists.</summary>
+    private RespEndpoint CurrentEndpoint => _clusterNode?.Current ?? _endpoint;
+
+    /// <summary>A new connection to <see cref="CurrentEndpoint"/>; in Redis Cluster the owner is looked up again each time.</summary>
+    private async Task<RespConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+        => (await OpenNodeConnectionAsync(cancellationToken).ConfigureAwait(false)).Connection;
+
+    /// <summary>As <see cref="OpenConnectionAsync"/>, with the server it reached (client ids are per server).</summary>
+    private async Task<(RespConnection Connection, RespEndpoint Node)> OpenNodeConnectionAsync(CancellationToken cancellationToken)
+        => _clusterNode is { } cluster
+            ? await cluster.ConnectAsync(_options.ConnectTimeout, _options.ResponseTimeout, _timeProvider, cancellationToken).ConfigureAwait(false)
+            : (await RespConnection.ConnectAsync(_endpoint, _options.ConnectTimeout, _timeProvider, cancellationToken).ConfigureAwait(false), _endpoint);
 
     /// <summary>Starts pumping in the background.</summary>
     public void Start()
@@ -276,6 +294,7 @@ internal sealed partial class CommandPump : IAsyncDisposable
     private async Task UnblockAsync(CancellationToken stopping)
     {
         RespConnection? control = null;
+        RespEndpoint? controlNode = null;
         try
         {
             while (await _unblockRequested.Reader.WaitToReadAsync(stopping).ConfigureAwait(false))
@@ -285,8 +304,22 @@ internal sealed partial class CommandPump : IAsyncDisposable
                 {
                     try
                     {
-                        control ??= await RespConnection.ConnectAsync(_endpoint, _options.ConnectTimeout, _timeProvider, stopping)
-                            .ConfigureAwait(false);
+                        if (control is not null && !CommandNodeLocator.SameNode(controlNode!, listening.Node))
+                        {
+                            // Redis Cluster moved the lists: a client id means another client on another node.
+                            control.Dispose();
+                            control = null;
+                        }
+
+                        if (control is null)
+                        {
+                            (control, controlNode) = await OpenNodeConnectionAsync(stopping).ConfigureAwait(false);
+                            if (!CommandNodeLocator.SameNode(controlNode, listening.Node))
+                            {
+                                break; // the BLPOP is on a node that no longer owns the lists; its timeout ends it
+                            }
+                        }
+
                         string[] unblock = ["CLIENT", "UNBLOCK", listening.ClientId.ToString(CultureInfo.InvariantCulture)];
                         var reply = (await control.ExecuteAsync(unblock, _options.ResponseTimeout, stopping).ConfigureAwait(false))
                             .ThrowIfError();
@@ -317,5 +350,5 @@ internal sealed partial class CommandPump : IAsyncDisposable
         }
     }
 
-    private sealed record ListeningState(long Version, long ClientId);
+    private sealed record ListeningState(long Version, long ClientId, RespEndpoint Node);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Commands;
 
@@ -50,6 +51,13 @@ public sealed class CommandPumpOptions
     /// follows <c>Redis:Output:KeyPrefix</c> unless set on its own. Default <c>sharder</c> (sharder-binary's key names).
     /// </summary>
     public string KeyPrefix { get; set; } = DEFAULT_KEY_PREFIX;
+
+    /// <summary>
+    /// <see cref="RedisKeyLayout.Cluster"/> for Redis Cluster: the command keys share the hash tag <c>{prefix}</c>
+    /// (<c>{sharder}:to:{shard}</c>) and the pump connects to the primary owning that slot. In a silo it follows
+    /// <c>Redis:Output:KeyLayout</c> unless set on its own. Default <see cref="RedisKeyLayout.Standalone"/>.
+    /// </summary>
+    public RedisKeyLayout KeyLayout { get; set; } = RedisKeyLayout.Standalone;
 
     /// <summary>
     /// BLPOP's own timeout. A change of the hosted shards wakes BLPOP at once (CLIENT UNBLOCK); this is the

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Commands;
 
@@ -28,6 +29,18 @@ public sealed class CommandPumpOptionsValidator : IValidateOptions<CommandPumpOp
         {
             failures.Add($"{Name}:{nameof(CommandPumpOptions.KeyPrefix)} is \"{options.KeyPrefix}\"; "
                 + $"set it to a non-empty name without spaces, such as \"{CommandPumpOptions.DEFAULT_KEY_PREFIX}\".");
+        }
+
+        if (!Enum.IsDefined(options.KeyLayout))
+        {
+            failures.Add($"{Name}:{nameof(CommandPumpOptions.KeyLayout)} is {(int)options.KeyLayout}; "
+                + $"set it to {string.Join(" or ", Enum.GetNames<RedisKeyLayout>())}.");
+        }
+        else if (options.KeyLayout == RedisKeyLayout.Cluster && options.KeyPrefix?.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            failures.Add($"{Name}:{nameof(CommandPumpOptions.KeyPrefix)} is \"{options.KeyPrefix}\", but with {Name}:{nameof(CommandPumpOptions.KeyLayout)} "
+                + $"{RedisKeyLayout.Cluster} the prefix becomes the hash tag {{prefix}}; set a prefix without '{{' and '}}', "
+                + $"such as \"{CommandPumpOptions.DEFAULT_KEY_PREFIX}\".");
         }
 
         if (options.BlockTimeout < MinBlockTimeout || options.BlockTimeout > MaxTimeout)

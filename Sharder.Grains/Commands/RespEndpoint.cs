@@ -72,6 +72,23 @@ internal sealed class RespEndpoint
         ArgumentNullException.ThrowIfNull(configuration);
         var first = configuration.EndPoints.FirstOrDefault()
             ?? throw new ArgumentException("The Redis configuration has no endpoint.", nameof(configuration));
+        return ForEndPoint(configuration, first, certificateValidation);
+    }
+
+    /// <summary>
+    /// Every endpoint of the configuration, each reached as <see cref="FromConfiguration"/> reaches the first: the
+    /// nodes a Redis Cluster client may ask first.
+    /// </summary>
+    public static IReadOnlyList<RespEndpoint> AllFromConfiguration(
+        ConfigurationOptions configuration, RemoteCertificateValidationCallback? certificateValidation = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return [.. configuration.EndPoints.Select(endPoint => ForEndPoint(configuration, endPoint, certificateValidation))];
+    }
+
+    private static RespEndpoint ForEndPoint(
+        ConfigurationOptions configuration, EndPoint first, RemoteCertificateValidationCallback? certificateValidation)
+    {
         var endPoint = first switch
         {
             DnsEndPoint { Port: 0 } dns => new DnsEndPoint(dns.Host, DefaultRedisPort),

@@ -81,6 +81,14 @@ public static class SharderSiloBuilderExtensions
                 {
                     commands.KeyPrefix = outputPrefix;
                 }
+
+                // Likewise the key layout: Redis Cluster needs the command keys tagged too.
+                if (configuration[$"{CommandPumpOptions.SectionName}:{nameof(CommandPumpOptions.KeyLayout)}"] is null
+                    && Enum.TryParse<RedisKeyLayout>(
+                        configuration[$"{RedisOutputOptions.SectionName}:{nameof(RedisOutputOptions.KeyLayout)}"], ignoreCase: true, out var layout))
+                {
+                    commands.KeyLayout = layout;
+                }
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommandPumpOptions>, CommandPumpOptionsValidator>());
@@ -102,13 +110,15 @@ public static class SharderSiloBuilderExtensions
         services.TryAddSingleton(sp =>
         {
             var registry = sp.GetRequiredService<LocalShardRegistry>();
+            var trust = tlsCaFile is null ? null : RedisTls.CreateValidationCallback(tlsCaFile);
             return new CommandPump(
-                RespEndpoint.FromConfiguration(redisConfiguration, tlsCaFile is null ? null : RedisTls.CreateValidationCallback(tlsCaFile)),
+                RespEndpoint.FromConfiguration(redisConfiguration, trust),
                 sp.GetRequiredService<IOptions<CommandPumpOptions>>().Value,
                 registry.TryEnqueueCommand,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<CommandPump>>(),
-                sp.GetRequiredService<SharderInstruments>());
+                sp.GetRequiredService<SharderInstruments>(),
+                RespEndpoint.AllFromConfiguration(redisConfiguration, trust));
         });
         services.AddKeyedSingleton(SharderHttpClientKey, (_, _) => new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
         services.TryAddSingleton(sp => new GatewayBotClient(

@@ -35,7 +35,7 @@ internal sealed class BatchEncoder
         _maxLength = options.MaxLength;
         _allowed = options.AllowedEventTypes.ToFrozenSet(StringComparer.Ordinal);
         _denied = options.DeniedEventTypes.ToFrozenSet(StringComparer.Ordinal);
-        Layout = new KeyLayout(options.Format, options.Layout, options.Partitions);
+        Layout = new KeyLayout(options.Format, options.Layout, options.Partitions, options.KeyLayout);
     }
 
     public KeyLayout Layout { get; }
@@ -62,7 +62,8 @@ internal sealed class BatchEncoder
         IReadOnlySet<string>? skippedLists = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var keys = new List<RedisKey> { KeyLayout.CheckpointKey(shardId) };
+        var shardKeys = Layout.For(shardId);
+        var keys = new List<RedisKey> { shardKeys.Checkpoint };
         var keyIndexes = new Dictionary<string, int>(StringComparer.Ordinal);
         var slots = new List<(long Sequence, int KeyIndex, int Start, int Length)>(batch.Count);
         var buffer = new PooledBatchBuffer(EstimateSize(batch));
@@ -86,7 +87,7 @@ internal sealed class BatchEncoder
                 continue;
             }
 
-            var key = Layout.EventKey(outbound.EventType, outbound.GuildId);
+            var key = shardKeys.EventKey(outbound.EventType, outbound.GuildId);
             if (skippedLists?.Contains(key) == true)
             {
                 continue;
@@ -113,7 +114,7 @@ internal sealed class BatchEncoder
         }
 
         int firstMarkerList = keys.Count + 1;
-        foreach (var markerList in Layout.MarkerLists)
+        foreach (var markerList in shardKeys.MarkerLists)
         {
             keys.Add(markerList);
         }
@@ -145,15 +146,16 @@ internal sealed class BatchEncoder
     public ScriptArguments EncodeMarker(int shardId, long epoch, ShardLifecycleMarker marker)
     {
         ArgumentNullException.ThrowIfNull(marker);
+        var shardKeys = Layout.For(shardId);
         var kind = marker.Kind == ShardLifecycleMarkerKind.Resumed ? "resumed" : "reidentified";
         RedisValue position = marker.Kind == ShardLifecycleMarkerKind.Resumed && marker.KnownPosition is { } known
             ? known
             : RedisValue.EmptyString;
-        var keys = new RedisKey[1 + Layout.MarkerLists.Count];
-        keys[0] = KeyLayout.CheckpointKey(shardId);
-        for (int i = 0; i < Layout.MarkerLists.Count; i++)
+        var keys = new RedisKey[1 + shardKeys.MarkerLists.Count];
+        keys[0] = shardKeys.Checkpoint;
+        for (int i = 0; i < shardKeys.MarkerLists.Count; i++)
         {
-            keys[i + 1] = Layout.MarkerLists[i];
+            keys[i + 1] = shardKeys.MarkerLists[i];
         }
 
         RedisValue[] values =
@@ -191,7 +193,7 @@ internal sealed class BatchEncoder
 
     /// <summary>The list an event goes to, or null when the event-type filter leaves it out.</summary>
     public string? ListOf(in OutboundEvent outbound)
-        => IsPushed(outbound.EventType) ? Layout.EventKey(outbound.EventType, outbound.GuildId) : null;
+        => IsPushed(outbound.EventType) ? Layout.For(outbound.ShardId).EventKey(outbound.EventType, outbound.GuildId) : null;
 
     /// <summary>At most <paramref name="limit"/> bytes, cut before a partial UTF-8 character, as text.</summary>
     private static string CutUtf8(ReadOnlySpan<byte> bytes, int limit)

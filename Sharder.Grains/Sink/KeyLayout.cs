@@ -26,12 +26,14 @@ internal sealed class KeyLayout
     private readonly EventListLayout _layout;
     private readonly string[] _partitionLists;
     private readonly ConcurrentDictionary<string, string> _eventTypeLists = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, ShardKeys> _shards = new();
 
-    public KeyLayout(RedisOutputFormat format, EventListLayout layout, int partitions)
+    public KeyLayout(RedisOutputFormat format, EventListLayout layout, int partitions, RedisKeyLayout keyLayout = RedisKeyLayout.Standalone)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         _format = format;
         _layout = layout;
+        KeyLayoutKind = keyLayout;
         _partitionLists = layout == EventListLayout.GuildPartitioned
             ? [.. Enumerable.Range(0, partitions).Select(p => $"{EventsList}:{p.ToString(CultureInfo.InvariantCulture)}")]
             : [];
@@ -45,8 +47,31 @@ internal sealed class KeyLayout
             };
     }
 
-    /// <summary>Lists that receive lifecycle markers: every list a worker of a shard may read. Empty for sharder-binary.</summary>
+    /// <summary>
+    /// Lists that receive lifecycle markers: every list a worker of a shard may read. Empty for sharder-binary.
+    /// In <see cref="RedisKeyLayout.Cluster"/> each shard has its own copies (<see cref="For"/>).
+    /// </summary>
     public IReadOnlyList<string> MarkerLists { get; }
+
+    /// <summary>Standalone or Cluster key names (<see cref="For"/>).</summary>
+    public RedisKeyLayout KeyLayoutKind { get; }
+
+    /// <summary>Which list an envelope goes to.</summary>
+    public EventListLayout EventListLayout => _layout;
+
+    /// <summary>The partition lists of <see cref="EventListLayout.GuildPartitioned"/> without a shard's tag; empty otherwise.</summary>
+    internal IReadOnlyList<string> SharedPartitionLists => _partitionLists;
+
+    /// <summary>The keys of one shard's output: the ones scripts name for it (checkpoint, event, marker and dead lists).</summary>
+    public ShardKeys For(int shardId)
+    {
+        if (_shards.TryGetValue(shardId, out var keys))
+        {
+            return keys;
+        }
+
+        return _shards.GetOrAdd(shardId, id => new ShardKeys(this, id));
+    }
 
     /// <summary>The partition of a guild: <c>(guild_id &gt;&gt; 22) % partitions</c>; 0 without a guild.</summary>
     public static int GuildPartition(ulong? guildId, int partitions)
@@ -55,10 +80,10 @@ internal sealed class KeyLayout
         return guildId is { } id ? (int)((id >> 22) % (ulong)partitions) : 0;
     }
 
-    /// <summary>The shard's checkpoint hash (session, seq, resume_url, epoch, marker).</summary>
+    /// <summary>The shard's checkpoint hash (session, seq, resume_url, epoch, marker) in <see cref="RedisKeyLayout.Standalone"/>.</summary>
     public static string CheckpointKey(int shardId) => $"shard:{shardId.ToString(CultureInfo.InvariantCulture)}:checkpoint";
 
-    /// <summary>The list an event goes to.</summary>
+    /// <summary>The list an event goes to in <see cref="RedisKeyLayout.Standalone"/> (Cluster: <see cref="For"/>).</summary>
     public string EventKey(string eventType, ulong? guildId)
     {
         if (_format == RedisOutputFormat.SharderBinary)

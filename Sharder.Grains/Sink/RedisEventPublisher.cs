@@ -17,7 +17,10 @@ namespace Sharder.Grains.Sink;
 /// </summary>
 internal sealed class RedisEventPublisher
 {
-    /// <summary>The list that receives events that cannot be written, relative to the key prefix.</summary>
+    /// <summary>
+    /// The list that receives events that cannot be written, relative to the key prefix; per shard
+    /// (<c>{shard:N}:events:dead</c>) in <see cref="RedisKeyLayout.Cluster"/>.
+    /// </summary>
     public const string DeadList = "events:dead";
 
     /// <summary>At most one trimmed marker per list per this interval (per silo).</summary>
@@ -65,7 +68,7 @@ internal sealed class RedisEventPublisher
         try
         {
             var result = await RedisScripts.AcquireEpoch
-                .EvaluateAsync(_database, [KeyLayout.CheckpointKey(shardId)], [])
+                .EvaluateAsync(_database, [_encoder.Layout.For(shardId).Checkpoint], [])
                 .ConfigureAwait(false);
             return (long)result;
         }
@@ -83,7 +86,7 @@ internal sealed class RedisEventPublisher
         RedisValue[] fields;
         try
         {
-            fields = await _database.HashGetAsync(KeyLayout.CheckpointKey(shardId), _checkpointFields).ConfigureAwait(false);
+            fields = await _database.HashGetAsync(_encoder.Layout.For(shardId).Checkpoint, _checkpointFields).ConfigureAwait(false);
         }
         catch (Exception exception) when (RedisFailures.IsUnavailable(exception))
         {
@@ -212,12 +215,13 @@ internal sealed class RedisEventPublisher
             return 0;
         }
 
+        var shardKeys = _encoder.Layout.For(shardId);
         var reply = await EvaluateAsync(
-            RedisScripts.DeadLetter, shardId, new ScriptArguments([KeyLayout.CheckpointKey(shardId), DeadList], [.. values])).ConfigureAwait(false);
+            RedisScripts.DeadLetter, shardId, new ScriptArguments([shardKeys.Checkpoint, shardKeys.DeadList], [.. values])).ConfigureAwait(false);
         if ((long)reply[0] == RedisScripts.NotAList)
         {
             throw new RedisRefusedException(
-                shardId, "WRONGTYPE", $"{list} holds another type than a list and so does the dead list {DeadList} ({(string?)reply[2]}); the events wait");
+                shardId, "WRONGTYPE", $"{list} holds another type than a list and so does the dead list {shardKeys.DeadList} ({(string?)reply[2]}); the events wait");
         }
 
         ThrowIfRefused(reply, shardId, epoch);

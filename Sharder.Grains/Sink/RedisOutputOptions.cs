@@ -27,6 +27,9 @@ public sealed class RedisOutputOptions
     /// <summary>Default for <see cref="Partitions"/>.</summary>
     public const int DEFAULT_PARTITIONS = 16;
 
+    /// <summary>Default for <see cref="KeyLayout"/>.</summary>
+    public const RedisKeyLayout DEFAULT_KEY_LAYOUT = RedisKeyLayout.Standalone;
+
     /// <summary>Default for <see cref="MaxLength"/>: no bound.</summary>
     public const long DEFAULT_MAX_LENGTH = 0;
 
@@ -41,6 +44,14 @@ public sealed class RedisOutputOptions
     /// and command lists. No whitespace. Default <c>sharder</c>.
     /// </summary>
     public string KeyPrefix { get; set; } = DEFAULT_KEY_PREFIX;
+
+    /// <summary>
+    /// <see cref="RedisKeyLayout.Standalone"/> (default): one Redis server (with replicas or Sentinel).
+    /// <see cref="RedisKeyLayout.Cluster"/>: Redis Cluster; every key a script touches shares a hash tag
+    /// (<c>{prefix}:{shard:N}:events</c>, <c>{prefix}:{shard:N}:checkpoint</c>), so events go to per-shard lists.
+    /// Needs <see cref="RedisOutputFormat.Envelope"/>. The command keys follow it unless set on their own.
+    /// </summary>
+    public RedisKeyLayout KeyLayout { get; set; } = DEFAULT_KEY_LAYOUT;
 
     /// <summary>
     /// Which list an envelope goes to: <see cref="EventListLayout.Single"/> (default),

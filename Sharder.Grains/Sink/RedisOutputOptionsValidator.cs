@@ -37,6 +37,8 @@ public sealed class RedisOutputOptionsValidator : IValidateOptions<RedisOutputOp
                 + $"or {Name}:{nameof(RedisOutputOptions.Format)} to {RedisOutputFormat.Envelope}.");
         }
 
+        ValidateKeyLayout(options, failures);
+
         if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             failures.Add($"{Name}:{nameof(RedisOutputOptions.KeyPrefix)} is \"{options.KeyPrefix}\"; "
@@ -66,6 +68,36 @@ public sealed class RedisOutputOptionsValidator : IValidateOptions<RedisOutputOp
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateKeyLayout(RedisOutputOptions options, List<string> failures)
+    {
+        const string keyLayout = $"{Name}:{nameof(RedisOutputOptions.KeyLayout)}";
+        if (!Enum.IsDefined(options.KeyLayout))
+        {
+            failures.Add($"{keyLayout} is {(int)options.KeyLayout}; set it to {string.Join(" or ", Enum.GetNames<RedisKeyLayout>())}.");
+            return;
+        }
+
+        if (options.KeyLayout != RedisKeyLayout.Cluster)
+        {
+            return;
+        }
+
+        if (options.Format == RedisOutputFormat.SharderBinary)
+        {
+            failures.Add($"{keyLayout} is {RedisKeyLayout.Cluster}, but {Name}:{nameof(RedisOutputOptions.Format)} is "
+                + $"{RedisOutputFormat.SharderBinary}, whose one shared list ({{prefix}}:from) cannot share a Redis Cluster hash slot "
+                + $"with every shard's checkpoint; set {Name}:{nameof(RedisOutputOptions.Format)} to {RedisOutputFormat.Envelope} "
+                + $"or {keyLayout} to {RedisKeyLayout.Standalone}.");
+        }
+
+        if (options.KeyPrefix is { } prefix && prefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            failures.Add($"{Name}:{nameof(RedisOutputOptions.KeyPrefix)} is \"{prefix}\", but with {keyLayout} {RedisKeyLayout.Cluster} "
+                + "the silo adds its own hash tags ({shard:N}); set a prefix without '{' and '}', such as "
+                + $"\"{RedisOutputOptions.DEFAULT_KEY_PREFIX}\".");
+        }
     }
 
     private static void ValidateEventTypes(string property, ISet<string> eventTypes, List<string> failures)

@@ -52,7 +52,11 @@ internal sealed class ShardCluster : IAsyncDisposable
 
     public IShardSupervisorGrain Supervisor => Cluster.GrainFactory.GetGrain<IShardSupervisorGrain>(IShardSupervisorGrain.SingletonKey);
 
-    public static async Task<ShardCluster> StartAsync(RedisServerFixture redis, ShardClusterOptions options)
+    public static Task<ShardCluster> StartAsync(RedisServerFixture redis, ShardClusterOptions options)
+        => StartAsync(redis.ConnectionString, options);
+
+    /// <summary>The same on any Redis: a connection string naming one server or the nodes of a Redis Cluster.</summary>
+    public static async Task<ShardCluster> StartAsync(string redisConnectionString, ShardClusterOptions options)
     {
         var simulator = new GatewaySimulator(new SimulatorOptions
         {
@@ -71,7 +75,7 @@ internal sealed class ShardCluster : IAsyncDisposable
         var keyPrefix = options.KeyPrefix ?? serviceId;
         var settings = new Dictionary<string, string?>
         {
-            ["REDIS_ADDR"] = redis.ConnectionString,
+            ["REDIS_ADDR"] = redisConnectionString,
             ["DISCORD_TOKEN"] = simulator.Token,
             ["Discord:ApiBaseUrl"] = simulator.RestUrl,
             ["Discord:GatewayUrl"] = simulator.GatewayUrl,
@@ -106,8 +110,11 @@ internal sealed class ShardCluster : IAsyncDisposable
         await cluster.DeployAsync();
 
         // The product's reconnect policy, so the test reads Redis again as soon as the silos can after an outage.
-        var multiplexer = await ConnectionMultiplexer.ConnectAsync(RedisTls.Parse(redis.ConnectionString, caFile: null));
-        return new ShardCluster(cluster, simulator, multiplexer, keyPrefix);
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(RedisTls.Parse(redisConnectionString, caFile: null));
+        var eventLists = settings.TryGetValue("Redis:Output:KeyLayout", out var layout) && layout == "Cluster"
+            ? Enumerable.Range(0, options.Shards).Select(shard => (RedisKey)$"{keyPrefix}:{{shard:{shard}}}:events").ToArray()
+            : [(RedisKey)$"{keyPrefix}:events"];
+        return new ShardCluster(cluster, simulator, multiplexer, keyPrefix) { EventLists = eventLists };
     }
 
     /// <summary>The silo each shard runs on now.</summary>
@@ -119,8 +126,25 @@ internal sealed class ShardCluster : IAsyncDisposable
 
     public async Task<IReadOnlyList<ShardGrainStatus>> ShardStatusesAsync() => (await Supervisor.GetStatusAsync()).Shards;
 
-    /// <summary>Every dispatch in the Redis event list, in list order (markers left out).</summary>
-    public Task<IReadOnlyList<SinkRecord>> PublishedAsync() => PublishedEvents.ReadAsync(_redis.GetDatabase(), $"{KeyPrefix}:events");
+    /// <summary>The event lists: <c>{prefix}:events</c>, or one per shard in the Cluster key layout.</summary>
+    public IReadOnlyList<RedisKey> EventLists { get; private init; } = [];
+
+    /// <summary>Every dispatch in the Redis event lists, in list order (markers left out), list after list.</summary>
+    public async Task<IReadOnlyList<SinkRecord>> PublishedAsync()
+    {
+        if (EventLists.Count == 1)
+        {
+            return await PublishedEvents.ReadAsync(_redis.GetDatabase(), EventLists[0]);
+        }
+
+        var all = new List<SinkRecord>();
+        foreach (var list in EventLists)
+        {
+            all.AddRange(await PublishedEvents.ReadAsync(_redis.GetDatabase(), list));
+        }
+
+        return all;
+    }
 
     public async ValueTask DisposeAsync()
     {
