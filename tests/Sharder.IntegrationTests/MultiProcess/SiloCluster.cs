@@ -67,7 +67,11 @@ internal sealed class SiloCluster : IAsyncDisposable
     /// <summary>Every silo started so far, including stopped ones.</summary>
     public IReadOnlyList<SiloProcess> Silos => _silos;
 
-    public static async Task<SiloCluster> CreateAsync(RedisServerFixture redis, int shards, TimeProvider? time = null)
+    public static Task<SiloCluster> CreateAsync(RedisServerFixture redis, int shards, TimeProvider? time = null)
+        => CreateAsync(redis.ConnectionString, shards, time);
+
+    /// <summary>A cluster on the Redis at <paramref name="redisConnectionString"/> (a test's own server, to stop it).</summary>
+    public static async Task<SiloCluster> CreateAsync(string redisConnectionString, int shards, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
         var simulator = new GatewaySimulator(new SimulatorOptions
@@ -83,7 +87,7 @@ internal sealed class SiloCluster : IAsyncDisposable
             CultureInfo.InvariantCulture, $"mp{Interlocked.Increment(ref _clusterCounter)}-{Environment.ProcessId}");
         var environment = new Dictionary<string, string>
         {
-            ["REDIS_ADDR"] = redis.ConnectionString,
+            ["REDIS_ADDR"] = redisConnectionString,
             ["DISCORD_TOKEN"] = simulator.Token,
             ["DISCORD_SHARD_TOTAL"] = shards.ToString(CultureInfo.InvariantCulture),
             ["Discord__ApiBaseUrl"] = simulator.RestUrl,
@@ -109,7 +113,7 @@ internal sealed class SiloCluster : IAsyncDisposable
             ["DOTNET_gcServer"] = "0",
         };
 
-        var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(redisConnectionString);
         return new SiloCluster(simulator, multiplexer, keyPrefix, environment, time);
     }
 
