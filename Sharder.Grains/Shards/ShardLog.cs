@@ -29,10 +29,6 @@ internal static partial class ShardLog
         Message = "Shard {ShardId} asked to move to {Target}")]
     public static partial void MoveRequested(ILogger logger, int shardId, SiloAddress target);
 
-    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning,
-        Message = "Shard {ShardId}: the connection did not stop within {Timeout}; abandoned")]
-    public static partial void StopAbandoned(ILogger logger, int shardId, TimeSpan timeout);
-
     [LoggerMessage(EventId = 4006, Level = LogLevel.Error,
         Message = "Shard {ShardId} closed fatally: {Reason}")]
     public static partial void FatallyClosed(ILogger logger, int shardId, string reason);
