@@ -1,4 +1,4 @@
-using Sharder.Grains.Coordination;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Interfaces;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Sharder.Grains.Gateway;
 using Sharder.Grains.Gateway.RateLimiting;
 using Sharder.Grains.Interfaces;
+using Sharder.Grains.Interfaces.Models;
 using Sharder.Grains.Shards;
 
 namespace Sharder.Grains.Coordination;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Sharder.Grains.Options;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Coordination;
 

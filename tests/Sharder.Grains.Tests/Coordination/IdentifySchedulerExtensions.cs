@@ -1,4 +1,5 @@
 using Sharder.Grains.Coordination;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Tests.Coordination;
 
