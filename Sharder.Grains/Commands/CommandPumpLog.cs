@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Sharder.Grains.Gateway;
 
 namespace Sharder.Grains.Commands;
 

@@ -1,4 +1,3 @@
-using Sharder.Grains.Commands;
 using System.Buffers;
 using System.Threading.Channels;
 using Sharder.Grains.Gateway.Protocol;

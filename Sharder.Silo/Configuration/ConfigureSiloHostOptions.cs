@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Sharder.Grains.Hosting;
+using Sharder.Grains.Options;
 
 namespace Sharder.Silo.Configuration;
 

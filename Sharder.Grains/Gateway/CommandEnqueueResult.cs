@@ -1,6 +1,6 @@
 using Sharder.Grains.Gateway;
 
-namespace Sharder.Grains.Commands;
+namespace Sharder.Grains.Gateway;
 
 /// <summary>What <see cref="ShardConnection.TryEnqueue"/> did with a command.</summary>
 internal enum CommandEnqueueResult
