@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Sharder.Grains.Gateway;
+using Sharder.Grains.Gateway.RateLimiting;
 
 namespace Sharder.Grains.Commands;
 
@@ -27,7 +29,8 @@ internal sealed partial class CommandPump
 
     private async Task PumpAsync(CancellationToken stopping)
     {
-        int failedAttempts = 0;
+        // Deterministic (no jitter): there is one pump per silo, nothing to spread out.
+        var backoff = new ReconnectBackoff(_options.ReconnectBaseDelay, _options.ReconnectMaxDelay, BackoffJitter.None, Random.Shared);
         while (!stopping.IsCancellationRequested)
         {
             RespConnection? connection = null;
@@ -39,7 +42,7 @@ internal sealed partial class CommandPump
                     .ThrowIfError().Integer;
                 await FlushPendingWritesAsync(connection).ConfigureAwait(false);
                 CommandPumpLog.Connected(_logger, _endpoint, clientId);
-                failedAttempts = 0;
+                backoff.Reset();
                 await ServeAsync(connection, clientId, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -48,9 +51,8 @@ internal sealed partial class CommandPump
             }
             catch (Exception exception)
             {
-                failedAttempts++;
-                var delay = ReconnectDelay(failedAttempts);
-                CommandPumpLog.ConnectionFailed(_logger, _endpoint, failedAttempts, delay, exception);
+                var delay = backoff.NextDelay();
+                CommandPumpLog.ConnectionFailed(_logger, _endpoint, backoff.Attempt, delay, exception);
                 try
                 {
                     await Task.Delay(delay, _timeProvider, stopping).ConfigureAwait(false);
@@ -485,13 +487,6 @@ internal sealed partial class CommandPump
                 _suspendedUntil[shardId] = _timeProvider.GetTimestamp() + delayTicks;
             }
         }
-    }
-
-    private TimeSpan ReconnectDelay(int failedAttempts)
-    {
-        double factor = Math.Pow(2, Math.Min(failedAttempts - 1, 30));
-        var delay = TimeSpan.FromTicks((long)Math.Min(_options.ReconnectBaseDelay.Ticks * factor, _options.ReconnectMaxDelay.Ticks));
-        return delay;
     }
 
     private static ReadOnlyMemory<byte>[] BlpopCommand(List<ReadOnlyMemory<byte>> keys, TimeSpan blockTimeout)
