@@ -38,7 +38,7 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
     private readonly ILogger _logger;
 
     private ShardConnection? _connection;
-    private RedisDispatchSink? _sink;
+    private ShardEventSink? _sink;
     private CoordinatorIdentifyGate? _identifyGate;
     private long _epoch;
     private ShardStartKind _startKind;
@@ -97,7 +97,7 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
 
         // Read from the connection's loop; the connection is assigned before Start, so it is never null there.
         ShardConnection? connection = null;
-        _sink = new RedisDispatchSink(
+        _sink = new ShardEventSink(
             shardId, _epoch, _publisher, session?.Sequence ?? 0, () => connection?.ExportSession(), OnFenced, _instruments,
             _deliveryProblems, _timeProvider, _logger);
         var gate = new CoordinatorIdentifyGate(

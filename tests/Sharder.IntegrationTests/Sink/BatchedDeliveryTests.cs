@@ -17,7 +17,7 @@ using Xunit.Abstractions;
 namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>
-/// A shard connection against the simulator delivering through <see cref="RedisDispatchSink"/> into a real
+/// A shard connection against the simulator delivering through <see cref="ShardEventSink"/> into a real
 /// redis-server: what buffers while one call is in flight goes to Redis as one batch (one script call),
 /// session starts cut batches, and fencing or an outage in the middle of a batch loses and duplicates nothing.
 /// </summary>
@@ -183,7 +183,7 @@ public sealed partial class BatchedDeliveryTests(RedisServerFixture redis, ITest
 
         public RedisEventPublisher Publisher { get; }
 
-        public RedisDispatchSink Sink { get; private set; } = null!;
+        public ShardEventSink Sink { get; private set; } = null!;
 
         public GatedSink Gate { get; private set; } = null!;
 
@@ -214,7 +214,7 @@ public sealed partial class BatchedDeliveryTests(RedisServerFixture redis, ITest
 #pragma warning disable CA2000 // the factory's meter lives as long as the test process; nothing to release
             var instruments = new SharderInstruments(new NoMeterFactory());
 #pragma warning restore CA2000
-            shard.Sink = new RedisDispatchSink(
+            shard.Sink = new ShardEventSink(
                 0, epoch, publisher, 0, () => connection?.ExportSession(), () => shard.Fenced.TrySetResult(), instruments);
             shard.Gate = new GatedSink(shard.Sink);
             connection = new ShardConnection(

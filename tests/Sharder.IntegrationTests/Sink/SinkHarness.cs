@@ -10,7 +10,7 @@ using Sharder.TestKit;
 namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>
-/// One shard's <see cref="RedisDispatchSink"/> fed by hand-made session starts and dispatches, the way the
+/// One shard's <see cref="ShardEventSink"/> fed by hand-made session starts and dispatches, the way the
 /// shard connection feeds it, with the connection's retry-until-accepted delivery.
 /// </summary>
 internal sealed class SinkHarness : IDisposable
@@ -20,7 +20,7 @@ internal sealed class SinkHarness : IDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<(string Instrument, long Value, string? Tag)> _measurements = new();
 
-    private SinkHarness(int shardId, RedisDispatchSink sink, DeliveryProblemBoard board, Meter meter)
+    private SinkHarness(int shardId, ShardEventSink sink, DeliveryProblemBoard board, Meter meter)
     {
         ShardId = shardId;
         Sink = sink;
@@ -47,7 +47,7 @@ internal sealed class SinkHarness : IDisposable
 
     public int ShardId { get; }
 
-    public RedisDispatchSink Sink { get; }
+    public ShardEventSink Sink { get; }
 
     public DeliveryProblemBoard Board { get; }
 
@@ -65,7 +65,7 @@ internal sealed class SinkHarness : IDisposable
         long epoch = await publisher.AcquireEpochAsync(shardId);
         var board = new DeliveryProblemBoard();
         var meters = new TestMeterFactory();
-        var sink = new RedisDispatchSink(shardId, epoch, publisher, 0, () => null, () => { }, new SharderInstruments(meters), board, clock);
+        var sink = new ShardEventSink(shardId, epoch, publisher, 0, () => null, () => { }, new SharderInstruments(meters), board, clock);
         return new SinkHarness(shardId, sink, board, meters.Created!);
     }
 

@@ -3,9 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Gateway;
-using Sharder.Grains.Sink;
 
-namespace Sharder.Grains.Shards;
+namespace Sharder.Grains.Sink;
 
 /// <summary>
 /// The shard connection's sink: each batch of dispatches the connection hands over is pushed to Redis in
@@ -18,7 +17,7 @@ namespace Sharder.Grains.Shards;
 /// lasts. The sink tells the push script which session start it writes and how far it got, so a lost or
 /// rolled-back checkpoint is re-synced (with a marker) instead of refusing or dropping events.
 /// </summary>
-internal sealed class RedisDispatchSink : IDispatchSink
+internal sealed class ShardEventSink : IDispatchSink
 {
     /// <summary>How often a lasting refusal is logged again at error level.</summary>
     public static readonly TimeSpan RefusalLogInterval = TimeSpan.FromMinutes(1);
@@ -56,7 +55,7 @@ internal sealed class RedisDispatchSink : IDispatchSink
     /// <param name="problems">Where delivery problems are reported for health checks; none when null.</param>
     /// <param name="timeProvider">Clock for problem times; the system clock when null.</param>
     /// <param name="logger">Logs refusals, re-syncs and dead letters; none when null.</param>
-    public RedisDispatchSink(
+    public ShardEventSink(
         int shardId,
         long epoch,
         RedisEventPublisher publisher,
