@@ -16,6 +16,12 @@ internal sealed class SessionStart
 
     public required string SessionId { get; init; }
 
+    /// <summary>
+    /// The session's <c>resume_gateway_url</c> (from READY; for RESUMED the one the session had), for the
+    /// sink to store with the checkpoint; null when the connection no longer knew it.
+    /// </summary>
+    public string? ResumeUrl { get; init; }
+
     /// <summary>True after RESUMED (no events were lost); false for a new session from READY.</summary>
     public required bool Resumed { get; init; }
 

@@ -214,7 +214,7 @@ internal sealed partial class ShardConnection
         // The payload copy is the one allocation per event: the pooled buffer is reused for the next message.
         var json = scope.JsonBuffer.WrittenSpan;
         var dispatch = new ShardDispatch(
-            ShardId, sessionId, sequence, eventType, header.GuildId, json.ToArray(), header.DataStart, header.DataLength)
+            sessionId, sequence, eventType, header.GuildId, json.ToArray(), header.DataStart..(header.DataStart + header.DataLength))
         {
             ReceivedTimestamp = _timeProvider.GetTimestamp(),
         };
@@ -274,6 +274,7 @@ internal sealed partial class ShardConnection
         {
             ShardId = ShardId,
             SessionId = ready.SessionId,
+            ResumeUrl = resumeUrl,
             Resumed = false,
             PreviousSessionId = previous?.Id,
             PreviousLastDeliveredSequence = previous?.LastDeliveredSequence,
@@ -284,8 +285,10 @@ internal sealed partial class ShardConnection
     private SessionStart OnResumed(ConnectionScope scope)
     {
         var sessionId = scope.Plan.Resume!.SessionId;
+        string? resumeUrl;
         lock (_lock)
         {
+            resumeUrl = _session is { } session && session.Id == sessionId ? session.ResumeUrl : null;
             _resumes++;
             SetStateLocked(GatewayState.Active);
         }
@@ -296,7 +299,7 @@ internal sealed partial class ShardConnection
             scope.Track(RunSenderAsync(scope));
         }
 
-        return new SessionStart { ShardId = ShardId, SessionId = sessionId, Resumed = true };
+        return new SessionStart { ShardId = ShardId, SessionId = sessionId, ResumeUrl = resumeUrl, Resumed = true };
     }
 
     private void RejectMalformed(ConnectionScope scope, long length, string problem)

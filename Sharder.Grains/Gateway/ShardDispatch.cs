@@ -1,38 +1,26 @@
 namespace Sharder.Grains.Gateway;
 
 /// <summary>
-/// One dispatch (op 0) as received: the raw JSON frame, untouched, plus the envelope fields already read.
-/// <see cref="Payload"/> is the only allocation per event; <see cref="Data"/> is a slice of it.
+/// One dispatch (op 0) from the gateway to the sink: the raw JSON frame, untouched, plus the envelope
+/// fields already read and where the raw <c>d</c> value sits in it, so the sink can splice it into an
+/// envelope without parsing or re-serializing. <see cref="Payload"/> is the only allocation per event;
+/// <see cref="Data"/> is a slice of it. The shard is not repeated here: the sink it goes to is the shard's.
 /// </summary>
 internal readonly struct ShardDispatch
 {
-    private readonly int _dataStart;
-    private readonly int _dataLength;
-
-    public ShardDispatch(
-        int shardId,
-        string sessionId,
-        long sequence,
-        string eventType,
-        ulong? guildId,
-        ReadOnlyMemory<byte> payload,
-        int dataStart,
-        int dataLength)
+    public ShardDispatch(string sessionId, long sequence, string eventType, ulong? guildId, ReadOnlyMemory<byte> payload, Range dataRange)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(dataStart);
-        ArgumentOutOfRangeException.ThrowIfNegative(dataLength);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(dataStart + dataLength, payload.Length);
-        ShardId = shardId;
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        ArgumentException.ThrowIfNullOrEmpty(eventType);
+        _ = dataRange.GetOffsetAndLength(payload.Length);
         SessionId = sessionId;
         Sequence = sequence;
         EventType = eventType;
         GuildId = guildId;
         Payload = payload;
-        _dataStart = dataStart;
-        _dataLength = dataLength;
+        DataRange = dataRange;
     }
-
-    public int ShardId { get; }
 
     /// <summary>The session the event belongs to.</summary>
     public string SessionId { get; }
@@ -43,18 +31,18 @@ internal readonly struct ShardDispatch
     /// <summary>The <c>t</c> field, e.g. <c>MESSAGE_CREATE</c>.</summary>
     public string EventType { get; }
 
-    /// <summary><c>d.guild_id</c> when present.</summary>
+    /// <summary><c>d.guild_id</c> when present; null for DMs and guild-less events.</summary>
     public ulong? GuildId { get; }
 
     /// <summary>The whole frame as received (after decompression): <c>{"t":…,"s":…,"op":0,"d":…}</c>.</summary>
     public ReadOnlyMemory<byte> Payload { get; }
 
+    /// <summary>Where the raw <c>d</c> value sits inside <see cref="Payload"/>.</summary>
+    public Range DataRange { get; }
+
     /// <summary>When the frame was read off the socket (<see cref="TimeProvider.GetTimestamp"/>); 0 when unknown.</summary>
     public long ReceivedTimestamp { get; init; }
 
-    /// <summary>The raw <c>d</c> value inside <see cref="Payload"/>.</summary>
-    public ReadOnlyMemory<byte> Data => Payload.Slice(_dataStart, _dataLength);
-
-    /// <summary>Where <see cref="Data"/> sits inside <see cref="Payload"/>.</summary>
-    public Range DataRange => new(_dataStart, _dataStart + _dataLength);
+    /// <summary>The raw <c>d</c> bytes: a slice of <see cref="Payload"/>, not a copy.</summary>
+    public ReadOnlyMemory<byte> Data => Payload[DataRange];
 }

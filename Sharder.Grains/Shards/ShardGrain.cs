@@ -95,15 +95,12 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         var token = new BotToken(_discordOptions.Token
             ?? throw new InvalidOperationException($"{DiscordOptions.DISCORD_TOKEN} is not set; a shard cannot connect without it."));
 
-        // Read from the connection's loop; the connection is assigned before Start, so it is never null there.
-        ShardConnection? connection = null;
         _sink = new ShardEventSink(
-            shardId, _epoch, _publisher, session?.Sequence ?? 0, () => connection?.ExportSession(), OnFenced, _instruments,
-            _deliveryProblems, _timeProvider, _logger);
+            shardId, _epoch, _publisher, session?.Sequence ?? 0, OnFenced, _instruments, _deliveryProblems, _timeProvider, _logger);
         var gate = new CoordinatorIdentifyGate(
             GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey), shardCount, _timeProvider, _logger, _inheritedSlot);
         _identifyGate = gate;
-        connection = new ShardConnection(
+        var connection = new ShardConnection(
             shardId, shardCount, token, await GatewayOptionsAsync().ConfigureAwait(true), _transports, gate, _sink, _timeProvider, _logger, session,
             metrics: _instruments);
         _connection = connection;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
+using Sharder.Grains.Gateway;
 
 namespace Sharder.Grains.Sink;
 
@@ -29,10 +30,11 @@ internal static class EnvelopeWriter
     /// </summary>
     /// <param name="eventType">The event's <c>t</c>, already JSON-encoded (callers cache these).</param>
     /// <param name="sessionId">The event's session, already JSON-encoded (one per batch).</param>
-    public static void WriteEnvelope(IBufferWriter<byte> output, in OutboundEvent outbound, JsonEncodedText eventType, JsonEncodedText sessionId)
+    public static void WriteEnvelope(
+        IBufferWriter<byte> output, int shardId, in ShardDispatch outbound, JsonEncodedText eventType, JsonEncodedText sessionId)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var data = outbound.RawData.Span;
+        var data = outbound.Data.Span;
         var type = eventType.EncodedUtf8Bytes;
         var session = sessionId.EncodedUtf8Bytes;
         int maxLength = ShardOpening.Length + SequenceProperty.Length + TypeProperty.Length + SessionProperty.Length
@@ -41,7 +43,7 @@ internal static class EnvelopeWriter
         var span = output.GetSpan(maxLength);
         int written = 0;
         Append(span, ref written, ShardOpening);
-        AppendNumber(span, ref written, outbound.ShardId);
+        AppendNumber(span, ref written, shardId);
         Append(span, ref written, SequenceProperty);
         AppendNumber(span, ref written, outbound.Sequence);
         Append(span, ref written, TypeProperty);
@@ -60,24 +62,24 @@ internal static class EnvelopeWriter
         output.Advance(written);
     }
 
-    /// <inheritdoc cref="WriteEnvelope(IBufferWriter{byte}, in OutboundEvent, JsonEncodedText, JsonEncodedText)"/>
-    public static void WriteEnvelope(IBufferWriter<byte> output, in OutboundEvent outbound)
-        => WriteEnvelope(output, outbound, JsonEncodedText.Encode(outbound.EventType), JsonEncodedText.Encode(outbound.SessionId));
+    /// <inheritdoc cref="WriteEnvelope(IBufferWriter{byte}, int, in ShardDispatch, JsonEncodedText, JsonEncodedText)"/>
+    public static void WriteEnvelope(IBufferWriter<byte> output, int shardId, in ShardDispatch outbound)
+        => WriteEnvelope(output, shardId, outbound, JsonEncodedText.Encode(outbound.EventType), JsonEncodedText.Encode(outbound.SessionId));
 
     /// <summary>Appends the frame as received, then the shard id as a little-endian u16 (sharder-binary's trailer).</summary>
-    public static void WriteSharderBinary(IBufferWriter<byte> output, in OutboundEvent outbound)
+    public static void WriteSharderBinary(IBufferWriter<byte> output, int shardId, in ShardDispatch outbound)
     {
         ArgumentNullException.ThrowIfNull(output);
-        if (outbound.ShardId > ushort.MaxValue)
+        if (shardId > ushort.MaxValue)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(outbound), outbound.ShardId, "The sharder-binary trailer holds shard ids up to 65535.");
+                nameof(shardId), shardId, "The sharder-binary trailer holds shard ids up to 65535.");
         }
 
-        var frame = outbound.Frame.Span;
+        var frame = outbound.Payload.Span;
         var span = output.GetSpan(frame.Length + sizeof(ushort));
         frame.CopyTo(span);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[frame.Length..], (ushort)outbound.ShardId);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[frame.Length..], (ushort)shardId);
         output.Advance(frame.Length + sizeof(ushort));
     }
 

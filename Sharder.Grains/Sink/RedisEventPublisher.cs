@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using StackExchange.Redis;
 using StackExchange.Redis.KeyspaceIsolation;
+using Sharder.Grains.Gateway;
 
 namespace Sharder.Grains.Sink;
 
@@ -106,7 +107,7 @@ internal sealed class RedisEventPublisher
     /// <summary>
     /// Pushes the events of <paramref name="batch"/> whose sequence is above the checkpoint, in order, and
     /// advances the checkpoint to the batch's highest sequence (filtered event types included). All events
-    /// must belong to <paramref name="shardId"/> and <paramref name="sessionId"/>. When the checkpoint does
+    /// must belong to <paramref name="sessionId"/>. When the checkpoint does
     /// not describe this writer (Redis lost or rolled it back, or another start left it), the writer takes
     /// it over with a resynced marker instead of dropping or refusing events. Events whose list holds
     /// another type go to <see cref="DeadList"/> with the reason and are passed over.
@@ -117,7 +118,7 @@ internal sealed class RedisEventPublisher
     /// <exception cref="RedisUnavailableException">Redis could not be reached; retry the same batch.</exception>
     /// <exception cref="RedisRefusedException">Redis refused the write (OOM, NOPERM, ...); retry later, someone must look.</exception>
     public async Task<PublishResult> PublishAsync(
-        int shardId, long epoch, string sessionId, string? resumeUrl, IReadOnlyList<OutboundEvent> batch, PublishPosition position = default)
+        int shardId, long epoch, string sessionId, string? resumeUrl, IReadOnlyList<ShardDispatch> batch, PublishPosition position = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shardId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epoch);
@@ -190,7 +191,7 @@ internal sealed class RedisEventPublisher
 
     /// <summary>Writes a dead-letter entry for every event of the batch bound for <paramref name="list"/>.</summary>
     private async Task<int> DeadLetterAsync(
-        int shardId, long epoch, IReadOnlyList<OutboundEvent> batch, string list, string reason, PublishPosition position)
+        int shardId, long epoch, IReadOnlyList<ShardDispatch> batch, string list, string reason, PublishPosition position)
     {
         var now = _timeProvider.GetUtcNow();
         var values = new List<RedisValue> { epoch };
@@ -203,7 +204,7 @@ internal sealed class RedisEventPublisher
 
             if (string.Equals(_encoder.ListOf(outbound), list, StringComparison.Ordinal))
             {
-                values.Add(BatchEncoder.EncodeDeadLetter(outbound, _keyPrefix + list, reason, now));
+                values.Add(BatchEncoder.EncodeDeadLetter(shardId, outbound, _keyPrefix + list, reason, now));
             }
         }
 

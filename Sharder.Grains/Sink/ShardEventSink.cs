@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sharder.Grains.Diagnostics;
@@ -7,8 +7,10 @@ using Sharder.Grains.Gateway;
 namespace Sharder.Grains.Sink;
 
 /// <summary>
-/// The shard connection's sink: each batch of dispatches the connection hands over is pushed to Redis in
-/// one script call carrying the activation's epoch, and every session start becomes a lifecycle marker. A <see cref="StaleEpochException"/>
+/// One shard activation's output to Redis, the connection's <see cref="IDispatchSink"/>: the shard id and
+/// the activation's epoch are bound once here, so dispatches carry neither. Each batch of dispatches the
+/// connection hands over is pushed in one script call, and every session start becomes a lifecycle
+/// marker that stores the session's resume URL with the checkpoint. A <see cref="StaleEpochException"/>
 /// means a newer activation owns the shard: the sink reports it once through <c>onFenced</c> and keeps
 /// refusing (the connection retries until it is stopped). <see cref="RedisUnavailableException"/> and
 /// <see cref="RedisRefusedException"/> propagate: the connection retries with backoff and stops reading
@@ -27,7 +29,6 @@ internal sealed class ShardEventSink : IDispatchSink
     private readonly int _shardId;
     private readonly long _epoch;
     private readonly RedisEventPublisher _publisher;
-    private readonly Func<GatewaySession?> _currentSession;
     private readonly Action _onFenced;
     private readonly SharderInstruments _instruments;
     private readonly DeliveryProblemBoard? _problems;
@@ -49,7 +50,6 @@ internal sealed class ShardEventSink : IDispatchSink
     /// <param name="epoch">The activation's epoch from <see cref="RedisEventPublisher.AcquireEpochAsync"/>.</param>
     /// <param name="publisher">The silo's publisher.</param>
     /// <param name="resumeFromSequence">The sequence the activation resumes after (0 when it identifies).</param>
-    /// <param name="currentSession">The connection's live session (for its resume URL).</param>
     /// <param name="onFenced">Called once, from the delivery loop, when Redis refuses the epoch.</param>
     /// <param name="instruments">Metrics.</param>
     /// <param name="problems">Where delivery problems are reported for health checks; none when null.</param>
@@ -60,7 +60,6 @@ internal sealed class ShardEventSink : IDispatchSink
         long epoch,
         RedisEventPublisher publisher,
         long resumeFromSequence,
-        Func<GatewaySession?> currentSession,
         Action onFenced,
         SharderInstruments instruments,
         DeliveryProblemBoard? problems = null,
@@ -68,14 +67,12 @@ internal sealed class ShardEventSink : IDispatchSink
         ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(publisher);
-        ArgumentNullException.ThrowIfNull(currentSession);
         ArgumentNullException.ThrowIfNull(onFenced);
         ArgumentNullException.ThrowIfNull(instruments);
         _shardId = shardId;
         _epoch = epoch;
         _publisher = publisher;
         _lastSequence = resumeFromSequence;
-        _currentSession = currentSession;
         _onFenced = onFenced;
         _instruments = instruments;
         _problems = problems;
@@ -90,10 +87,6 @@ internal sealed class ShardEventSink : IDispatchSink
     /// <summary>Why events are not reaching Redis right now; null while they are.</summary>
     public DeliveryProblem? Problem => Volatile.Read(ref _problem);
 
-    /// <summary>Publishes one dispatch (a batch of one).</summary>
-    public ValueTask DeliverAsync(ShardDispatch dispatch, CancellationToken cancellationToken)
-        => DeliverAsync(new[] { dispatch }, cancellationToken);
-
     /// <summary>
     /// Publishes the batch in one script call. The connection hands over dispatches of one session in
     /// order; the checkpoint ends at the batch's last sequence, so a retry or a resume from there repeats
@@ -107,35 +100,19 @@ internal sealed class ShardEventSink : IDispatchSink
         }
 
         ThrowIfFenced();
-        var dispatches = batch.Span;
-        var sessionId = dispatches[0].SessionId;
-        long lastSequence = dispatches[^1].Sequence;
-        int count = dispatches.Length;
-        var events = ArrayPool<OutboundEvent>.Shared.Rent(count);
+        var sessionId = batch.Span[0].SessionId;
+        long lastSequence = batch.Span[^1].Sequence;
+        int count = batch.Length;
         PublishResult result;
         var started = _timeProvider.GetTimestamp();
         try
         {
-            for (int i = 0; i < count; i++)
-            {
-                ref readonly var dispatch = ref dispatches[i];
-                events[i] = new OutboundEvent(
-                    dispatch.ShardId, dispatch.SessionId, dispatch.Sequence, dispatch.EventType, dispatch.GuildId, dispatch.Payload, dispatch.DataRange);
-            }
-
-            result = await _publisher.PublishAsync(
-                    _shardId, _epoch, sessionId, null, new ArraySegment<OutboundEvent>(events, 0, count), PositionIn(sessionId))
-                .ConfigureAwait(false);
+            result = await _publisher.PublishAsync(_shardId, _epoch, sessionId, null, AsList(batch), PositionIn(sessionId)).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
             OnFailed(ex);
             throw;
-        }
-        finally
-        {
-            Array.Clear(events, 0, count);
-            ArrayPool<OutboundEvent>.Shared.Return(events);
         }
 
         OnDelivered();
@@ -176,10 +153,9 @@ internal sealed class ShardEventSink : IDispatchSink
     {
         ArgumentNullException.ThrowIfNull(start);
         ThrowIfFenced();
-        var resumeUrl = _currentSession() is { } session && session.SessionId == start.SessionId ? session.ResumeUrl : null;
         var marker = start.Resumed
-            ? ShardLifecycleMarker.Resumed(start.SessionId, _lastSequence, resumeUrl, PositionIn(start.SessionId).Sequence)
-            : ShardLifecycleMarker.Reidentified(start.SessionId, resumeUrl, start.StartId);
+            ? ShardLifecycleMarker.Resumed(start.SessionId, _lastSequence, start.ResumeUrl, PositionIn(start.SessionId).Sequence)
+            : ShardLifecycleMarker.Reidentified(start.SessionId, start.ResumeUrl, start.StartId);
         MarkerResult result;
         try
         {
@@ -207,6 +183,10 @@ internal sealed class ShardEventSink : IDispatchSink
             _lastSequence = 0;
         }
     }
+
+    /// <summary>The batch as a list without copying it: the connection hands over a slice of its batch array.</summary>
+    private static IReadOnlyList<ShardDispatch> AsList(ReadOnlyMemory<ShardDispatch> batch)
+        => MemoryMarshal.TryGetArray(batch, out var segment) ? segment : batch.ToArray();
 
     private PublishPosition PositionIn(string sessionId)
         => string.Equals(_positionSession, sessionId, StringComparison.Ordinal) ? new PublishPosition(_startId, _position) : default;

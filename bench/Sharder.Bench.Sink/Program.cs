@@ -52,7 +52,7 @@ foreach (int shards in shardCounts)
     var corpus = new ShardDispatch[shards][];
     for (int shard = 0; shard < shards; shard++)
     {
-        corpus[shard] = DispatchCorpus.Build(shard, $"session-{shard}", events / shards, payloadBytes);
+        corpus[shard] = DispatchCorpus.Build($"session-{shard}", events / shards, payloadBytes);
     }
 
     // A short warm-up per shard count: JIT, script cache, pools.

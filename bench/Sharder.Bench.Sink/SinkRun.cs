@@ -22,7 +22,7 @@ internal static class SinkRun
         for (int shard = 0; shard < corpus.Length; shard++)
         {
             long epoch = await publisher.AcquireEpochAsync(shard);
-            sinks[shard] = new ShardEventSink(shard, epoch, publisher, 0, () => null, () => { }, instruments);
+            sinks[shard] = new ShardEventSink(shard, epoch, publisher, 0, () => { }, instruments);
             await sinks[shard].OnSessionStartedAsync(
                 new SessionStart { ShardId = shard, SessionId = corpus[shard][0].SessionId, Resumed = false, StartId = "bench" }, CancellationToken.None);
         }

@@ -210,14 +210,13 @@ public sealed partial class BatchedDeliveryTests(RedisServerFixture redis, ITest
             var publisher = new RedisEventPublisher(multiplexer, new RedisOutputOptions { KeyPrefix = prefix });
             var shard = new RedisShard(scenario, multiplexer, publisher, prefix);
             long epoch = await publisher.AcquireEpochAsync(0);
-            ShardConnection? connection = null;
 #pragma warning disable CA2000 // the factory's meter lives as long as the test process; nothing to release
             var instruments = new SharderInstruments(new NoMeterFactory());
 #pragma warning restore CA2000
             shard.Sink = new ShardEventSink(
-                0, epoch, publisher, 0, () => connection?.ExportSession(), () => shard.Fenced.TrySetResult(), instruments);
+                0, epoch, publisher, 0, () => shard.Fenced.TrySetResult(), instruments);
             shard.Gate = new GatedSink(shard.Sink);
-            connection = new ShardConnection(
+            var connection = new ShardConnection(
                 0, 1, new BotToken(scenario.Simulator.Token), scenario.Options, scenario.Transports, scenario.IdentifyGate, shard.Gate,
                 TimeProvider.System, new TestOutputLogger(output, "shard[0/1]", LogLevel.Information));
             shard.Connection = connection;

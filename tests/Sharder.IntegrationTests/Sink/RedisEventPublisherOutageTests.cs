@@ -17,8 +17,8 @@ public sealed class RedisEventPublisherOutageTests
         await using var connection = await TestRedis.ConnectAsync(server.ConnectionString);
         var publisher = new RedisEventPublisher(connection, new RedisOutputOptions { KeyPrefix = "outage" });
         long epoch = await publisher.AcquireEpochAsync(2);
-        await publisher.PublishAsync(2, epoch, "s1", null, TestEvents.Sequences(2, "s1", 1, 5));
-        var batch = TestEvents.Sequences(2, "s1", 6, 10);
+        await publisher.PublishAsync(2, epoch, "s1", null, TestEvents.Sequences("s1", 1, 5));
+        var batch = TestEvents.Sequences("s1", 6, 10);
 
         await server.StopAsync();
         var failure = await Assert.ThrowsAsync<RedisUnavailableException>(() => publisher.PublishAsync(2, epoch, "s1", null, batch));

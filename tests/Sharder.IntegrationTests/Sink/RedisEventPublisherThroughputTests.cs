@@ -26,7 +26,7 @@ public sealed class RedisEventPublisherThroughputTests(RedisServerFixture redis,
         long epoch = await publisher.AcquireEpochAsync(0);
         var batches = Enumerable.Range(0, EventsPerRun / batchSize)
             .Select(b => Enumerable.Range(1 + (b * batchSize), batchSize)
-                .Select(s => TestEvents.Dispatch(0, "s1", s, "MESSAGE_CREATE", 41771983423143937, _data)).ToList())
+                .Select(s => TestEvents.Dispatch("s1", s, "MESSAGE_CREATE", 41771983423143937, _data)).ToList())
             .ToList();
         await publisher.PublishAsync(0, epoch, "s1", null, batches[0]); // warm-up: loads the script
 

@@ -65,16 +65,17 @@ internal sealed class SinkHarness : IDisposable
         long epoch = await publisher.AcquireEpochAsync(shardId);
         var board = new DeliveryProblemBoard();
         var meters = new TestMeterFactory();
-        var sink = new ShardEventSink(shardId, epoch, publisher, 0, () => null, () => { }, new SharderInstruments(meters), board, clock);
+        var sink = new ShardEventSink(shardId, epoch, publisher, 0, () => { }, new SharderInstruments(meters), board, clock);
         return new SinkHarness(shardId, sink, board, meters.Created!);
     }
 
-    public static ShardDispatch Dispatch(int shardId, string sessionId, long sequence, string eventType = "MESSAGE_CREATE")
+    public static ShardDispatch Dispatch(string sessionId, long sequence, string eventType = "MESSAGE_CREATE")
     {
         var head = $"{{\"t\":\"{eventType}\",\"s\":{sequence},\"op\":0,\"d\":";
         var data = $"{{\"content\":\"message {sequence}\"}}";
         var frame = Encoding.UTF8.GetBytes(head + data + "}");
-        return new ShardDispatch(shardId, sessionId, sequence, eventType, null, frame, Encoding.UTF8.GetByteCount(head), Encoding.UTF8.GetByteCount(data));
+        int dataStart = Encoding.UTF8.GetByteCount(head);
+        return new ShardDispatch(sessionId, sequence, eventType, null, frame, dataStart..(dataStart + Encoding.UTF8.GetByteCount(data)));
     }
 
     /// <summary>A new session from READY (an Identify), with its own start id.</summary>
@@ -87,7 +88,7 @@ internal sealed class SinkHarness : IDisposable
     {
         for (long sequence = first; sequence <= last; sequence++)
         {
-            var dispatch = Dispatch(ShardId, sessionId, sequence);
+            ShardDispatch[] dispatch = [Dispatch(sessionId, sequence)];
             await Eventually.TrueAsync(
                 async () =>
                 {
@@ -113,7 +114,7 @@ internal sealed class SinkHarness : IDisposable
         var batch = new ShardDispatch[last - first + 1];
         for (long sequence = first; sequence <= last; sequence++)
         {
-            batch[sequence - first] = Dispatch(ShardId, sessionId, sequence, eventType?.Invoke(sequence) ?? "MESSAGE_CREATE");
+            batch[sequence - first] = Dispatch(sessionId, sequence, eventType?.Invoke(sequence) ?? "MESSAGE_CREATE");
         }
 
         return Sink.DeliverAsync(batch.AsMemory(), CancellationToken.None).AsTask();
