@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Sharder.Grains.Gateway;
 using Sharder.Grains.Gateway.RateLimiting;
 
 namespace Sharder.Grains.Commands;
@@ -29,8 +28,7 @@ internal sealed partial class CommandPump
 
     private async Task PumpAsync(CancellationToken stopping)
     {
-        // Deterministic (no jitter): there is one pump per silo, nothing to spread out.
-        var backoff = new ReconnectBackoff(_options.ReconnectBaseDelay, _options.ReconnectMaxDelay, BackoffJitter.None, Random.Shared);
+        int failedAttempts = 0;
         while (!stopping.IsCancellationRequested)
         {
             RespConnection? connection = null;
@@ -42,7 +40,7 @@ internal sealed partial class CommandPump
                     .ThrowIfError().Integer;
                 await FlushPendingWritesAsync(connection).ConfigureAwait(false);
                 CommandPumpLog.Connected(_logger, _endpoint, clientId);
-                backoff.Reset();
+                failedAttempts = 0;
                 await ServeAsync(connection, clientId, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -51,8 +49,9 @@ internal sealed partial class CommandPump
             }
             catch (Exception exception)
             {
-                var delay = backoff.NextDelay();
-                CommandPumpLog.ConnectionFailed(_logger, _endpoint, backoff.Attempt, delay, exception);
+                // No jitter: there is one pump per silo, nothing to spread out.
+                var delay = ReconnectBackoff.Exponential(_options.ReconnectBaseDelay, _options.ReconnectMaxDelay, failedAttempts++);
+                CommandPumpLog.ConnectionFailed(_logger, _endpoint, failedAttempts, delay, exception);
                 try
                 {
                     await Task.Delay(delay, _timeProvider, stopping).ConfigureAwait(false);

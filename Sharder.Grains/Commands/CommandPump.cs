@@ -4,7 +4,6 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Sharder.Grains.Diagnostics;
-using Sharder.Grains.Gateway;
 
 namespace Sharder.Grains.Commands;
 

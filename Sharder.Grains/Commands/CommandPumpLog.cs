@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Sharder.Grains.Gateway;
 
 namespace Sharder.Grains.Commands;
 

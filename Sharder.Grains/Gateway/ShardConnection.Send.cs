@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Threading.Channels;
 using Sharder.Grains.Gateway.Protocol;
 using Sharder.Grains.Gateway.Transport;
+using Sharder.Grains.Commands;
 
 namespace Sharder.Grains.Gateway;
 

@@ -1,3 +1,5 @@
+using Sharder.Grains.Sink;
+
 namespace Sharder.Grains.Gateway;
 
 /// <summary>

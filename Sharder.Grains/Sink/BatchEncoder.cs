@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Text.Json;
 using StackExchange.Redis;
-using Sharder.Grains.Gateway;
 
 namespace Sharder.Grains.Sink;
 

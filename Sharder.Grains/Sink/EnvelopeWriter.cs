@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
-using Sharder.Grains.Gateway;
 
 namespace Sharder.Grains.Sink;
 

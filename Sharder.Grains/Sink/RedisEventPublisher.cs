@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using StackExchange.Redis;
 using StackExchange.Redis.KeyspaceIsolation;
-using Sharder.Grains.Gateway;
 
 namespace Sharder.Grains.Sink;
 

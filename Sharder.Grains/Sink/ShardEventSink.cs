@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sharder.Grains.Diagnostics;
-using Sharder.Grains.Gateway;
 
 namespace Sharder.Grains.Sink;
 

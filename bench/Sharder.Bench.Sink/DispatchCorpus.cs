@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Sharder.Grains.Gateway;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Bench.Sink;
 

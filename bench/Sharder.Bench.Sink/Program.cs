@@ -5,6 +5,7 @@ using Sharder.Bench.Sink;
 using Sharder.Grains.Gateway;
 using Sharder.TestKit.Redis;
 using StackExchange.Redis;
+using Sharder.Grains.Sink;
 
 // Redis sink batching: dotnet run -c Release --project bench/Sharder.Bench.Sink -- [--events N] [--payload-bytes P] [--shards 1,4]
 var invariant = CultureInfo.InvariantCulture;

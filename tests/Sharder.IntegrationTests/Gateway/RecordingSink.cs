@@ -1,6 +1,7 @@
 using System.Text;
 using Sharder.Grains.Gateway;
 using Sharder.Simulator.Ledger;
+using Sharder.Grains.Sink;
 
 namespace Sharder.IntegrationTests.Gateway;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Sharder.Grains.Gateway;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Tests.Gateway.Fakes;
 

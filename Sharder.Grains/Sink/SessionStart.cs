@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Sharder.Grains.Gateway;
+namespace Sharder.Grains.Sink;
 
 /// <summary>A session began on a shard: a new one (READY) or an old one continued (RESUMED).</summary>
 internal sealed class SessionStart

@@ -1,4 +1,4 @@
-namespace Sharder.Grains.Gateway;
+namespace Sharder.Grains.Sink;
 
 /// <summary>
 /// One dispatch (op 0) from the gateway to the sink: the raw JSON frame, untouched, plus the envelope

@@ -1,6 +1,6 @@
 using Sharder.Grains.Gateway;
 
-namespace Sharder.Grains.Gateway;
+namespace Sharder.Grains.Commands;
 
 /// <summary>What <see cref="ShardConnection.TryEnqueue"/> did with a command.</summary>
 internal enum CommandEnqueueResult
