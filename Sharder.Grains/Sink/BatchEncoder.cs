@@ -71,20 +71,20 @@ internal sealed class BatchEncoder
 
         for (int i = 0; i < batch.Count; i++)
         {
-            var outbound = batch[i];
-            if (!string.Equals(outbound.SessionId, sessionId, StringComparison.Ordinal))
+            var dispatch = batch[i];
+            if (!string.Equals(dispatch.SessionId, sessionId, StringComparison.Ordinal))
             {
                 throw new ArgumentException(
-                    $"Event {i} (seq {outbound.Sequence}) belongs to session {outbound.SessionId}, not {sessionId}.", nameof(batch));
+                    $"Event {i} (seq {dispatch.Sequence}) belongs to session {dispatch.SessionId}, not {sessionId}.", nameof(batch));
             }
 
-            highest = Math.Max(highest, outbound.Sequence);
-            if (!IsPushed(outbound.EventType))
+            highest = Math.Max(highest, dispatch.Sequence);
+            if (!IsPushed(dispatch.EventType))
             {
                 continue;
             }
 
-            var key = Layout.EventKey(outbound.EventType, outbound.GuildId);
+            var key = Layout.EventKey(dispatch.EventType, dispatch.GuildId);
             if (skippedLists?.Contains(key) == true)
             {
                 continue;
@@ -100,14 +100,14 @@ internal sealed class BatchEncoder
             int start = buffer.WrittenCount;
             if (_format == RedisOutputFormat.SharderBinary)
             {
-                EnvelopeWriter.WriteSharderBinary(buffer, shardId, outbound);
+                EnvelopeWriter.WriteSharderBinary(buffer, shardId, dispatch);
             }
             else
             {
-                EnvelopeWriter.WriteEnvelope(buffer, shardId, outbound, EncodedEventType(outbound.EventType), encodedSession);
+                EnvelopeWriter.WriteEnvelope(buffer, shardId, dispatch, EncodedEventType(dispatch.EventType), encodedSession);
             }
 
-            slots.Add((outbound.Sequence, keyIndex, start, buffer.WrittenCount - start));
+            slots.Add((dispatch.Sequence, keyIndex, start, buffer.WrittenCount - start));
         }
 
         int firstMarkerList = keys.Count + 1;
@@ -167,20 +167,20 @@ internal sealed class BatchEncoder
     /// <c>{"shard":…,"session":"…","seq":…,"type":"…","list":"…","reason":"…","time":"…","payload":"…"}</c>,
     /// the payload being the gateway frame cut to <see cref="DeadLetterPayloadLimit"/> bytes.
     /// </summary>
-    public static byte[] EncodeDeadLetter(int shardId, in ShardDispatch outbound, string list, string reason, DateTimeOffset time)
+    public static byte[] EncodeDeadLetter(int shardId, in ShardDispatch dispatch, string list, string reason, DateTimeOffset time)
     {
         var buffer = new ArrayBufferWriter<byte>(DeadLetterPayloadLimit + 512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteNumber("shard", shardId);
-            writer.WriteString("session", outbound.SessionId);
-            writer.WriteNumber("seq", outbound.Sequence);
-            writer.WriteString("type", outbound.EventType);
+            writer.WriteString("session", dispatch.SessionId);
+            writer.WriteNumber("seq", dispatch.Sequence);
+            writer.WriteString("type", dispatch.EventType);
             writer.WriteString("list", list);
             writer.WriteString("reason", reason);
             writer.WriteString("time", time.UtcDateTime);
-            writer.WriteString("payload", CutUtf8(outbound.Payload.Span, DeadLetterPayloadLimit));
+            writer.WriteString("payload", CutUtf8(dispatch.Payload.Span, DeadLetterPayloadLimit));
             writer.WriteEndObject();
         }
 
@@ -188,8 +188,8 @@ internal sealed class BatchEncoder
     }
 
     /// <summary>The list an event goes to, or null when the event-type filter leaves it out.</summary>
-    public string? ListOf(in ShardDispatch outbound)
-        => IsPushed(outbound.EventType) ? Layout.EventKey(outbound.EventType, outbound.GuildId) : null;
+    public string? ListOf(in ShardDispatch dispatch)
+        => IsPushed(dispatch.EventType) ? Layout.EventKey(dispatch.EventType, dispatch.GuildId) : null;
 
     /// <summary>At most <paramref name="limit"/> bytes, cut before a partial UTF-8 character, as text.</summary>
     private static string CutUtf8(ReadOnlySpan<byte> bytes, int limit)

@@ -30,10 +30,10 @@ internal static class EnvelopeWriter
     /// <param name="eventType">The event's <c>t</c>, already JSON-encoded (callers cache these).</param>
     /// <param name="sessionId">The event's session, already JSON-encoded (one per batch).</param>
     public static void WriteEnvelope(
-        IBufferWriter<byte> output, int shardId, in ShardDispatch outbound, JsonEncodedText eventType, JsonEncodedText sessionId)
+        IBufferWriter<byte> output, int shardId, in ShardDispatch dispatch, JsonEncodedText eventType, JsonEncodedText sessionId)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var data = outbound.Data.Span;
+        var data = dispatch.Data.Span;
         var type = eventType.EncodedUtf8Bytes;
         var session = sessionId.EncodedUtf8Bytes;
         int maxLength = ShardOpening.Length + SequenceProperty.Length + TypeProperty.Length + SessionProperty.Length
@@ -44,12 +44,12 @@ internal static class EnvelopeWriter
         Append(span, ref written, ShardOpening);
         AppendNumber(span, ref written, shardId);
         Append(span, ref written, SequenceProperty);
-        AppendNumber(span, ref written, outbound.Sequence);
+        AppendNumber(span, ref written, dispatch.Sequence);
         Append(span, ref written, TypeProperty);
         Append(span, ref written, type);
         Append(span, ref written, SessionProperty);
         Append(span, ref written, session);
-        if (outbound.GuildId is { } guildId)
+        if (dispatch.GuildId is { } guildId)
         {
             Append(span, ref written, GuildProperty);
             AppendNumber(span, ref written, guildId);
@@ -62,11 +62,11 @@ internal static class EnvelopeWriter
     }
 
     /// <inheritdoc cref="WriteEnvelope(IBufferWriter{byte}, int, in ShardDispatch, JsonEncodedText, JsonEncodedText)"/>
-    public static void WriteEnvelope(IBufferWriter<byte> output, int shardId, in ShardDispatch outbound)
-        => WriteEnvelope(output, shardId, outbound, JsonEncodedText.Encode(outbound.EventType), JsonEncodedText.Encode(outbound.SessionId));
+    public static void WriteEnvelope(IBufferWriter<byte> output, int shardId, in ShardDispatch dispatch)
+        => WriteEnvelope(output, shardId, dispatch, JsonEncodedText.Encode(dispatch.EventType), JsonEncodedText.Encode(dispatch.SessionId));
 
     /// <summary>Appends the frame as received, then the shard id as a little-endian u16 (sharder-binary's trailer).</summary>
-    public static void WriteSharderBinary(IBufferWriter<byte> output, int shardId, in ShardDispatch outbound)
+    public static void WriteSharderBinary(IBufferWriter<byte> output, int shardId, in ShardDispatch dispatch)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (shardId > ushort.MaxValue)
@@ -75,7 +75,7 @@ internal static class EnvelopeWriter
                 nameof(shardId), shardId, "The sharder-binary trailer holds shard ids up to 65535.");
         }
 
-        var frame = outbound.Payload.Span;
+        var frame = dispatch.Payload.Span;
         var span = output.GetSpan(frame.Length + sizeof(ushort));
         frame.CopyTo(span);
         BinaryPrimitives.WriteUInt16LittleEndian(span[frame.Length..], (ushort)shardId);

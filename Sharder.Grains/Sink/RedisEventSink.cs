@@ -15,7 +15,7 @@ namespace Sharder.Grains.Sink;
 /// Pushes carry the activation's epoch; Redis refuses an older one (<see cref="StaleEpochException"/>).
 /// Thread-safe; concurrent calls for different shards pipeline on the shared multiplexer.
 /// </summary>
-internal sealed class RedisEventPublisher
+internal sealed class RedisEventSink
 {
     /// <summary>The list that receives events that cannot be written, relative to the key prefix.</summary>
     public const string DeadList = "events:dead";
@@ -36,7 +36,7 @@ internal sealed class RedisEventPublisher
     /// <param name="options">Where and how events go.</param>
     /// <param name="timeProvider">Clock for dead-letter times and the trimmed-marker rate; the system clock when null.</param>
     /// <exception cref="ArgumentException"><paramref name="options"/> is invalid (see <see cref="RedisOutputOptionsValidator"/>).</exception>
-    public RedisEventPublisher(IConnectionMultiplexer redis, RedisOutputOptions options, TimeProvider? timeProvider = null)
+    public RedisEventSink(IConnectionMultiplexer redis, RedisOutputOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
@@ -194,16 +194,16 @@ internal sealed class RedisEventPublisher
     {
         var now = _timeProvider.GetUtcNow();
         var values = new List<RedisValue> { epoch };
-        foreach (var outbound in batch)
+        foreach (var dispatch in batch)
         {
-            if (position.Sequence is { } reached && outbound.Sequence <= reached)
+            if (position.Sequence is { } reached && dispatch.Sequence <= reached)
             {
                 continue; // already pushed before the list went bad: not this event's problem
             }
 
-            if (string.Equals(_encoder.ListOf(outbound), list, StringComparison.Ordinal))
+            if (string.Equals(_encoder.ListOf(dispatch), list, StringComparison.Ordinal))
             {
-                values.Add(BatchEncoder.EncodeDeadLetter(shardId, outbound, _keyPrefix + list, reason, now));
+                values.Add(BatchEncoder.EncodeDeadLetter(shardId, dispatch, _keyPrefix + list, reason, now));
             }
         }
 

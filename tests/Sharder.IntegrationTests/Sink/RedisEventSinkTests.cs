@@ -8,13 +8,13 @@ namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>Exactly-once pushes, the checkpoint and lifecycle markers, against a real redis-server.</summary>
 [Collection(RedisServerFixture.CollectionName)]
-public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class RedisEventSinkTests(RedisServerFixture redis) : IAsyncLifetime
 {
     private const int Shard = 3;
 
     private readonly string _prefix = TestRedis.UniquePrefix("publisher");
     private ConnectionMultiplexer _connection = null!;
-    private RedisEventPublisher _publisher = null!;
+    private RedisEventSink _publisher = null!;
 
     private IDatabase Database => _connection.GetDatabase();
 
@@ -23,7 +23,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     public async Task InitializeAsync()
     {
         _connection = await TestRedis.ConnectAsync(redis.ConnectionString, allowAdmin: true);
-        _publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
+        _publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
     }
 
     public async Task DisposeAsync() => await _connection.DisposeAsync();
@@ -291,7 +291,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     public void InvalidOptions_AreRefused()
     {
         var error = Assert.Throws<ArgumentException>(
-            () => new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = "" }));
+            () => new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = "" }));
 
         Assert.Contains("Redis:Output:KeyPrefix", error.Message, StringComparison.Ordinal);
     }

@@ -9,7 +9,7 @@ namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>Output formats, key layouts and the event-type filter.</summary>
 [Collection(RedisServerFixture.CollectionName)]
-public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class RedisEventSinkFormatTests(RedisServerFixture redis) : IAsyncLifetime
 {
     private readonly string _prefix = TestRedis.UniquePrefix("format");
     private ConnectionMultiplexer _connection = null!;
@@ -38,7 +38,7 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
     public async Task SharderBinary_DefaultPrefix_IsSharderFrom()
     {
         await Database.KeyDeleteAsync(["sharder:from", "sharder:shard:4:checkpoint"]);
-        var publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { Format = RedisOutputFormat.SharderBinary });
+        var publisher = new RedisEventSink(_connection, new RedisOutputOptions { Format = RedisOutputFormat.SharderBinary });
         long epoch = await publisher.AcquireEpochAsync(4);
 
         await publisher.PublishAsync(4, epoch, "s1", null, TestEvents.Sequences("s1", 1, 2));
@@ -198,10 +198,10 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
         Assert.Equal(["GUILD_CREATE", "MESSAGE_CREATE"], types);
     }
 
-    private RedisEventPublisher Publisher(Action<RedisOutputOptions>? configure = null)
+    private RedisEventSink Publisher(Action<RedisOutputOptions>? configure = null)
     {
         var options = new RedisOutputOptions { KeyPrefix = _prefix };
         configure?.Invoke(options);
-        return new RedisEventPublisher(_connection, options);
+        return new RedisEventSink(_connection, options);
     }
 }
