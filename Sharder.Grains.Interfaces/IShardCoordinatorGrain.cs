@@ -1,5 +1,5 @@
 using Orleans.Concurrency;
-using Sharder.Grains.Coordination;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Interfaces;
 

@@ -1,9 +1,11 @@
-namespace Sharder.Grains.Coordination;
+namespace Sharder.Grains.Interfaces.Models;
 
 /// <summary>
 /// The coordinator's answer to one identify request: either a slot (an absolute time at which the shard
 /// may send Identify; it waits for it locally) or a refusal with the time to ask again. Never a wait.
 /// </summary>
+// The wire name from before the move to Interfaces.Models, so silos of both versions understand each other.
+[Alias("Sharder.Grains.Coordination.IdentifyGrant")]
 [GenerateSerializer]
 [Immutable]
 public sealed record IdentifyGrant

@@ -1,4 +1,4 @@
-namespace Sharder.Grains.Coordination;
+namespace Sharder.Grains.Interfaces.Models;
 
 /// <summary>Why the coordinator did not grant an identify slot.</summary>
 public enum IdentifyRefusalReason

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Sharder.Grains.Coordination;
+namespace Sharder.Grains.Interfaces.Models;
 
 /// <summary>
 /// A snapshot of the identify coordinator for dashboards, health and metrics. The figures are the bot's
@@ -21,6 +21,8 @@ namespace Sharder.Grains.Coordination;
 /// <param name="UncertainGrants">Grants whose Identify was reported as never reaching READY and that no refresh has settled yet.</param>
 /// <param name="FailedIdentifies">Identifies reported as never reaching READY since the ledger was created.</param>
 /// <param name="PendingGrants">Grants the latest <c>/gateway/bot</c> figure may not include yet (subtracted from it).</param>
+// The wire name from before the move to Interfaces.Models, so silos of both versions understand each other.
+[Alias("Sharder.Grains.Coordination.IdentifyStatus")]
 [GenerateSerializer]
 [Immutable]
 public sealed record IdentifyStatus(

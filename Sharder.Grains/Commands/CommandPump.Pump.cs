@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Sharder.Grains.Gateway.RateLimiting;
 
 namespace Sharder.Grains.Commands;
 
@@ -47,8 +48,8 @@ internal sealed partial class CommandPump
             }
             catch (Exception exception)
             {
-                failedAttempts++;
-                var delay = ReconnectDelay(failedAttempts);
+                // No jitter: there is one pump per silo, nothing to spread out.
+                var delay = ReconnectBackoff.Exponential(_options.ReconnectBaseDelay, _options.ReconnectMaxDelay, failedAttempts++);
                 CommandPumpLog.ConnectionFailed(_logger, CurrentEndpoint, failedAttempts, delay, exception);
                 try
                 {
@@ -483,13 +484,6 @@ internal sealed partial class CommandPump
                 _suspendedUntil[shardId] = _timeProvider.GetTimestamp() + delayTicks;
             }
         }
-    }
-
-    private TimeSpan ReconnectDelay(int failedAttempts)
-    {
-        double factor = Math.Pow(2, Math.Min(failedAttempts - 1, 30));
-        var delay = TimeSpan.FromTicks((long)Math.Min(_options.ReconnectBaseDelay.Ticks * factor, _options.ReconnectMaxDelay.Ticks));
-        return delay;
     }
 
     private static ReadOnlyMemory<byte>[] BlpopCommand(List<ReadOnlyMemory<byte>> keys, TimeSpan blockTimeout)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Coordination;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Sharder.Grains.Gateway;
 using Sharder.Grains.Gateway.RateLimiting;
 using Sharder.Grains.Interfaces;
-using Sharder.Grains.Shards;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Coordination;
 
@@ -112,7 +112,7 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
                 // The coordinator's silo may be failing over; it comes back on the next call elsewhere.
                 backoff ??= new ReconnectBackoff(_unreachableBaseDelay, _unreachableMaxDelay, BackoffJitter.Equal, Random.Shared);
                 var delay = backoff.NextDelay();
-                ShardLog.CoordinatorUnreachable(_logger, shardId, backoff.Attempt, delay, ex);
+                IdentifyGateLog.CoordinatorUnreachable(_logger, shardId, backoff.Attempt, delay, ex);
                 await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -132,7 +132,7 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
                 var wait = slot - lead - _timeProvider.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
-                    ShardLog.WaitingForSlot(_logger, shardId, wait + lead, slot, grant.RateLimitKey);
+                    IdentifyGateLog.WaitingForSlot(_logger, shardId, wait + lead, slot, grant.RateLimitKey);
                     await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
                 }
 
@@ -152,7 +152,7 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
             }
 
             var retryAt = (grant.RetryAt ?? grant.IssuedAt) + skew;
-            ShardLog.IdentifyRefused(_logger, shardId, grant.Reason, retryAt);
+            IdentifyGateLog.IdentifyRefused(_logger, shardId, grant.Reason, retryAt);
             var retryIn = retryAt - _timeProvider.GetUtcNow();
             await Task.Delay(retryIn > MinimumRetryDelay ? retryIn : MinimumRetryDelay, _timeProvider, cancellationToken)
                 .ConfigureAwait(false);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Options;
 using StackExchange.Redis;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Coordination;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Sharder.Grains.Options;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Coordination;
 
@@ -19,7 +20,7 @@ namespace Sharder.Grains.Coordination;
 /// </para>
 /// <para>
 /// Bucket order ("start shards by bucket in order") therefore follows the order requests arrive in.
-/// A cold start must ask in shard order, which <see cref="RequestMany"/> does for a whole batch: with all
+/// A cold start must ask in shard order: with all
 /// keys idle, shard <c>s</c> of a contiguous range gets <c>start + floor(s / max_concurrency) × window</c>
 /// (relative to the range's first bucket). Single requests arriving out of order (reconnects) keep the
 /// spacing but not the bucket order; Discord does not enforce the order.
@@ -173,30 +174,6 @@ internal sealed class IdentifyScheduler
         }
 
         return Decide(shardId, now, alreadyCharged: true, unused);
-    }
-
-    /// <summary>
-    /// Asks for slots for several shards at once, granted in increasing shard order so buckets start in
-    /// order (a cold start). Answers are in shard order; duplicates are asked once.
-    /// </summary>
-    public IReadOnlyList<IdentifyGrant> RequestMany(IEnumerable<int> shardIds, int shardCount)
-    {
-        ArgumentNullException.ThrowIfNull(shardIds);
-        var ordered = shardIds.Distinct().Order().ToArray();
-        foreach (var shardId in ordered)
-        {
-            ValidateShard(shardId, shardCount);
-        }
-
-        var now = _timeProvider.GetUtcNow();
-        State = Roll(State, now);
-        var grants = new IdentifyGrant[ordered.Length];
-        for (var i = 0; i < ordered.Length; i++)
-        {
-            grants[i] = Decide(ordered[i], now, alreadyCharged: false);
-        }
-
-        return grants;
     }
 
     /// <summary>Applies a fresh <c>/gateway/bot</c> answer to a request sent at <paramref name="requestSentAt"/> (ledger clock).</summary>

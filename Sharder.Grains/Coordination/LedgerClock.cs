@@ -1,3 +1,5 @@
+using Sharder.Grains.Interfaces.Models;
+
 namespace Sharder.Grains.Coordination;
 
 /// <summary>

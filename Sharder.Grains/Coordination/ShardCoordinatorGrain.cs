@@ -5,6 +5,7 @@ using Sharder.Grains.Gateway;
 using Sharder.Grains.Interfaces;
 using Sharder.Grains.Options;
 using StackExchange.Redis;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Coordination;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Sharder.Grains.Commands;
-using Sharder.Grains.Coordination;
 using Sharder.Grains.Gateway;
 using Sharder.Grains.Interfaces.Models;
 using Sharder.Grains.Shards;

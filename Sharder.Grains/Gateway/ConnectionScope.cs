@@ -51,7 +51,7 @@ internal sealed class ConnectionScope : IAsyncDisposable
         Transport = transport;
         Plan = plan;
         SessionId = plan.Resume?.SessionId;
-        Generation = plan.Resume?.Generation ?? 0;
+        Generation = plan.Resume is null ? 0 : plan.Generation;
         _timeProvider = timeProvider;
         _closeTimeout = closeTimeout;
         _sinkBufferBytes = sinkBufferBytes;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Sharder.Grains.Gateway.RateLimiting;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Gateway;
 

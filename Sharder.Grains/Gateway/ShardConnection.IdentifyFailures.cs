@@ -1,3 +1,5 @@
+using Sharder.Grains.Gateway.RateLimiting;
+
 namespace Sharder.Grains.Gateway;
 
 /// <summary>
@@ -67,8 +69,8 @@ internal sealed partial class ShardConnection
             return TimeSpan.Zero;
         }
 
-        var ticks = _options.IdentifyFailureBackoffBase.Ticks * Math.Pow(2, Math.Min(failures - IdentifyFailuresBeforeBackoff, 62));
-        return ticks >= _options.IdentifyFailureBackoffMax.Ticks ? _options.IdentifyFailureBackoffMax : TimeSpan.FromTicks((long)ticks);
+        return ReconnectBackoff.Exponential(
+            _options.IdentifyFailureBackoffBase, _options.IdentifyFailureBackoffMax, failures - IdentifyFailuresBeforeBackoff);
     }
 
     /// <summary>Fire and forget: the gate is remote code, and nothing it does may reach the connection loop.</summary>

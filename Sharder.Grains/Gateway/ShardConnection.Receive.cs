@@ -2,6 +2,7 @@ using Sharder.Grains.Gateway.Compression;
 using Sharder.Grains.Gateway.Protocol;
 using Sharder.Grains.Gateway.RateLimiting;
 using Sharder.Grains.Gateway.Transport;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Gateway;
 
@@ -214,7 +215,7 @@ internal sealed partial class ShardConnection
         // The payload copy is the one allocation per event: the pooled buffer is reused for the next message.
         var json = scope.JsonBuffer.WrittenSpan;
         var dispatch = new ShardDispatch(
-            ShardId, sessionId, sequence, eventType, header.GuildId, json.ToArray(), header.DataStart, header.DataLength)
+            sessionId, sequence, eventType, header.GuildId, json.ToArray(), header.DataStart..(header.DataStart + header.DataLength))
         {
             ReceivedTimestamp = _timeProvider.GetTimestamp(),
         };
@@ -274,6 +275,7 @@ internal sealed partial class ShardConnection
         {
             ShardId = ShardId,
             SessionId = ready.SessionId,
+            ResumeUrl = resumeUrl,
             Resumed = false,
             PreviousSessionId = previous?.Id,
             PreviousLastDeliveredSequence = previous?.LastDeliveredSequence,
@@ -284,8 +286,10 @@ internal sealed partial class ShardConnection
     private SessionStart OnResumed(ConnectionScope scope)
     {
         var sessionId = scope.Plan.Resume!.SessionId;
+        string? resumeUrl;
         lock (_lock)
         {
+            resumeUrl = _session is { } session && session.Id == sessionId ? session.ResumeUrl : null;
             _resumes++;
             SetStateLocked(GatewayState.Active);
         }
@@ -296,7 +300,7 @@ internal sealed partial class ShardConnection
             scope.Track(RunSenderAsync(scope));
         }
 
-        return new SessionStart { ShardId = ShardId, SessionId = sessionId, Resumed = true };
+        return new SessionStart { ShardId = ShardId, SessionId = sessionId, ResumeUrl = resumeUrl, Resumed = true };
     }
 
     private void RejectMalformed(ConnectionScope scope, long length, string problem)

@@ -1,8 +1,8 @@
-using Sharder.Grains.Commands;
 using System.Buffers;
 using System.Threading.Channels;
 using Sharder.Grains.Gateway.Protocol;
 using Sharder.Grains.Gateway.Transport;
+using Sharder.Grains.Commands;
 
 namespace Sharder.Grains.Gateway;
 

@@ -1,3 +1,5 @@
+using Sharder.Grains.Sink;
+
 namespace Sharder.Grains.Gateway;
 
 /// <summary>
@@ -41,7 +43,7 @@ internal sealed partial class ShardConnection
 
             if (_session is not { } session)
             {
-                return new ConnectionPlan(GatewayUrl.Build(_options.BootstrapUrl, _decompressor.Name), null, false);
+                return new ConnectionPlan(GatewayUrl.Build(_options.BootstrapUrl, _decompressor.Name), null, 0, false);
             }
 
             // NoSequence when nothing of the session reached the sink: heartbeats then carry null, the Resume 0.
@@ -49,7 +51,8 @@ internal sealed partial class ShardConnection
             Interlocked.Exchange(ref _lastSequence, delivered);
             var useResumeUrl = session.ResumeBase is not null && Volatile.Read(ref _resumeUrlFailures) < ResumeUrlFailureLimit;
             var url = GatewayUrl.Build(useResumeUrl ? session.ResumeBase! : _options.BootstrapUrl, _decompressor.Name);
-            return new ConnectionPlan(url, new ResumeTarget(session.Id, Math.Max(0, delivered), session.Generation), useResumeUrl);
+            var resume = new GatewaySession(session.Id, Math.Max(0, delivered), session.ResumeUrl, ShardId, ShardCount);
+            return new ConnectionPlan(url, resume, session.Generation, useResumeUrl);
         }
     }
 

@@ -4,6 +4,7 @@ using Sharder.Grains.Gateway.Compression;
 using Sharder.Grains.Gateway.Protocol;
 using Sharder.Grains.Gateway.RateLimiting;
 using Sharder.Grains.Gateway.Transport;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Gateway;
 

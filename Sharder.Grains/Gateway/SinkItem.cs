@@ -1,3 +1,5 @@
+using Sharder.Grains.Sink;
+
 namespace Sharder.Grains.Gateway;
 
 /// <summary>One entry of the buffer between the read loop and the sink: a dispatch or a session start.</summary>

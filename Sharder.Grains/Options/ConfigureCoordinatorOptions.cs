@@ -18,16 +18,15 @@ public sealed class ConfigureCoordinatorOptions(IConfiguration configuration) : 
         const string Section = CoordinatorOptions.SectionName;
         var reader = new ConfigurationReader(configuration);
 
-        options.IdentifyWindow = reader.ReadTimeSpan(options.IdentifyWindow, Section, nameof(CoordinatorOptions.IdentifyWindow));
+        options.IdentifyWindow = reader.ReadTimeSpan(options.IdentifyWindow, $"{Section}:{nameof(CoordinatorOptions.IdentifyWindow)}");
         options.IdentifySlotGrace = reader.ReadTimeSpan(
-            options.IdentifySlotGrace, Section, nameof(CoordinatorOptions.IdentifySlotGrace));
-        options.BudgetReserve = reader.ReadInt32(options.BudgetReserve, Section, nameof(CoordinatorOptions.BudgetReserve))
-            ?? options.BudgetReserve;
+            options.IdentifySlotGrace, $"{Section}:{nameof(CoordinatorOptions.IdentifySlotGrace)}");
+        options.BudgetReserve = reader.ReadInt32(options.BudgetReserve, $"{Section}:{nameof(CoordinatorOptions.BudgetReserve)}");
         options.GatewayInfoRefresh = reader.ReadTimeSpan(
-            options.GatewayInfoRefresh, Section, nameof(CoordinatorOptions.GatewayInfoRefresh));
+            options.GatewayInfoRefresh, $"{Section}:{nameof(CoordinatorOptions.GatewayInfoRefresh)}");
         options.BudgetRefreshMinInterval = reader.ReadTimeSpan(
-            options.BudgetRefreshMinInterval, Section, nameof(CoordinatorOptions.BudgetRefreshMinInterval));
-        options.LedgerKeyPrefix = reader.Find(Section, nameof(CoordinatorOptions.LedgerKeyPrefix))?.Value ?? options.LedgerKeyPrefix;
+            options.BudgetRefreshMinInterval, $"{Section}:{nameof(CoordinatorOptions.BudgetRefreshMinInterval)}");
+        options.LedgerKeyPrefix = reader.Find($"{Section}:{nameof(CoordinatorOptions.LedgerKeyPrefix)}")?.Value ?? options.LedgerKeyPrefix;
 
         if (reader.Failures.Count > 0)
         {

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using Sharder.Grains.Hosting;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace Sharder.Grains.Options;
@@ -31,8 +30,8 @@ public sealed class ConfigureDiscordOptions(IConfiguration configuration) : ICon
             failures.Add(tokenFailure);
         }
 
-        options.ApiBaseUrl = reader.ReadAbsoluteUri(options.ApiBaseUrl, Section, nameof(DiscordOptions.ApiBaseUrl)) ?? options.ApiBaseUrl;
-        options.GatewayUrl = reader.ReadAbsoluteUri(options.GatewayUrl, Section, nameof(DiscordOptions.GatewayUrl));
+        options.ApiBaseUrl = reader.ReadAbsoluteUri(options.ApiBaseUrl, $"{Section}:{nameof(DiscordOptions.ApiBaseUrl)}") ?? options.ApiBaseUrl;
+        options.GatewayUrl = reader.ReadAbsoluteUri(options.GatewayUrl, $"{Section}:{nameof(DiscordOptions.GatewayUrl)}");
 
         failures.AddRange(reader.Failures);
         if (failures.Count > 0)

@@ -18,12 +18,12 @@ public sealed class ConfigureShardingOptions(IConfiguration configuration) : ICo
         const string Section = ShardingOptions.SectionName;
         var reader = new ConfigurationReader(configuration);
 
-        options.ShardTotal = reader.ReadInt32(
-            options.ShardTotal, Section, nameof(ShardingOptions.ShardTotal), ShardingOptions.DISCORD_SHARD_TOTAL);
-        options.ShardStart = reader.ReadInt32(
-            options.ShardStart, Section, nameof(ShardingOptions.ShardStart), ShardingOptions.DISCORD_SHARD_START);
-        options.ShardUntil = reader.ReadInt32(
-            options.ShardUntil, Section, nameof(ShardingOptions.ShardUntil), ShardingOptions.DISCORD_SHARD_UNTIL);
+        options.ShardTotal = reader.ReadOptionalInt32(
+            options.ShardTotal, $"{Section}:{nameof(ShardingOptions.ShardTotal)}", ShardingOptions.DISCORD_SHARD_TOTAL);
+        options.ShardStart = reader.ReadOptionalInt32(
+            options.ShardStart, $"{Section}:{nameof(ShardingOptions.ShardStart)}", ShardingOptions.DISCORD_SHARD_START);
+        options.ShardUntil = reader.ReadOptionalInt32(
+            options.ShardUntil, $"{Section}:{nameof(ShardingOptions.ShardUntil)}", ShardingOptions.DISCORD_SHARD_UNTIL);
 
         if (reader.Failures.Count > 0)
         {

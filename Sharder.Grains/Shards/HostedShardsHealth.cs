@@ -1,5 +1,6 @@
 using System.Globalization;
 using Sharder.Grains.Gateway;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Shards;
 

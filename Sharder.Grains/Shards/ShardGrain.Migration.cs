@@ -103,19 +103,14 @@ internal sealed partial class ShardGrain : IGrainMigrationParticipant
 
     /// <summary>
     /// Stops resumably. The connection's loop never calls into this grain, so awaiting it cannot deadlock;
-    /// the timeout only bounds an event stuck on an unreachable Redis (Discord replays it to the next activation).
+    /// the timeout only bounds an event stuck on an unreachable Redis (Discord replays it to the next
+    /// activation): when it fires the connection stops hard, and <see cref="ShardConnection.StopAsync"/>
+    /// still returns normally.
     /// </summary>
     private async Task StopConnectionAsync(ShardConnection connection, bool abandon)
     {
         using var timeout = new CancellationTokenSource(abandon ? TimeSpan.Zero : StopTimeout, _timeProvider);
-        try
-        {
-            await connection.StopAsync(ShardStopMode.Resumable, timeout.Token).ConfigureAwait(true);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            ShardLog.StopAbandoned(_logger, connection.ShardId, StopTimeout);
-        }
+        await connection.StopAsync(ShardStopMode.Resumable, timeout.Token).ConfigureAwait(true);
     }
 
     /// <summary>

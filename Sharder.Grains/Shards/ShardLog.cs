@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Sharder.Grains.Coordination;
 using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Shards;
@@ -29,25 +28,9 @@ internal static partial class ShardLog
         Message = "Shard {ShardId} asked to move to {Target}")]
     public static partial void MoveRequested(ILogger logger, int shardId, SiloAddress target);
 
-    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning,
-        Message = "Shard {ShardId}: the connection did not stop within {Timeout}; abandoned")]
-    public static partial void StopAbandoned(ILogger logger, int shardId, TimeSpan timeout);
-
     [LoggerMessage(EventId = 4006, Level = LogLevel.Error,
         Message = "Shard {ShardId} closed fatally: {Reason}")]
     public static partial void FatallyClosed(ILogger logger, int shardId, string reason);
-
-    [LoggerMessage(EventId = 4010, Level = LogLevel.Debug,
-        Message = "Shard {ShardId} waits {Wait} for its identify slot at {SlotAt} (rate-limit key {RateLimitKey})")]
-    public static partial void WaitingForSlot(ILogger logger, int shardId, TimeSpan wait, DateTimeOffset slotAt, int? rateLimitKey);
-
-    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning,
-        Message = "Shard {ShardId}: identify refused ({Reason}); asking again at {RetryAt}")]
-    public static partial void IdentifyRefused(ILogger logger, int shardId, IdentifyRefusalReason reason, DateTimeOffset retryAt);
-
-    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning,
-        Message = "Shard {ShardId}: the identify coordinator could not be asked (attempt {Attempt}); retrying in {Delay}")]
-    public static partial void CoordinatorUnreachable(ILogger logger, int shardId, int attempt, TimeSpan delay, Exception exception);
 
     [LoggerMessage(EventId = 4040, Level = LogLevel.Warning,
         Message = "Shard {ShardId} ignores its stored session ({Source}): {Problem}; it identifies a new session")]

@@ -51,13 +51,13 @@ internal sealed class BatchEncoder
     /// </summary>
     /// <param name="position">The writer's session start and position in it (see <see cref="PublishPosition"/>).</param>
     /// <param name="skippedLists">Lists whose events are left out (dead-lettered); they still advance the checkpoint.</param>
-    /// <exception cref="ArgumentException">An event belongs to another shard or session.</exception>
+    /// <exception cref="ArgumentException">An event belongs to another session.</exception>
     public ScriptArguments EncodeBatch(
         int shardId,
         long epoch,
         string sessionId,
         string? resumeUrl,
-        IReadOnlyList<OutboundEvent> batch,
+        IReadOnlyList<ShardDispatch> batch,
         PublishPosition position = default,
         IReadOnlySet<string>? skippedLists = null)
     {
@@ -72,22 +72,20 @@ internal sealed class BatchEncoder
 
         for (int i = 0; i < batch.Count; i++)
         {
-            var outbound = batch[i];
-            if (outbound.ShardId != shardId || !string.Equals(outbound.SessionId, sessionId, StringComparison.Ordinal))
+            var dispatch = batch[i];
+            if (!string.Equals(dispatch.SessionId, sessionId, StringComparison.Ordinal))
             {
                 throw new ArgumentException(
-                    $"Event {i} (seq {outbound.Sequence}) belongs to shard {outbound.ShardId} session {outbound.SessionId}, "
-                    + $"not shard {shardId} session {sessionId}.",
-                    nameof(batch));
+                    $"Event {i} (seq {dispatch.Sequence}) belongs to session {dispatch.SessionId}, not {sessionId}.", nameof(batch));
             }
 
-            highest = Math.Max(highest, outbound.Sequence);
-            if (!IsPushed(outbound.EventType))
+            highest = Math.Max(highest, dispatch.Sequence);
+            if (!IsPushed(dispatch.EventType))
             {
                 continue;
             }
 
-            var key = shardKeys.EventKey(outbound.EventType, outbound.GuildId);
+            var key = shardKeys.EventKey(dispatch.EventType, dispatch.GuildId);
             if (skippedLists?.Contains(key) == true)
             {
                 continue;
@@ -103,14 +101,14 @@ internal sealed class BatchEncoder
             int start = buffer.WrittenCount;
             if (_format == RedisOutputFormat.SharderBinary)
             {
-                EnvelopeWriter.WriteSharderBinary(buffer, outbound);
+                EnvelopeWriter.WriteSharderBinary(buffer, shardId, dispatch);
             }
             else
             {
-                EnvelopeWriter.WriteEnvelope(buffer, outbound, EncodedEventType(outbound.EventType), encodedSession);
+                EnvelopeWriter.WriteEnvelope(buffer, shardId, dispatch, EncodedEventType(dispatch.EventType), encodedSession);
             }
 
-            slots.Add((outbound.Sequence, keyIndex, start, buffer.WrittenCount - start));
+            slots.Add((dispatch.Sequence, keyIndex, start, buffer.WrittenCount - start));
         }
 
         int firstMarkerList = keys.Count + 1;
@@ -171,20 +169,20 @@ internal sealed class BatchEncoder
     /// <c>{"shard":…,"session":"…","seq":…,"type":"…","list":"…","reason":"…","time":"…","payload":"…"}</c>,
     /// the payload being the gateway frame cut to <see cref="DeadLetterPayloadLimit"/> bytes.
     /// </summary>
-    public static byte[] EncodeDeadLetter(in OutboundEvent outbound, string list, string reason, DateTimeOffset time)
+    public static byte[] EncodeDeadLetter(int shardId, in ShardDispatch dispatch, string list, string reason, DateTimeOffset time)
     {
         var buffer = new ArrayBufferWriter<byte>(DeadLetterPayloadLimit + 512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteNumber("shard", outbound.ShardId);
-            writer.WriteString("session", outbound.SessionId);
-            writer.WriteNumber("seq", outbound.Sequence);
-            writer.WriteString("type", outbound.EventType);
+            writer.WriteNumber("shard", shardId);
+            writer.WriteString("session", dispatch.SessionId);
+            writer.WriteNumber("seq", dispatch.Sequence);
+            writer.WriteString("type", dispatch.EventType);
             writer.WriteString("list", list);
             writer.WriteString("reason", reason);
             writer.WriteString("time", time.UtcDateTime);
-            writer.WriteString("payload", CutUtf8(outbound.Frame.Span, DeadLetterPayloadLimit));
+            writer.WriteString("payload", CutUtf8(dispatch.Payload.Span, DeadLetterPayloadLimit));
             writer.WriteEndObject();
         }
 
@@ -192,8 +190,8 @@ internal sealed class BatchEncoder
     }
 
     /// <summary>The list an event goes to, or null when the event-type filter leaves it out.</summary>
-    public string? ListOf(in OutboundEvent outbound)
-        => IsPushed(outbound.EventType) ? Layout.For(outbound.ShardId).EventKey(outbound.EventType, outbound.GuildId) : null;
+    public string? ListOf(int shardId, in ShardDispatch dispatch)
+        => IsPushed(dispatch.EventType) ? Layout.For(shardId).EventKey(dispatch.EventType, dispatch.GuildId) : null;
 
     /// <summary>At most <paramref name="limit"/> bytes, cut before a partial UTF-8 character, as text.</summary>
     private static string CutUtf8(ReadOnlySpan<byte> bytes, int limit)
@@ -215,14 +213,14 @@ internal sealed class BatchEncoder
     private RedisValue MarkerHead(int shardId, string kind, string sessionId)
         => Layout.MarkerLists.Count == 0 ? RedisValue.EmptyString : EnvelopeWriter.WriteMarkerHead(shardId, kind, sessionId);
 
-    private int EstimateSize(IReadOnlyList<OutboundEvent> batch)
+    private int EstimateSize(IReadOnlyList<ShardDispatch> batch)
     {
         long size = 0;
-        for (int i = 0; i < batch.Count; i++)
+        foreach (var dispatch in batch)
         {
             size += _format == RedisOutputFormat.SharderBinary
-                ? batch[i].Frame.Length + sizeof(ushort)
-                : batch[i].Data.GetOffsetAndLength(batch[i].Frame.Length).Length + EnvelopeOverheadEstimate;
+                ? dispatch.Payload.Length + sizeof(ushort)
+                : dispatch.Data.Length + EnvelopeOverheadEstimate;
         }
 
         return (int)Math.Min(size, Array.MaxLength);

@@ -29,10 +29,11 @@ internal static class EnvelopeWriter
     /// </summary>
     /// <param name="eventType">The event's <c>t</c>, already JSON-encoded (callers cache these).</param>
     /// <param name="sessionId">The event's session, already JSON-encoded (one per batch).</param>
-    public static void WriteEnvelope(IBufferWriter<byte> output, in OutboundEvent outbound, JsonEncodedText eventType, JsonEncodedText sessionId)
+    public static void WriteEnvelope(
+        IBufferWriter<byte> output, int shardId, in ShardDispatch dispatch, JsonEncodedText eventType, JsonEncodedText sessionId)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var data = outbound.RawData.Span;
+        var data = dispatch.Data.Span;
         var type = eventType.EncodedUtf8Bytes;
         var session = sessionId.EncodedUtf8Bytes;
         int maxLength = ShardOpening.Length + SequenceProperty.Length + TypeProperty.Length + SessionProperty.Length
@@ -41,14 +42,14 @@ internal static class EnvelopeWriter
         var span = output.GetSpan(maxLength);
         int written = 0;
         Append(span, ref written, ShardOpening);
-        AppendNumber(span, ref written, outbound.ShardId);
+        AppendNumber(span, ref written, shardId);
         Append(span, ref written, SequenceProperty);
-        AppendNumber(span, ref written, outbound.Sequence);
+        AppendNumber(span, ref written, dispatch.Sequence);
         Append(span, ref written, TypeProperty);
         Append(span, ref written, type);
         Append(span, ref written, SessionProperty);
         Append(span, ref written, session);
-        if (outbound.GuildId is { } guildId)
+        if (dispatch.GuildId is { } guildId)
         {
             Append(span, ref written, GuildProperty);
             AppendNumber(span, ref written, guildId);
@@ -60,24 +61,24 @@ internal static class EnvelopeWriter
         output.Advance(written);
     }
 
-    /// <inheritdoc cref="WriteEnvelope(IBufferWriter{byte}, in OutboundEvent, JsonEncodedText, JsonEncodedText)"/>
-    public static void WriteEnvelope(IBufferWriter<byte> output, in OutboundEvent outbound)
-        => WriteEnvelope(output, outbound, JsonEncodedText.Encode(outbound.EventType), JsonEncodedText.Encode(outbound.SessionId));
+    /// <inheritdoc cref="WriteEnvelope(IBufferWriter{byte}, int, in ShardDispatch, JsonEncodedText, JsonEncodedText)"/>
+    public static void WriteEnvelope(IBufferWriter<byte> output, int shardId, in ShardDispatch dispatch)
+        => WriteEnvelope(output, shardId, dispatch, JsonEncodedText.Encode(dispatch.EventType), JsonEncodedText.Encode(dispatch.SessionId));
 
     /// <summary>Appends the frame as received, then the shard id as a little-endian u16 (sharder-binary's trailer).</summary>
-    public static void WriteSharderBinary(IBufferWriter<byte> output, in OutboundEvent outbound)
+    public static void WriteSharderBinary(IBufferWriter<byte> output, int shardId, in ShardDispatch dispatch)
     {
         ArgumentNullException.ThrowIfNull(output);
-        if (outbound.ShardId > ushort.MaxValue)
+        if (shardId > ushort.MaxValue)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(outbound), outbound.ShardId, "The sharder-binary trailer holds shard ids up to 65535.");
+                nameof(shardId), shardId, "The sharder-binary trailer holds shard ids up to 65535.");
         }
 
-        var frame = outbound.Frame.Span;
+        var frame = dispatch.Payload.Span;
         var span = output.GetSpan(frame.Length + sizeof(ushort));
         frame.CopyTo(span);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[frame.Length..], (ushort)outbound.ShardId);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[frame.Length..], (ushort)shardId);
         output.Advance(frame.Length + sizeof(ushort));
     }
 

@@ -32,7 +32,7 @@ internal sealed class ShardKeys
             // out of the prefix, so this is the first {...} of the full key and Redis hashes only it.
             _stem = $"{{shard:{id}}}:";
             Checkpoint = _stem + "checkpoint";
-            DeadList = _stem + RedisEventPublisher.DeadList;
+            DeadList = _stem + RedisEventSink.DeadList;
             _partitionLists = [.. layout.SharedPartitionLists.Select(list => _stem + list)];
             _singleList = _stem + KeyLayout.EventsList;
             MarkerLists = [.. layout.MarkerLists.Select(list => _stem + list)];
@@ -42,7 +42,7 @@ internal sealed class ShardKeys
         {
             _stem = string.Empty;
             Checkpoint = KeyLayout.CheckpointKey(shardId);
-            DeadList = RedisEventPublisher.DeadList;
+            DeadList = RedisEventSink.DeadList;
             _partitionLists = [];
             _singleList = KeyLayout.EventsList;
             MarkerLists = layout.MarkerLists;

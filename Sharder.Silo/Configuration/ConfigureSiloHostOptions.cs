@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Sharder.Grains.Hosting;
+using Sharder.Grains.Options;
 
 namespace Sharder.Silo.Configuration;
 
@@ -15,7 +16,7 @@ internal sealed class ConfigureSiloHostOptions(IConfiguration configuration) : I
     public void Configure(SiloHostOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var reader = new SettingReader(configuration);
+        var reader = new ConfigurationReader(configuration);
 
         options.ClusterId = reader.ReadString(options.ClusterId, Key(nameof(SiloHostOptions.ClusterId)));
         options.ServiceId = reader.ReadString(options.ServiceId, Key(nameof(SiloHostOptions.ServiceId)));
@@ -56,7 +57,7 @@ internal sealed class ConfigureSiloHostOptions(IConfiguration configuration) : I
     /// </summary>
     public static (IPAddress HttpAddress, int HttpPort, TimeSpan ShutdownTimeout) ReadForHostBuild(IConfiguration configuration)
     {
-        var reader = new SettingReader(configuration);
+        var reader = new ConfigurationReader(configuration);
         var httpAddress = reader.ReadString(
             SiloHostOptions.DEFAULT_HTTP_ADDRESS, Key(nameof(SiloHostOptions.HttpAddress)), SiloHostOptions.SHARDER_HTTP_ADDRESS);
         var httpPort = reader.ReadInt32(

@@ -5,6 +5,7 @@ using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Sharder.Grains.Hosting;
+using Sharder.Grains.Options;
 using Sharder.Silo.Configuration;
 using Sharder.Silo.Health;
 using StackExchange.Redis;
@@ -52,7 +53,7 @@ public static class SharderSiloConfiguration
     /// </summary>
     internal static IConfiguration WithUsableRedisAddress(IConfiguration configuration)
     {
-        var address = new SettingReader(configuration)
+        var address = new ConfigurationReader(configuration)
             .ReadString(SiloHostOptions.DEFAULT_REDIS_ADDRESS, SiloHostOptions.RedisAddressKey, SiloHostOptions.REDIS_ADDR);
         if (!SiloHostOptionsValidator.IsRedisAddress(address))
         {

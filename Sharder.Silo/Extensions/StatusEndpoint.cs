@@ -32,7 +32,7 @@ internal static class StatusEndpoint
 
     // Plain shapes: SiloAddress and IPEndPoint do not serialize to JSON.
     // "now" is the silo's clock, so the status page computes ages without trusting the browser's clock.
-    private static object Describe(ClusterStatus cluster, Grains.Coordination.IdentifyStatus identify, DateTimeOffset now) => new
+    private static object Describe(ClusterStatus cluster, IdentifyStatus identify, DateTimeOffset now) => new
     {
         now,
         version = SharderVersion.Current,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Sharder.Grains.Gateway;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Bench.Sink;
 
@@ -12,8 +13,8 @@ internal static class DispatchCorpus
 {
     private const string Words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore ";
 
-    /// <summary><paramref name="count"/> dispatches of <paramref name="shardId"/>'s session, sequences 1..count.</summary>
-    public static ShardDispatch[] Build(int shardId, string sessionId, int count, int payloadBytes)
+    /// <summary><paramref name="count"/> dispatches of one session, sequences 1..count.</summary>
+    public static ShardDispatch[] Build(string sessionId, int count, int payloadBytes)
     {
         var dispatches = new ShardDispatch[count];
         var guilds = new ulong[] { 81384788765712384UL, 197038439483310086UL, 613425648685547541UL, 222078108977594368UL };
@@ -24,7 +25,7 @@ internal static class DispatchCorpus
             var head = string.Create(CultureInfo.InvariantCulture, $"{{\"t\":\"MESSAGE_CREATE\",\"s\":{sequence},\"op\":0,\"d\":");
             var data = Data(guildId, sequence, payloadBytes - head.Length - 1);
             var frame = Encoding.UTF8.GetBytes(head + data + "}");
-            dispatches[i] = new ShardDispatch(shardId, sessionId, sequence, "MESSAGE_CREATE", guildId, frame, head.Length, data.Length);
+            dispatches[i] = new ShardDispatch(sessionId, sequence, "MESSAGE_CREATE", guildId, frame, head.Length..(head.Length + data.Length));
         }
 
         return dispatches;

@@ -5,6 +5,7 @@ using Sharder.Bench.Sink;
 using Sharder.Grains.Gateway;
 using Sharder.TestKit.Redis;
 using StackExchange.Redis;
+using Sharder.Grains.Sink;
 
 // Redis sink batching: dotnet run -c Release --project bench/Sharder.Bench.Sink -- [--events N] [--payload-bytes P] [--shards 1,4]
 var invariant = CultureInfo.InvariantCulture;
@@ -52,7 +53,7 @@ foreach (int shards in shardCounts)
     var corpus = new ShardDispatch[shards][];
     for (int shard = 0; shard < shards; shard++)
     {
-        corpus[shard] = DispatchCorpus.Build(shard, $"session-{shard}", events / shards, payloadBytes);
+        corpus[shard] = DispatchCorpus.Build($"session-{shard}", events / shards, payloadBytes);
     }
 
     // A short warm-up per shard count: JIT, script cache, pools.

@@ -8,7 +8,7 @@ using StackExchange.Redis;
 namespace Sharder.Bench.Sink;
 
 /// <summary>
-/// Pushes a corpus through one <see cref="RedisDispatchSink"/> per shard, <c>batch</c> dispatches per call,
+/// Pushes a corpus through one <see cref="ShardEventSink"/> per shard, <c>batch</c> dispatches per call,
 /// each shard awaiting its call before the next (as the delivery loop does), all shards at once on one
 /// multiplexer. Measures wall time and bytes allocated by the whole process.
 /// </summary>
@@ -16,13 +16,13 @@ internal static class SinkRun
 {
     public static async Task<SinkResult> RunAsync(IConnectionMultiplexer redis, ShardDispatch[][] corpus, int batch, string prefix)
     {
-        var publisher = new RedisEventPublisher(redis, new RedisOutputOptions { KeyPrefix = prefix });
+        var publisher = new RedisEventSink(redis, new RedisOutputOptions { KeyPrefix = prefix });
         var instruments = new SharderInstruments(new BenchMeterFactory());
-        var sinks = new RedisDispatchSink[corpus.Length];
+        var sinks = new ShardEventSink[corpus.Length];
         for (int shard = 0; shard < corpus.Length; shard++)
         {
             long epoch = await publisher.AcquireEpochAsync(shard);
-            sinks[shard] = new RedisDispatchSink(shard, epoch, publisher, 0, () => null, () => { }, instruments);
+            sinks[shard] = new ShardEventSink(shard, epoch, publisher, 0, () => { }, instruments);
             await sinks[shard].OnSessionStartedAsync(
                 new SessionStart { ShardId = shard, SessionId = corpus[shard][0].SessionId, Resumed = false, StartId = "bench" }, CancellationToken.None);
         }
@@ -51,7 +51,7 @@ internal static class SinkRun
         return new SinkResult(corpus.Length, batch, events, stored, elapsed, allocated, gen0);
     }
 
-    private static async Task PushAsync(RedisDispatchSink sink, ShardDispatch[] dispatches, int batch)
+    private static async Task PushAsync(ShardEventSink sink, ShardDispatch[] dispatches, int batch)
     {
         var memory = dispatches.AsMemory();
         for (int at = 0; at < memory.Length; at += batch)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Sharder.Client.Messages;
+using Sharder.Grains.Gateway;
 using Sharder.Grains.Sink;
 using Sharder.TestKit.Redis;
 using StackExchange.Redis;
@@ -26,11 +27,11 @@ public sealed class EnvelopeReadingTests(RedisServerFixture redis) : IAsyncLifet
         var publisher = Publisher();
         long epoch = await publisher.AcquireEpochAsync(3);
         const string odd = "{\"content\":\"caf\\u00e9 \\\"quoted\\\" ✓\",\"nested\":{\"a\":[1,2,{\"b\":null}]},\"n\":1.5e3}";
-        OutboundEvent[] batch =
+        ShardDispatch[] batch =
         [
-            TestEnvelopes.Dispatch(3, "sess-1", 1, "GUILD_CREATE", guildId: 41771983423143937),
-            TestEnvelopes.Dispatch(3, "sess-1", 2, "MESSAGE_CREATE", data: odd),
-            TestEnvelopes.Dispatch(3, "sess-1", 3, "PRESENCE_UPDATE", data: "null"),
+            TestEnvelopes.Dispatch("sess-1", 1, "GUILD_CREATE", guildId: 41771983423143937),
+            TestEnvelopes.Dispatch("sess-1", 2, "MESSAGE_CREATE", data: odd),
+            TestEnvelopes.Dispatch("sess-1", 3, "PRESENCE_UPDATE", data: "null"),
         ];
 
         await publisher.PublishAsync(3, epoch, "sess-1", null, batch);
@@ -45,7 +46,7 @@ public sealed class EnvelopeReadingTests(RedisServerFixture redis) : IAsyncLifet
             Assert.Equal(batch[i].EventType, evt.Type);
             Assert.Equal("sess-1", evt.Session);
             Assert.Equal(batch[i].GuildId, evt.GuildId);
-            Assert.Equal(batch[i].RawData.ToArray(), evt.Data.ToArray());
+            Assert.Equal(batch[i].Data.ToArray(), evt.Data.ToArray());
         }
 
         var message = (SharderEvent)SharderMessageReader.Read((byte[])entries[1]!);
@@ -57,9 +58,9 @@ public sealed class EnvelopeReadingTests(RedisServerFixture redis) : IAsyncLifet
     [Fact]
     public void EnvelopeWriter_EscapedSessionAndType_ReadBack()
     {
-        var outbound = TestEnvelopes.Dispatch(65535, "s\"é\\1", 9_007_199_254_740_993, "CUSTOM_\u00c9VENT", guildId: ulong.MaxValue, data: "[1,\"two\"]");
+        var outbound = TestEnvelopes.Dispatch("s\"é\\1", 9_007_199_254_740_993, "CUSTOM_\u00c9VENT", guildId: ulong.MaxValue, data: "[1,\"two\"]");
         var buffer = new ArrayBufferWriter<byte>();
-        EnvelopeWriter.WriteEnvelope(buffer, outbound);
+        EnvelopeWriter.WriteEnvelope(buffer, 65535, outbound);
 
         var evt = Assert.IsType<SharderEvent>(SharderMessageReader.Read(buffer.WrittenMemory));
 
@@ -76,9 +77,9 @@ public sealed class EnvelopeReadingTests(RedisServerFixture redis) : IAsyncLifet
     {
         var publisher = Publisher();
         long epoch = await publisher.AcquireEpochAsync(5);
-        await publisher.PublishAsync(5, epoch, "old", null, [TestEnvelopes.Dispatch(5, "old", 1), TestEnvelopes.Dispatch(5, "old", 2)]);
+        await publisher.PublishAsync(5, epoch, "old", null, [TestEnvelopes.Dispatch("old", 1), TestEnvelopes.Dispatch("old", 2)]);
         Assert.True(await publisher.PublishMarkerAsync(5, epoch, ShardLifecycleMarker.Reidentified("new")));
-        await publisher.PublishAsync(5, epoch, "new", null, [TestEnvelopes.Dispatch(5, "new", 1)]);
+        await publisher.PublishAsync(5, epoch, "new", null, [TestEnvelopes.Dispatch("new", 1)]);
         Assert.True(await publisher.PublishMarkerAsync(5, epoch, ShardLifecycleMarker.Resumed("new", 1)));
 
         var messages = await ReadAllAsync($"{_prefix}:events");
@@ -101,10 +102,10 @@ public sealed class EnvelopeReadingTests(RedisServerFixture redis) : IAsyncLifet
     {
         var publisher = Publisher();
         long epoch = await publisher.AcquireEpochAsync(7);
-        await publisher.PublishAsync(7, epoch, "s", null, [TestEnvelopes.Dispatch(7, "s", 1)], new PublishPosition("start", -1));
+        await publisher.PublishAsync(7, epoch, "s", null, [TestEnvelopes.Dispatch("s", 1)], new PublishPosition("start", -1));
         await Database.KeyDeleteAsync($"{_prefix}:shard:7:checkpoint");
 
-        await publisher.PublishAsync(7, epoch, "s", null, [TestEnvelopes.Dispatch(7, "s", 2)], new PublishPosition("start", 1));
+        await publisher.PublishAsync(7, epoch, "s", null, [TestEnvelopes.Dispatch("s", 2)], new PublishPosition("start", 1));
 
         var messages = await ReadAllAsync($"{_prefix}:events");
         var resynced = Assert.IsType<ResyncedMarker>(messages[1]);
@@ -122,7 +123,7 @@ public sealed class EnvelopeReadingTests(RedisServerFixture redis) : IAsyncLifet
         var publisher = Publisher(o => o.MaxLength = 5);
         long epoch = await publisher.AcquireEpochAsync(1);
 
-        await publisher.PublishAsync(1, epoch, "s", null, [.. Enumerable.Range(1, 8).Select(i => TestEnvelopes.Dispatch(1, "s", i))]);
+        await publisher.PublishAsync(1, epoch, "s", null, [.. Enumerable.Range(1, 8).Select(i => TestEnvelopes.Dispatch("s", i))]);
 
         var trimmed = Assert.IsType<TrimmedMarker>((await ReadAllAsync($"{_prefix}:events"))[^1]);
         Assert.Equal(MarkerKinds.Trimmed, trimmed.Kind);
@@ -137,7 +138,7 @@ public sealed class EnvelopeReadingTests(RedisServerFixture redis) : IAsyncLifet
     {
         var publisher = Publisher(o => o.Layout = EventListLayout.PerEventType);
         long epoch = await publisher.AcquireEpochAsync(2);
-        await publisher.PublishAsync(2, epoch, "a", null, [TestEnvelopes.Dispatch(2, "a", 1, "TYPING_START")]);
+        await publisher.PublishAsync(2, epoch, "a", null, [TestEnvelopes.Dispatch("a", 1, "TYPING_START")]);
         await publisher.PublishMarkerAsync(2, epoch, ShardLifecycleMarker.Reidentified("b"));
 
         var typing = Assert.IsType<SharderEvent>(Assert.Single(await ReadAllAsync($"{_prefix}:events:TYPING_START")));
@@ -148,9 +149,9 @@ public sealed class EnvelopeReadingTests(RedisServerFixture redis) : IAsyncLifet
     [Fact]
     public void SharderBinary_FrameAndShardTrailer_ReadBack()
     {
-        var outbound = TestEnvelopes.Dispatch(258, "s", 42, "MESSAGE_CREATE", guildId: 1);
+        var outbound = TestEnvelopes.Dispatch("s", 42, "MESSAGE_CREATE", guildId: 1);
         var buffer = new ArrayBufferWriter<byte>();
-        EnvelopeWriter.WriteSharderBinary(buffer, outbound);
+        EnvelopeWriter.WriteSharderBinary(buffer, 258, outbound);
 
         var frame = SharderBinaryFrame.Read(buffer.WrittenMemory);
 
@@ -158,16 +159,16 @@ public sealed class EnvelopeReadingTests(RedisServerFixture redis) : IAsyncLifet
         Assert.Equal(0, frame.Op);
         Assert.Equal("MESSAGE_CREATE", frame.Type);
         Assert.Equal(42, frame.Sequence);
-        Assert.Equal(outbound.Frame.ToArray(), frame.Frame.ToArray());
-        Assert.Equal(outbound.RawData.ToArray(), frame.Data.ToArray());
+        Assert.Equal(outbound.Payload.ToArray(), frame.Frame.ToArray());
+        Assert.Equal(outbound.Data.ToArray(), frame.Data.ToArray());
     }
 
     [Fact]
     public void DeadEvent_AsTheSiloEncodesIt_ReadBack()
     {
-        var outbound = TestEnvelopes.Dispatch(4, "s", 11, "MESSAGE_CREATE");
+        var outbound = TestEnvelopes.Dispatch("s", 11, "MESSAGE_CREATE");
         var at = new DateTimeOffset(2026, 12, 4, 23, 5, 6, 789, TimeSpan.Zero);
-        var entry = BatchEncoder.EncodeDeadLetter(outbound, "sharder:events", "WRONGTYPE: sharder:events holds a string, not a list", at);
+        var entry = BatchEncoder.EncodeDeadLetter(4, outbound, "sharder:events", "WRONGTYPE: sharder:events holds a string, not a list", at);
 
         var dead = SharderMessageReader.ReadDeadEvent(entry);
 
@@ -178,7 +179,7 @@ public sealed class EnvelopeReadingTests(RedisServerFixture redis) : IAsyncLifet
         Assert.Equal("sharder:events", dead.List);
         Assert.StartsWith("WRONGTYPE", dead.Reason, StringComparison.Ordinal);
         Assert.Equal(at, dead.Time);
-        Assert.Equal(Encoding.UTF8.GetString(outbound.Frame.Span), dead.Payload);
+        Assert.Equal(Encoding.UTF8.GetString(outbound.Payload.Span), dead.Payload);
     }
 
     [Fact]
@@ -207,11 +208,11 @@ public sealed class EnvelopeReadingTests(RedisServerFixture redis) : IAsyncLifet
         Assert.False(SharderMessageReader.TryRead(Encoding.UTF8.GetBytes(entry), out _));
     }
 
-    private RedisEventPublisher Publisher(Action<RedisOutputOptions>? configure = null)
+    private RedisEventSink Publisher(Action<RedisOutputOptions>? configure = null)
     {
         var options = new RedisOutputOptions { KeyPrefix = _prefix };
         configure?.Invoke(options);
-        return new RedisEventPublisher(_connection, options);
+        return new RedisEventSink(_connection, options);
     }
 
     private async Task<List<SharderMessage>> ReadAllAsync(string list)

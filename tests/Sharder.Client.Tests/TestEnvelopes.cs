@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using Sharder.Grains.Gateway;
 using Sharder.Grains.Sink;
 using StackExchange.Redis;
 
@@ -24,7 +25,7 @@ internal static class TestEnvelopes
     }
 
     /// <summary>A dispatch frame <c>{"t":…,"s":…,"op":0,"d":…}</c>, <c>d</c> last as Discord orders it.</summary>
-    public static OutboundEvent Dispatch(int shard, string session, long sequence, string type = "MESSAGE_CREATE", ulong? guildId = null, string? data = null)
+    public static ShardDispatch Dispatch(string session, long sequence, string type = "MESSAGE_CREATE", ulong? guildId = null, string? data = null)
     {
         data ??= guildId is { } guild
             ? $"{{\"guild_id\":\"{guild}\",\"content\":\"message {sequence}\"}}"
@@ -32,16 +33,16 @@ internal static class TestEnvelopes
         var head = $"{{\"t\":\"{type}\",\"s\":{sequence},\"op\":0,\"d\":";
         var frame = Encoding.UTF8.GetBytes(head + data + "}");
         int start = Encoding.UTF8.GetByteCount(head);
-        return new OutboundEvent(shard, session, sequence, type, guildId, frame, start..(frame.Length - 1));
+        return new ShardDispatch(session, sequence, type, guildId, frame, start..(frame.Length - 1));
     }
 
     /// <summary>The envelope the silo pushes for <paramref name="outbound"/>, written by its own <see cref="EnvelopeWriter"/>.</summary>
-    public static byte[] Envelope(in OutboundEvent outbound)
+    public static byte[] Envelope(int shard, in ShardDispatch outbound)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        EnvelopeWriter.WriteEnvelope(buffer, outbound);
+        EnvelopeWriter.WriteEnvelope(buffer, shard, outbound);
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static byte[] Envelope(int shard, string session, long sequence) => Envelope(Dispatch(shard, session, sequence));
+    public static byte[] Envelope(int shard, string session, long sequence) => Envelope(shard, Dispatch(session, sequence));
 }

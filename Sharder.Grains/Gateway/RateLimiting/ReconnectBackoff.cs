@@ -51,10 +51,15 @@ internal sealed class ReconnectBackoff
     /// <summary>Starts again from the base delay.</summary>
     public void Reset() => Attempt = 0;
 
-    /// <summary>base · 2^attempt, capped; computed on ticks as a double so large attempts cannot overflow.</summary>
-    private TimeSpan CeilingFor(int attempt)
+    /// <summary>
+    /// The delay without jitter after <paramref name="attempt"/> earlier attempts: base · 2^attempt, capped;
+    /// computed on ticks as a double so large attempts cannot overflow.
+    /// </summary>
+    public static TimeSpan Exponential(TimeSpan baseDelay, TimeSpan maxDelay, int attempt)
     {
-        var ticks = _baseDelay.Ticks * Math.Pow(2, Math.Min(attempt, 62));
-        return ticks >= _maxDelay.Ticks ? _maxDelay : TimeSpan.FromTicks((long)ticks);
+        var ticks = baseDelay.Ticks * Math.Pow(2, Math.Min(attempt, 62));
+        return ticks >= maxDelay.Ticks ? maxDelay : TimeSpan.FromTicks((long)ticks);
     }
+
+    private TimeSpan CeilingFor(int attempt) => Exponential(_baseDelay, _maxDelay, attempt);
 }

@@ -1,3 +1,5 @@
+using Sharder.Grains.Sink;
+
 namespace Sharder.Bench.Gateway.HotPath;
 
 /// <summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.Serialization;
 using Sharder.Grains.Coordination;
 using static Sharder.Grains.Tests.Coordination.SchedulerFixture;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Tests.Coordination;
 

@@ -3,6 +3,7 @@ using Sharder.Grains.Coordination;
 using Sharder.Grains.Gateway;
 using Sharder.Grains.Interfaces;
 using static Sharder.Grains.Tests.Coordination.SchedulerFixture;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Tests.Coordination;
 

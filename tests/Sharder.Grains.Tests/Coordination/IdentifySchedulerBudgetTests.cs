@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Sharder.Grains.Coordination;
 using static Sharder.Grains.Tests.Coordination.SchedulerFixture;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Tests.Coordination;
 

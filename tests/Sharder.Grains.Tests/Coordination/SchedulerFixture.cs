@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Sharder.Grains.Coordination;
 using Sharder.Grains.Options;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Tests.Coordination;
 

@@ -22,7 +22,6 @@ public sealed class ShardConnectionSinkTests
         var events = harness.Sink.Delivered;
         Assert.Equal(["READY", "MESSAGE_CREATE", "TYPING_START"], events.Select(e => e.EventType));
         var message = events[1];
-        Assert.Equal(3, message.ShardId);
         Assert.Equal("session-1", message.SessionId);
         Assert.Equal(2, message.Sequence);
         Assert.Equal(81384788765712384UL, message.GuildId);

@@ -1,6 +1,7 @@
 using Sharder.Grains.Gateway;
 using Sharder.Grains.Shards;
 using Sharder.Grains.Tests.Gateway.Fakes;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Tests.Shards;
 

@@ -1,5 +1,6 @@
 using Sharder.Grains.Coordination;
 using Sharder.Grains.Interfaces;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.IntegrationTests.Cluster;
 

@@ -142,7 +142,7 @@ internal sealed class SharedLedgerScenario : IAsyncDisposable
         {
             var gate = new CoordinatorIdentifyGate(front, shardCount, TimeProvider.System, NullLogger.Instance);
             var shard = new ShardConnection(
-                shardId, shardCount, new BotToken(Simulator.Token), Gateway, Transports, gate, Sink, TimeProvider.System, NullLogger.Instance);
+                shardId, shardCount, new BotToken(Simulator.Token), Gateway, Transports, gate, Sink.ForShard(shardId), TimeProvider.System, NullLogger.Instance);
             _shards.Add(shard);
             shard.Start();
         }

@@ -28,7 +28,7 @@ public sealed class ClusterGracefulFailoverTests(ITestOutputHelper output)
         await cluster.StartAsync();
         await using var redis = await ClusterShards.ConnectAsync(cluster.ConnectionString);
         var prefix = TestRedis.UniquePrefix("graceful");
-        var publisher = new RedisEventPublisher(redis, new RedisOutputOptions { KeyPrefix = prefix, KeyLayout = RedisKeyLayout.Cluster });
+        var publisher = new RedisEventSink(redis, new RedisOutputOptions { KeyPrefix = prefix, KeyLayout = RedisKeyLayout.Cluster });
         var keys = new CommandKeys(prefix, RedisKeyLayout.Cluster);
         var shards = new RecordingShards();
         var options = new CommandPumpOptions
@@ -44,13 +44,13 @@ public sealed class ClusterGracefulFailoverTests(ITestOutputHelper output)
         await Eventually.TrueAsync(() => pump.ListeningVersion == pump.HostedVersion, TimeSpan.FromSeconds(10), "the pump's BLPOP is woken for shard 1");
 
         long epoch = await publisher.AcquireEpochAsync(0);
-        await publisher.PublishAsync(0, epoch, "s", null, TestEvents.Sequences(0, "s", 1, 100));
+        await publisher.PublishAsync(0, epoch, "s", null, TestEvents.Sequences("s", 1, 100));
         var eventsPrimary = await cluster.FailOverPrimaryOfAsync($"{prefix}:{{shard:0}}:checkpoint");
         var commandsPrimary = await cluster.FailOverPrimaryOfAsync(keys.GuildRouted);
         output.WriteLine($"shard 0's slot now on port {eventsPrimary}, the command lists' on port {commandsPrimary}");
 
         // A retry of an overlapping batch (as after an ambiguous failure) lands only what is new.
-        var result = await publisher.PublishAsync(0, epoch, "s", null, TestEvents.Sequences(0, "s", 51, 200));
+        var result = await publisher.PublishAsync(0, epoch, "s", null, TestEvents.Sequences("s", 51, 200));
         Assert.Equal(100, result.Pushed);
         Assert.Equal(TestEvents.Range(1, 200), await TestEvents.ReadSequencesAsync(redis.GetDatabase(), $"{prefix}:{{shard:0}}:events"));
 

@@ -49,11 +49,11 @@ public sealed class ClusterKeyNamesTests
     public void Every_key_of_a_push_and_of_a_marker_shares_the_shards_hash_tag(EventListLayout layout)
     {
         var encoder = new BatchEncoder(new RedisOutputOptions { KeyLayout = RedisKeyLayout.Cluster, Layout = layout, Partitions = 4 });
-        List<OutboundEvent> batch =
+        List<ShardDispatch> batch =
         [
-            TestEvents.Dispatch(5, "s", 1, "MESSAGE_CREATE", guildId: 1UL << 22),
-            TestEvents.Dispatch(5, "s", 2, "GUILD_CREATE", guildId: 3UL << 22),
-            TestEvents.Dispatch(5, "s", 3, "TYPING_START"),
+            TestEvents.Dispatch("s", 1, "MESSAGE_CREATE", guildId: 1UL << 22),
+            TestEvents.Dispatch("s", 2, "GUILD_CREATE", guildId: 3UL << 22),
+            TestEvents.Dispatch("s", 3, "TYPING_START"),
         ];
 
         var push = encoder.EncodeBatch(5, 1, "s", null, batch);

@@ -14,8 +14,8 @@ using Xunit.Abstractions;
 namespace Sharder.IntegrationTests.ClusterLayout;
 
 /// <summary>
-/// Real shard connections on the simulator, each delivering through its own <see cref="RedisDispatchSink"/> and one
-/// <see cref="RedisEventPublisher"/> in <see cref="RedisKeyLayout.Cluster"/> layout into a real Redis Cluster.
+/// Real shard connections on the simulator, each delivering through its own <see cref="ShardEventSink"/> and one
+/// <see cref="RedisEventSink"/> in <see cref="RedisKeyLayout.Cluster"/> layout into a real Redis Cluster.
 /// </summary>
 internal sealed class ClusterShards : IAsyncDisposable
 {
@@ -35,14 +35,14 @@ internal sealed class ClusterShards : IAsyncDisposable
         ShardCount = shardCount;
         _output = output;
         _connections = new ShardConnection?[shardCount];
-        Publisher = new RedisEventPublisher(redis, new RedisOutputOptions { KeyPrefix = prefix, KeyLayout = RedisKeyLayout.Cluster });
+        Publisher = new RedisEventSink(redis, new RedisOutputOptions { KeyPrefix = prefix, KeyLayout = RedisKeyLayout.Cluster });
     }
 
     public GatewayScenario Scenario { get; }
 
     public ConnectionMultiplexer Redis { get; }
 
-    public RedisEventPublisher Publisher { get; }
+    public RedisEventSink Publisher { get; }
 
     public string Prefix { get; }
 
@@ -92,10 +92,8 @@ internal sealed class ClusterShards : IAsyncDisposable
     public async Task StartShardAsync(int shardId, GatewaySession? session)
     {
         long epoch = await Publisher.AcquireEpochAsync(shardId);
-        ShardConnection? connection = null;
-        var sink = new RedisDispatchSink(
-            shardId, epoch, Publisher, session?.Sequence ?? 0, () => connection?.ExportSession(), () => { }, _instruments);
-        connection = new ShardConnection(
+        var sink = new ShardEventSink(shardId, epoch, Publisher, session?.Sequence ?? 0, () => { }, _instruments);
+        var connection = new ShardConnection(
             shardId, ShardCount, new BotToken(Scenario.Simulator.Token), Scenario.Options, Scenario.Transports, Scenario.IdentifyGate, sink,
             TimeProvider.System, new TestOutputLogger(_output, $"shard[{shardId}/{ShardCount}]", LogLevel.Information), session);
         _connections[shardId] = connection;

@@ -145,7 +145,7 @@ internal sealed class GatewayScenario : IAsyncDisposable
             Options,
             Transports,
             IdentifyGate,
-            Sink,
+            Sink.ForShard(shardId),
             TimeProvider.System,
             logger,
             session);

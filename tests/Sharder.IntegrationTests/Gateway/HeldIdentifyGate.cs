@@ -1,9 +1,10 @@
 using Sharder.Grains.Gateway;
+using Sharder.Grains.Tests.Gateway;
 
 namespace Sharder.IntegrationTests.Gateway;
 
 /// <summary>
-/// The real <see cref="LocalIdentifyGate"/> with a hold: while held, shards wait before even queueing for
+/// The in-process <see cref="LocalIdentifyGate"/> with a hold: while held, shards wait before even queueing for
 /// a permit, so a test can keep a shard sessionless for as long as it needs (e.g. to produce events that
 /// Discord cannot deliver) and release it at a known point. Counts permits granted.
 /// </summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using Sharder.Grains.Gateway;
 using Sharder.Simulator.Ledger;
+using Sharder.Grains.Sink;
 
 namespace Sharder.IntegrationTests.Gateway;
 
@@ -9,7 +10,7 @@ namespace Sharder.IntegrationTests.Gateway;
 /// <see cref="SinkRecord"/> for the simulator's ledger, and can be told to refuse (throw) or to hold
 /// calls until released, to play a slow or unavailable downstream. Thread-safe.
 /// </summary>
-internal sealed class RecordingSink : IDispatchSink
+internal sealed class RecordingSink
 {
     private readonly Lock _lock = new();
     private readonly List<PublishedDispatch> _published = [];
@@ -118,7 +119,10 @@ internal sealed class RecordingSink : IDispatchSink
         }
     }
 
-    public async ValueTask DeliverAsync(ReadOnlyMemory<ShardDispatch> batch, CancellationToken cancellationToken)
+    /// <summary>The sink seam for one shard's connection: dispatches carry no shard id, the sink they go to does.</summary>
+    public IDispatchSink ForShard(int shardId) => new ShardView(this, shardId);
+
+    private async ValueTask DeliverAsync(int shardId, ReadOnlyMemory<ShardDispatch> batch, CancellationToken cancellationToken)
     {
         var dispatches = batch.ToArray(); // the batch memory is only the sink's for the call
         await PassAsync(cancellationToken);
@@ -126,13 +130,13 @@ internal sealed class RecordingSink : IDispatchSink
         {
             foreach (var dispatch in dispatches)
             {
-                var record = new SinkRecord(dispatch.ShardId, dispatch.SessionId, dispatch.Sequence, dispatch.EventType, null);
+                var record = new SinkRecord(shardId, dispatch.SessionId, dispatch.Sequence, dispatch.EventType, null);
                 _published.Add(new PublishedDispatch(record, dispatch.Payload));
             }
         }
     }
 
-    public async ValueTask OnSessionStartedAsync(SessionStart start, CancellationToken cancellationToken)
+    private async ValueTask OnSessionStartedAsync(SessionStart start, CancellationToken cancellationToken)
     {
         await PassAsync(cancellationToken);
         lock (_lock)
@@ -165,5 +169,14 @@ internal sealed class RecordingSink : IDispatchSink
             Interlocked.Increment(ref _refusals);
             throw new InvalidOperationException("The test sink is refusing deliveries (simulated outage).");
         }
+    }
+
+    private sealed class ShardView(RecordingSink sink, int shardId) : IDispatchSink
+    {
+        public ValueTask DeliverAsync(ReadOnlyMemory<ShardDispatch> batch, CancellationToken cancellationToken)
+            => sink.DeliverAsync(shardId, batch, cancellationToken);
+
+        public ValueTask OnSessionStartedAsync(SessionStart start, CancellationToken cancellationToken)
+            => sink.OnSessionStartedAsync(start, cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Sharder.Grains.Gateway;
+using Sharder.Grains.Tests.Gateway;
 using Sharder.Grains.Gateway.Compression;
 using Sharder.Simulator.Faults;
 using Sharder.Simulator.Ledger;

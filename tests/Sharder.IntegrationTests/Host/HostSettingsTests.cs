@@ -71,7 +71,7 @@ public sealed class HostSettingsTests : IDisposable
 
         var message = await FailureMessageAsync(settings);
 
-        Assert.Contains("SHARDER_SILO_PORT is not a whole number", message, StringComparison.Ordinal);
+        Assert.Contains("SHARDER_SILO_PORT is \"not-a-port\", not a whole number", message, StringComparison.Ordinal);
         Assert.Contains("Cluster:HttpPort (SHARDER_HTTP_PORT) is 70000", message, StringComparison.Ordinal);
         Assert.Contains("REDIS_ADDR", message, StringComparison.Ordinal);
         Assert.Contains("Cluster:AdvertisedIp", message, StringComparison.Ordinal);

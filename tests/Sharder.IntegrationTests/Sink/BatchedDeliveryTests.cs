@@ -17,7 +17,7 @@ using Xunit.Abstractions;
 namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>
-/// A shard connection against the simulator delivering through <see cref="RedisDispatchSink"/> into a real
+/// A shard connection against the simulator delivering through <see cref="ShardEventSink"/> into a real
 /// redis-server: what buffers while one call is in flight goes to Redis as one batch (one script call),
 /// session starts cut batches, and fencing or an outage in the middle of a batch loses and duplicates nothing.
 /// </summary>
@@ -169,7 +169,7 @@ public sealed partial class BatchedDeliveryTests(RedisServerFixture redis, ITest
     /// <summary>One shard on the simulator, its sink the real one behind a <see cref="GatedSink"/>.</summary>
     private sealed class RedisShard : IAsyncDisposable
     {
-        private RedisShard(GatewayScenario scenario, ConnectionMultiplexer redis, RedisEventPublisher publisher, string prefix)
+        private RedisShard(GatewayScenario scenario, ConnectionMultiplexer redis, RedisEventSink publisher, string prefix)
         {
             Scenario = scenario;
             Redis = redis;
@@ -181,9 +181,9 @@ public sealed partial class BatchedDeliveryTests(RedisServerFixture redis, ITest
 
         public ConnectionMultiplexer Redis { get; }
 
-        public RedisEventPublisher Publisher { get; }
+        public RedisEventSink Publisher { get; }
 
-        public RedisDispatchSink Sink { get; private set; } = null!;
+        public ShardEventSink Sink { get; private set; } = null!;
 
         public GatedSink Gate { get; private set; } = null!;
 
@@ -207,17 +207,16 @@ public sealed partial class BatchedDeliveryTests(RedisServerFixture redis, ITest
             options.ReconnectRetryPolicy = new LinearRetry(50);
             var multiplexer = await ConnectionMultiplexer.ConnectAsync(options);
             var prefix = TestRedis.UniquePrefix("batched");
-            var publisher = new RedisEventPublisher(multiplexer, new RedisOutputOptions { KeyPrefix = prefix });
+            var publisher = new RedisEventSink(multiplexer, new RedisOutputOptions { KeyPrefix = prefix });
             var shard = new RedisShard(scenario, multiplexer, publisher, prefix);
             long epoch = await publisher.AcquireEpochAsync(0);
-            ShardConnection? connection = null;
 #pragma warning disable CA2000 // the factory's meter lives as long as the test process; nothing to release
             var instruments = new SharderInstruments(new NoMeterFactory());
 #pragma warning restore CA2000
-            shard.Sink = new RedisDispatchSink(
-                0, epoch, publisher, 0, () => connection?.ExportSession(), () => shard.Fenced.TrySetResult(), instruments);
+            shard.Sink = new ShardEventSink(
+                0, epoch, publisher, 0, () => shard.Fenced.TrySetResult(), instruments);
             shard.Gate = new GatedSink(shard.Sink);
-            connection = new ShardConnection(
+            var connection = new ShardConnection(
                 0, 1, new BotToken(scenario.Simulator.Token), scenario.Options, scenario.Transports, scenario.IdentifyGate, shard.Gate,
                 TimeProvider.System, new TestOutputLogger(output, "shard[0/1]", LogLevel.Information));
             shard.Connection = connection;

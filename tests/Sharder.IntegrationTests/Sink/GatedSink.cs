@@ -1,4 +1,5 @@
 using Sharder.Grains.Gateway;
+using Sharder.Grains.Sink;
 
 namespace Sharder.IntegrationTests.Sink;
 

@@ -26,15 +26,15 @@ public sealed class RedisOutputBoundTests(RedisServerFixture redis) : IAsyncLife
     [Fact]
     public async Task Bound_TrimsTheOldest_CountsThem_AndMarksAtMostOncePerInterval()
     {
-        var publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix, MaxLength = 5 }, _clock);
+        var publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix, MaxLength = 5 }, _clock);
         long epoch = await publisher.AcquireEpochAsync(Shard);
 
-        var first = await publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 8));
+        var first = await publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 1, 8));
         var afterFirst = await TestEvents.ReadJsonListAsync(Database, EventsKey);
-        var second = await publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 9, 10));
+        var second = await publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 9, 10));
         long lengthAfterSecond = await Database.ListLengthAsync(EventsKey);
-        _clock.Advance(RedisEventPublisher.TrimmedMarkerInterval);
-        var third = await publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 11, 11));
+        _clock.Advance(RedisEventSink.TrimmedMarkerInterval);
+        var third = await publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 11, 11));
         var afterThird = await TestEvents.ReadJsonListAsync(Database, EventsKey);
 
         Assert.Equal(new OutputListState("events", 5, 3), Assert.Single(first.Lists));
@@ -54,11 +54,11 @@ public sealed class RedisOutputBoundTests(RedisServerFixture redis) : IAsyncLife
     [Fact]
     public async Task NoBound_ByDefault_ListsGrow_AndReportTheirLength()
     {
-        var publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix }, _clock);
+        var publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix }, _clock);
         long epoch = await publisher.AcquireEpochAsync(Shard);
 
-        await publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 8));
-        var result = await publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 9, 9));
+        await publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 1, 8));
+        var result = await publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 9, 9));
 
         Assert.Equal(new OutputListState("events", 9, 0), Assert.Single(result.Lists));
         Assert.Equal(9, await Database.ListLengthAsync(EventsKey));

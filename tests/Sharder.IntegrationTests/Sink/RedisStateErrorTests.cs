@@ -22,7 +22,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
 
     private readonly RedisServer _server = new();
     private ConnectionMultiplexer _connection = null!;
-    private RedisEventPublisher _publisher = null!;
+    private RedisEventSink _publisher = null!;
 
     private IDatabase Database => _connection.GetDatabase();
 
@@ -30,7 +30,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
     {
         await _server.StartAsync();
         _connection = await TestRedis.ConnectAsync(_server.ConnectionString, allowAdmin: true);
-        _publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = Prefix });
+        _publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = Prefix });
     }
 
     public async Task DisposeAsync()
@@ -160,7 +160,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
         await server.ConfigSetAsync("maxmemory", "1");
 
         var refused = await Assert.ThrowsAsync<RedisRefusedException>(
-            () => shard.Sink.DeliverAsync(SinkHarness.Dispatch(Shard, "s1", 3), CancellationToken.None).AsTask());
+            () => shard.Sink.DeliverAsync(new[] { SinkHarness.Dispatch("s1", 3) }, CancellationToken.None).AsTask());
         var problem = shard.Sink.Problem;
         var posted = shard.Board.Get(Shard);
         await server.ConfigSetAsync("maxmemory", "0");
@@ -186,12 +186,12 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
         options.User = "sink";
         options.Password = "sink-password";
         await using var limited = await ConnectionMultiplexer.ConnectAsync(options);
-        var publisher = new RedisEventPublisher(limited, new RedisOutputOptions { KeyPrefix = Prefix });
+        var publisher = new RedisEventSink(limited, new RedisOutputOptions { KeyPrefix = Prefix });
         using var shard = await SinkHarness.StartAsync(publisher, Shard);
         await shard.IdentifiedAsync("s1", "start-1");
 
         var refused = await Assert.ThrowsAsync<RedisRefusedException>(
-            () => shard.Sink.DeliverAsync(SinkHarness.Dispatch(Shard, "s1", 0), CancellationToken.None).AsTask());
+            () => shard.Sink.DeliverAsync(new[] { SinkHarness.Dispatch("s1", 0) }, CancellationToken.None).AsTask());
         var problem = shard.Sink.Problem;
         await server.ExecuteAsync("ACL", "SETUSER", "sink", "+rpush");
         await shard.DeliverAsync("s1", 0, 1);
@@ -239,7 +239,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
         await Database.StringSetAsync(EventsKey, "not a list");
-        var big = TestEvents.Dispatch(Shard, "s1", 0, data: JsonSerializer.Serialize(new { content = new string('é', 5000) }));
+        var big = TestEvents.Dispatch("s1", 0, data: JsonSerializer.Serialize(new { content = new string('é', 5000) }));
 
         var result = await _publisher.PublishAsync(Shard, epoch, "s1", null, [big]);
 

@@ -10,7 +10,7 @@ using Sharder.TestKit;
 namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>
-/// One shard's <see cref="RedisDispatchSink"/> fed by hand-made session starts and dispatches, the way the
+/// One shard's <see cref="ShardEventSink"/> fed by hand-made session starts and dispatches, the way the
 /// shard connection feeds it, with the connection's retry-until-accepted delivery.
 /// </summary>
 internal sealed class SinkHarness : IDisposable
@@ -20,7 +20,7 @@ internal sealed class SinkHarness : IDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<(string Instrument, long Value, string? Tag)> _measurements = new();
 
-    private SinkHarness(int shardId, RedisDispatchSink sink, DeliveryProblemBoard board, Meter meter)
+    private SinkHarness(int shardId, ShardEventSink sink, DeliveryProblemBoard board, Meter meter)
     {
         ShardId = shardId;
         Sink = sink;
@@ -47,7 +47,7 @@ internal sealed class SinkHarness : IDisposable
 
     public int ShardId { get; }
 
-    public RedisDispatchSink Sink { get; }
+    public ShardEventSink Sink { get; }
 
     public DeliveryProblemBoard Board { get; }
 
@@ -60,21 +60,22 @@ internal sealed class SinkHarness : IDisposable
         return [.. _measurements];
     }
 
-    public static async Task<SinkHarness> StartAsync(RedisEventPublisher publisher, int shardId, TimeProvider? clock = null)
+    public static async Task<SinkHarness> StartAsync(RedisEventSink publisher, int shardId, TimeProvider? clock = null)
     {
         long epoch = await publisher.AcquireEpochAsync(shardId);
         var board = new DeliveryProblemBoard();
         var meters = new TestMeterFactory();
-        var sink = new RedisDispatchSink(shardId, epoch, publisher, 0, () => null, () => { }, new SharderInstruments(meters), board, clock);
+        var sink = new ShardEventSink(shardId, epoch, publisher, 0, () => { }, new SharderInstruments(meters), board, clock);
         return new SinkHarness(shardId, sink, board, meters.Created!);
     }
 
-    public static ShardDispatch Dispatch(int shardId, string sessionId, long sequence, string eventType = "MESSAGE_CREATE")
+    public static ShardDispatch Dispatch(string sessionId, long sequence, string eventType = "MESSAGE_CREATE")
     {
         var head = $"{{\"t\":\"{eventType}\",\"s\":{sequence},\"op\":0,\"d\":";
         var data = $"{{\"content\":\"message {sequence}\"}}";
         var frame = Encoding.UTF8.GetBytes(head + data + "}");
-        return new ShardDispatch(shardId, sessionId, sequence, eventType, null, frame, Encoding.UTF8.GetByteCount(head), Encoding.UTF8.GetByteCount(data));
+        int dataStart = Encoding.UTF8.GetByteCount(head);
+        return new ShardDispatch(sessionId, sequence, eventType, null, frame, dataStart..(dataStart + Encoding.UTF8.GetByteCount(data)));
     }
 
     /// <summary>A new session from READY (an Identify), with its own start id.</summary>
@@ -87,7 +88,7 @@ internal sealed class SinkHarness : IDisposable
     {
         for (long sequence = first; sequence <= last; sequence++)
         {
-            var dispatch = Dispatch(ShardId, sessionId, sequence);
+            ShardDispatch[] dispatch = [Dispatch(sessionId, sequence)];
             await Eventually.TrueAsync(
                 async () =>
                 {
@@ -113,7 +114,7 @@ internal sealed class SinkHarness : IDisposable
         var batch = new ShardDispatch[last - first + 1];
         for (long sequence = first; sequence <= last; sequence++)
         {
-            batch[sequence - first] = Dispatch(ShardId, sessionId, sequence, eventType?.Invoke(sequence) ?? "MESSAGE_CREATE");
+            batch[sequence - first] = Dispatch(sessionId, sequence, eventType?.Invoke(sequence) ?? "MESSAGE_CREATE");
         }
 
         return Sink.DeliverAsync(batch.AsMemory(), CancellationToken.None).AsTask();

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Sharder.Grains.Gateway;
 using Sharder.Grains.Sink;
 using StackExchange.Redis;
 
@@ -9,8 +10,8 @@ namespace Sharder.IntegrationTests.Sink;
 internal static class TestEvents
 {
     /// <summary>A dispatch frame <c>{"t":…,"s":…,"op":0,"d":…}</c> with <c>d</c> last, as Discord orders it.</summary>
-    public static OutboundEvent Dispatch(
-        int shardId, string sessionId, long sequence, string eventType = "MESSAGE_CREATE", ulong? guildId = null, string? data = null)
+    public static ShardDispatch Dispatch(
+        string sessionId, long sequence, string eventType = "MESSAGE_CREATE", ulong? guildId = null, string? data = null)
     {
         data ??= guildId is { } guild
             ? $"{{\"guild_id\":\"{guild}\",\"content\":\"message {sequence}\"}}"
@@ -18,16 +19,16 @@ internal static class TestEvents
         var head = $"{{\"t\":\"{eventType}\",\"s\":{sequence},\"op\":0,\"d\":";
         var frame = Encoding.UTF8.GetBytes(head + data + "}");
         int dataStart = Encoding.UTF8.GetByteCount(head);
-        return new OutboundEvent(shardId, sessionId, sequence, eventType, guildId, frame, dataStart..(frame.Length - 1));
+        return new ShardDispatch(sessionId, sequence, eventType, guildId, frame, dataStart..(frame.Length - 1));
     }
 
     /// <summary>MESSAGE_CREATE dispatches <paramref name="first"/> to <paramref name="last"/>.</summary>
-    public static List<OutboundEvent> Sequences(int shardId, string sessionId, long first, long last)
+    public static List<ShardDispatch> Sequences(string sessionId, long first, long last)
     {
-        var batch = new List<OutboundEvent>();
+        var batch = new List<ShardDispatch>();
         for (long sequence = first; sequence <= last; sequence++)
         {
-            batch.Add(Dispatch(shardId, sessionId, sequence));
+            batch.Add(Dispatch(sessionId, sequence));
         }
 
         return batch;

@@ -1,5 +1,6 @@
 using System.Text;
 using Sharder.Grains.Gateway;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Tests.Gateway.Fakes;
 
@@ -95,7 +96,6 @@ internal sealed class RecordingSink : IDispatchSink
             foreach (var dispatch in dispatches)
             {
                 _delivered.Add(new DeliveredEvent(
-                    dispatch.ShardId,
                     dispatch.SessionId,
                     dispatch.Sequence,
                     dispatch.EventType,
@@ -148,5 +148,5 @@ internal sealed class RecordingSink : IDispatchSink
     }
 
     internal sealed record DeliveredEvent(
-        int ShardId, string SessionId, long Sequence, string EventType, ulong? GuildId, string Payload, string Data);
+        string SessionId, long Sequence, string EventType, ulong? GuildId, string Payload, string Data);
 }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Sharder.Grains.Gateway;
+namespace Sharder.Grains.Sink;
 
 /// <summary>A session began on a shard: a new one (READY) or an old one continued (RESUMED).</summary>
 internal sealed class SessionStart
@@ -15,6 +15,12 @@ internal sealed class SessionStart
     public required int ShardId { get; init; }
 
     public required string SessionId { get; init; }
+
+    /// <summary>
+    /// The session's <c>resume_gateway_url</c> (from READY; for RESUMED the one the session had), for the
+    /// sink to store with the checkpoint; null when the connection no longer knew it.
+    /// </summary>
+    public string? ResumeUrl { get; init; }
 
     /// <summary>True after RESUMED (no events were lost); false for a new session from READY.</summary>
     public required bool Resumed { get; init; }

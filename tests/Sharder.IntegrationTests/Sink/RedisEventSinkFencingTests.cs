@@ -6,20 +6,20 @@ namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>Two activations of one shard: only the one with the newest epoch may push.</summary>
 [Collection(RedisServerFixture.CollectionName)]
-public sealed class RedisEventPublisherFencingTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class RedisEventSinkFencingTests(RedisServerFixture redis) : IAsyncLifetime
 {
     private const int Shard = 5;
 
     private readonly string _prefix = TestRedis.UniquePrefix("fencing");
     private ConnectionMultiplexer _connection = null!;
-    private RedisEventPublisher _publisher = null!;
+    private RedisEventSink _publisher = null!;
 
     private IDatabase Database => _connection.GetDatabase();
 
     public async Task InitializeAsync()
     {
         _connection = await TestRedis.ConnectAsync(redis.ConnectionString);
-        _publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
+        _publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
     }
 
     public async Task DisposeAsync() => await _connection.DisposeAsync();
@@ -39,27 +39,27 @@ public sealed class RedisEventPublisherFencingTests(RedisServerFixture redis) : 
     public async Task AcquireEpoch_AfterRedisLostTheCheckpoint_StillSupersedesTheStaleActivation()
     {
         long stale = await _publisher.AcquireEpochAsync(Shard);
-        await _publisher.PublishAsync(Shard, stale, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 3));
+        await _publisher.PublishAsync(Shard, stale, "s1", null, TestEvents.Sequences("s1", 1, 3));
 
         // A Redis restart without persistence: the checkpoint and its epoch are gone.
         Assert.True(await Database.KeyDeleteAsync($"{_prefix}:{KeyLayout.CheckpointKey(Shard)}"));
         long current = await _publisher.AcquireEpochAsync(Shard);
-        await _publisher.PublishAsync(Shard, current, "s1", null, TestEvents.Sequences(Shard, "s1", 4, 5));
+        await _publisher.PublishAsync(Shard, current, "s1", null, TestEvents.Sequences("s1", 4, 5));
 
         Assert.True(current > stale, $"new epoch {current} does not supersede {stale}");
         await Assert.ThrowsAsync<StaleEpochException>(
-            () => _publisher.PublishAsync(Shard, stale, "s1", null, TestEvents.Sequences(Shard, "s1", 6, 7)));
+            () => _publisher.PublishAsync(Shard, stale, "s1", null, TestEvents.Sequences("s1", 6, 7)));
     }
 
     [Fact]
     public async Task StaleEpoch_IsRefused_AndNothingIsPushed()
     {
         long epochA = await _publisher.AcquireEpochAsync(Shard);
-        await _publisher.PublishAsync(Shard, epochA, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 3));
+        await _publisher.PublishAsync(Shard, epochA, "s1", null, TestEvents.Sequences("s1", 1, 3));
         long epochB = await _publisher.AcquireEpochAsync(Shard);
 
         var refused = await Assert.ThrowsAsync<StaleEpochException>(
-            () => _publisher.PublishAsync(Shard, epochA, "s1", null, TestEvents.Sequences(Shard, "s1", 4, 6)));
+            () => _publisher.PublishAsync(Shard, epochA, "s1", null, TestEvents.Sequences("s1", 4, 6)));
 
         Assert.Equal((Shard, epochA, epochB), (refused.ShardId, refused.Epoch, refused.CurrentEpoch));
         Assert.Equal(TestEvents.Range(1, 3), await TestEvents.ReadSequencesAsync(Database, $"{_prefix}:events"));
@@ -70,11 +70,11 @@ public sealed class RedisEventPublisherFencingTests(RedisServerFixture redis) : 
     public async Task NewEpoch_TakesOverFromTheCheckpoint()
     {
         long epochA = await _publisher.AcquireEpochAsync(Shard);
-        await _publisher.PublishAsync(Shard, epochA, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 3));
+        await _publisher.PublishAsync(Shard, epochA, "s1", null, TestEvents.Sequences("s1", 1, 3));
         long epochB = await _publisher.AcquireEpochAsync(Shard);
 
         // The new activation resumes the same session; Discord replays from the checkpoint's sequence.
-        var result = await _publisher.PublishAsync(Shard, epochB, "s1", null, TestEvents.Sequences(Shard, "s1", 2, 6));
+        var result = await _publisher.PublishAsync(Shard, epochB, "s1", null, TestEvents.Sequences("s1", 2, 6));
 
         Assert.Equal(new PublishResult(3, 6), result with { Lists = [] });
         Assert.Equal(TestEvents.Range(1, 6), await TestEvents.ReadSequencesAsync(Database, $"{_prefix}:events"));
@@ -84,7 +84,7 @@ public sealed class RedisEventPublisherFencingTests(RedisServerFixture redis) : 
     public async Task StaleEpoch_CannotPublishMarkers()
     {
         long epochA = await _publisher.AcquireEpochAsync(Shard);
-        await _publisher.PublishAsync(Shard, epochA, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 3));
+        await _publisher.PublishAsync(Shard, epochA, "s1", null, TestEvents.Sequences("s1", 1, 3));
         await _publisher.AcquireEpochAsync(Shard);
 
         await Assert.ThrowsAsync<StaleEpochException>(
@@ -109,7 +109,7 @@ public sealed class RedisEventPublisherFencingTests(RedisServerFixture redis) : 
             {
                 try
                 {
-                    await _publisher.PublishAsync(Shard, epoch, "s1", null, [TestEvents.Dispatch(Shard, "s1", sequence)]);
+                    await _publisher.PublishAsync(Shard, epoch, "s1", null, [TestEvents.Dispatch("s1", sequence)]);
                 }
                 catch (StaleEpochException)
                 {

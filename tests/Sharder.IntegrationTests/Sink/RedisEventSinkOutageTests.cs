@@ -5,7 +5,7 @@ using Sharder.TestKit.Redis;
 namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>Each test owns its server, so stopping it disturbs no other test.</summary>
-public sealed class RedisEventPublisherOutageTests
+public sealed class RedisEventSinkOutageTests
 {
     private static readonly TimeSpan _recoveryTimeout = TimeSpan.FromSeconds(15);
 
@@ -15,10 +15,10 @@ public sealed class RedisEventPublisherOutageTests
         await using var server = new RedisServer();
         await server.StartAsync();
         await using var connection = await TestRedis.ConnectAsync(server.ConnectionString);
-        var publisher = new RedisEventPublisher(connection, new RedisOutputOptions { KeyPrefix = "outage" });
+        var publisher = new RedisEventSink(connection, new RedisOutputOptions { KeyPrefix = "outage" });
         long epoch = await publisher.AcquireEpochAsync(2);
-        await publisher.PublishAsync(2, epoch, "s1", null, TestEvents.Sequences(2, "s1", 1, 5));
-        var batch = TestEvents.Sequences(2, "s1", 6, 10);
+        await publisher.PublishAsync(2, epoch, "s1", null, TestEvents.Sequences("s1", 1, 5));
+        var batch = TestEvents.Sequences("s1", 6, 10);
 
         await server.StopAsync();
         var failure = await Assert.ThrowsAsync<RedisUnavailableException>(() => publisher.PublishAsync(2, epoch, "s1", null, batch));

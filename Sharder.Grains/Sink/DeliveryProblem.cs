@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Sharder.Grains.Shards;
+namespace Sharder.Grains.Sink;
 
 /// <summary>Why a shard's events are not reaching Redis, and since when.</summary>
 /// <param name="ShardId">The shard.</param>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Sharder.Grains.Hosting;
+namespace Sharder.Grains.Options;
 
 /// <summary>
 /// Reads a secret that may be given directly (<c>DISCORD_TOKEN</c>) or as a file holding it

@@ -15,7 +15,7 @@ namespace Sharder.Grains.Sink;
 /// Pushes carry the activation's epoch; Redis refuses an older one (<see cref="StaleEpochException"/>).
 /// Thread-safe; concurrent calls for different shards pipeline on the shared multiplexer.
 /// </summary>
-internal sealed class RedisEventPublisher
+internal sealed class RedisEventSink
 {
     /// <summary>
     /// The list that receives events that cannot be written, relative to the key prefix; per shard
@@ -39,7 +39,7 @@ internal sealed class RedisEventPublisher
     /// <param name="options">Where and how events go.</param>
     /// <param name="timeProvider">Clock for dead-letter times and the trimmed-marker rate; the system clock when null.</param>
     /// <exception cref="ArgumentException"><paramref name="options"/> is invalid (see <see cref="RedisOutputOptionsValidator"/>).</exception>
-    public RedisEventPublisher(IConnectionMultiplexer redis, RedisOutputOptions options, TimeProvider? timeProvider = null)
+    public RedisEventSink(IConnectionMultiplexer redis, RedisOutputOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
@@ -109,7 +109,7 @@ internal sealed class RedisEventPublisher
     /// <summary>
     /// Pushes the events of <paramref name="batch"/> whose sequence is above the checkpoint, in order, and
     /// advances the checkpoint to the batch's highest sequence (filtered event types included). All events
-    /// must belong to <paramref name="shardId"/> and <paramref name="sessionId"/>. When the checkpoint does
+    /// must belong to <paramref name="sessionId"/>. When the checkpoint does
     /// not describe this writer (Redis lost or rolled it back, or another start left it), the writer takes
     /// it over with a resynced marker instead of dropping or refusing events. Events whose list holds
     /// another type go to <see cref="DeadList"/> with the reason and are passed over.
@@ -120,7 +120,7 @@ internal sealed class RedisEventPublisher
     /// <exception cref="RedisUnavailableException">Redis could not be reached; retry the same batch.</exception>
     /// <exception cref="RedisRefusedException">Redis refused the write (OOM, NOPERM, ...); retry later, someone must look.</exception>
     public async Task<PublishResult> PublishAsync(
-        int shardId, long epoch, string sessionId, string? resumeUrl, IReadOnlyList<OutboundEvent> batch, PublishPosition position = default)
+        int shardId, long epoch, string sessionId, string? resumeUrl, IReadOnlyList<ShardDispatch> batch, PublishPosition position = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shardId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epoch);
@@ -193,20 +193,20 @@ internal sealed class RedisEventPublisher
 
     /// <summary>Writes a dead-letter entry for every event of the batch bound for <paramref name="list"/>.</summary>
     private async Task<int> DeadLetterAsync(
-        int shardId, long epoch, IReadOnlyList<OutboundEvent> batch, string list, string reason, PublishPosition position)
+        int shardId, long epoch, IReadOnlyList<ShardDispatch> batch, string list, string reason, PublishPosition position)
     {
         var now = _timeProvider.GetUtcNow();
         var values = new List<RedisValue> { epoch };
-        foreach (var outbound in batch)
+        foreach (var dispatch in batch)
         {
-            if (position.Sequence is { } reached && outbound.Sequence <= reached)
+            if (position.Sequence is { } reached && dispatch.Sequence <= reached)
             {
                 continue; // already pushed before the list went bad: not this event's problem
             }
 
-            if (string.Equals(_encoder.ListOf(outbound), list, StringComparison.Ordinal))
+            if (string.Equals(_encoder.ListOf(shardId, dispatch), list, StringComparison.Ordinal))
             {
-                values.Add(BatchEncoder.EncodeDeadLetter(outbound, _keyPrefix + list, reason, now));
+                values.Add(BatchEncoder.EncodeDeadLetter(shardId, dispatch, _keyPrefix + list, reason, now));
             }
         }
 

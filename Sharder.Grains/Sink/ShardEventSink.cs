@@ -1,15 +1,15 @@
-using System.Buffers;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sharder.Grains.Diagnostics;
-using Sharder.Grains.Gateway;
-using Sharder.Grains.Sink;
 
-namespace Sharder.Grains.Shards;
+namespace Sharder.Grains.Sink;
 
 /// <summary>
-/// The shard connection's sink: each batch of dispatches the connection hands over is pushed to Redis in
-/// one script call carrying the activation's epoch, and every session start becomes a lifecycle marker. A <see cref="StaleEpochException"/>
+/// One shard activation's output to Redis, the connection's <see cref="IDispatchSink"/>: the shard id and
+/// the activation's epoch are bound once here, so dispatches carry neither. Each batch of dispatches the
+/// connection hands over is pushed in one script call, and every session start becomes a lifecycle
+/// marker that stores the session's resume URL with the checkpoint. A <see cref="StaleEpochException"/>
 /// means a newer activation owns the shard: the sink reports it once through <c>onFenced</c> and keeps
 /// refusing (the connection retries until it is stopped). <see cref="RedisUnavailableException"/> and
 /// <see cref="RedisRefusedException"/> propagate: the connection retries with backoff and stops reading
@@ -18,7 +18,7 @@ namespace Sharder.Grains.Shards;
 /// lasts. The sink tells the push script which session start it writes and how far it got, so a lost or
 /// rolled-back checkpoint is re-synced (with a marker) instead of refusing or dropping events.
 /// </summary>
-internal sealed class RedisDispatchSink : IDispatchSink
+internal sealed class ShardEventSink : IDispatchSink
 {
     /// <summary>How often a lasting refusal is logged again at error level.</summary>
     public static readonly TimeSpan RefusalLogInterval = TimeSpan.FromMinutes(1);
@@ -27,8 +27,7 @@ internal sealed class RedisDispatchSink : IDispatchSink
 
     private readonly int _shardId;
     private readonly long _epoch;
-    private readonly RedisEventPublisher _publisher;
-    private readonly Func<GatewaySession?> _currentSession;
+    private readonly RedisEventSink _redisSink;
     private readonly Action _onFenced;
     private readonly SharderInstruments _instruments;
     private readonly DeliveryProblemBoard? _problems;
@@ -47,36 +46,32 @@ internal sealed class RedisDispatchSink : IDispatchSink
     private DateTimeOffset? _refusalLoggedAt;
 
     /// <param name="shardId">The shard.</param>
-    /// <param name="epoch">The activation's epoch from <see cref="RedisEventPublisher.AcquireEpochAsync"/>.</param>
-    /// <param name="publisher">The silo's publisher.</param>
+    /// <param name="epoch">The activation's epoch from <see cref="RedisEventSink.AcquireEpochAsync"/>.</param>
+    /// <param name="redisSink">The silo's shared Redis sink.</param>
     /// <param name="resumeFromSequence">The sequence the activation resumes after (0 when it identifies).</param>
-    /// <param name="currentSession">The connection's live session (for its resume URL).</param>
     /// <param name="onFenced">Called once, from the delivery loop, when Redis refuses the epoch.</param>
     /// <param name="instruments">Metrics.</param>
     /// <param name="problems">Where delivery problems are reported for health checks; none when null.</param>
     /// <param name="timeProvider">Clock for problem times; the system clock when null.</param>
     /// <param name="logger">Logs refusals, re-syncs and dead letters; none when null.</param>
-    public RedisDispatchSink(
+    public ShardEventSink(
         int shardId,
         long epoch,
-        RedisEventPublisher publisher,
+        RedisEventSink redisSink,
         long resumeFromSequence,
-        Func<GatewaySession?> currentSession,
         Action onFenced,
         SharderInstruments instruments,
         DeliveryProblemBoard? problems = null,
         TimeProvider? timeProvider = null,
         ILogger? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(publisher);
-        ArgumentNullException.ThrowIfNull(currentSession);
+        ArgumentNullException.ThrowIfNull(redisSink);
         ArgumentNullException.ThrowIfNull(onFenced);
         ArgumentNullException.ThrowIfNull(instruments);
         _shardId = shardId;
         _epoch = epoch;
-        _publisher = publisher;
+        _redisSink = redisSink;
         _lastSequence = resumeFromSequence;
-        _currentSession = currentSession;
         _onFenced = onFenced;
         _instruments = instruments;
         _problems = problems;
@@ -91,10 +86,6 @@ internal sealed class RedisDispatchSink : IDispatchSink
     /// <summary>Why events are not reaching Redis right now; null while they are.</summary>
     public DeliveryProblem? Problem => Volatile.Read(ref _problem);
 
-    /// <summary>Publishes one dispatch (a batch of one).</summary>
-    public ValueTask DeliverAsync(ShardDispatch dispatch, CancellationToken cancellationToken)
-        => DeliverAsync(new[] { dispatch }, cancellationToken);
-
     /// <summary>
     /// Publishes the batch in one script call. The connection hands over dispatches of one session in
     /// order; the checkpoint ends at the batch's last sequence, so a retry or a resume from there repeats
@@ -108,35 +99,19 @@ internal sealed class RedisDispatchSink : IDispatchSink
         }
 
         ThrowIfFenced();
-        var dispatches = batch.Span;
-        var sessionId = dispatches[0].SessionId;
-        long lastSequence = dispatches[^1].Sequence;
-        int count = dispatches.Length;
-        var events = ArrayPool<OutboundEvent>.Shared.Rent(count);
+        var sessionId = batch.Span[0].SessionId;
+        long lastSequence = batch.Span[^1].Sequence;
+        int count = batch.Length;
         PublishResult result;
         var started = _timeProvider.GetTimestamp();
         try
         {
-            for (int i = 0; i < count; i++)
-            {
-                ref readonly var dispatch = ref dispatches[i];
-                events[i] = new OutboundEvent(
-                    dispatch.ShardId, dispatch.SessionId, dispatch.Sequence, dispatch.EventType, dispatch.GuildId, dispatch.Payload, dispatch.DataRange);
-            }
-
-            result = await _publisher.PublishAsync(
-                    _shardId, _epoch, sessionId, null, new ArraySegment<OutboundEvent>(events, 0, count), PositionIn(sessionId))
-                .ConfigureAwait(false);
+            result = await _redisSink.PublishAsync(_shardId, _epoch, sessionId, null, AsList(batch), PositionIn(sessionId)).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
             OnFailed(ex);
             throw;
-        }
-        finally
-        {
-            Array.Clear(events, 0, count);
-            ArrayPool<OutboundEvent>.Shared.Return(events);
         }
 
         OnDelivered();
@@ -177,14 +152,13 @@ internal sealed class RedisDispatchSink : IDispatchSink
     {
         ArgumentNullException.ThrowIfNull(start);
         ThrowIfFenced();
-        var resumeUrl = _currentSession() is { } session && session.SessionId == start.SessionId ? session.ResumeUrl : null;
         var marker = start.Resumed
-            ? ShardLifecycleMarker.Resumed(start.SessionId, _lastSequence, resumeUrl, PositionIn(start.SessionId).Sequence)
-            : ShardLifecycleMarker.Reidentified(start.SessionId, resumeUrl, start.StartId);
+            ? ShardLifecycleMarker.Resumed(start.SessionId, _lastSequence, start.ResumeUrl, PositionIn(start.SessionId).Sequence)
+            : ShardLifecycleMarker.Reidentified(start.SessionId, start.ResumeUrl, start.StartId);
         MarkerResult result;
         try
         {
-            result = await _publisher.RecordMarkerAsync(_shardId, _epoch, marker).ConfigureAwait(false);
+            result = await _redisSink.RecordMarkerAsync(_shardId, _epoch, marker).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
@@ -208,6 +182,10 @@ internal sealed class RedisDispatchSink : IDispatchSink
             _lastSequence = 0;
         }
     }
+
+    /// <summary>The batch as a list without copying it: the connection hands over a slice of its batch array.</summary>
+    private static IReadOnlyList<ShardDispatch> AsList(ReadOnlyMemory<ShardDispatch> batch)
+        => MemoryMarshal.TryGetArray(batch, out var segment) ? segment : batch.ToArray();
 
     private PublishPosition PositionIn(string sessionId)
         => string.Equals(_positionSession, sessionId, StringComparison.Ordinal) ? new PublishPosition(_startId, _position) : default;

@@ -10,13 +10,13 @@ namespace Sharder.IntegrationTests.Sink;
 /// comparing sequences of two different starts.
 /// </summary>
 [Collection(RedisServerFixture.CollectionName)]
-public sealed class RedisEventPublisherSessionStartTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class RedisEventSinkSessionStartTests(RedisServerFixture redis) : IAsyncLifetime
 {
     private const int Shard = 5;
 
     private readonly string _prefix = TestRedis.UniquePrefix("starts");
     private ConnectionMultiplexer _connection = null!;
-    private RedisEventPublisher _publisher = null!;
+    private RedisEventSink _publisher = null!;
 
     private IDatabase Database => _connection.GetDatabase();
 
@@ -25,7 +25,7 @@ public sealed class RedisEventPublisherSessionStartTests(RedisServerFixture redi
     public async Task InitializeAsync()
     {
         _connection = await TestRedis.ConnectAsync(redis.ConnectionString);
-        _publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
+        _publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
     }
 
     public async Task DisposeAsync() => await _connection.DisposeAsync();
@@ -37,7 +37,7 @@ public sealed class RedisEventPublisherSessionStartTests(RedisServerFixture redi
         var started = await _publisher.RecordMarkerAsync(Shard, epoch, ShardLifecycleMarker.Reidentified("s1", startId: "a"));
 
         var result = await _publisher.PublishAsync(
-            Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 0, 3), new PublishPosition("a", started.Sequence));
+            Shard, epoch, "s1", null, TestEvents.Sequences("s1", 0, 3), new PublishPosition("a", started.Sequence));
 
         Assert.Equal(new MarkerResult(false, "a", -1, false), started);
         Assert.Equal(new PublishResult(4, 3), result with { Lists = [] });
@@ -51,7 +51,7 @@ public sealed class RedisEventPublisherSessionStartTests(RedisServerFixture redi
         await _publisher.PublishMarkerAsync(Shard, epoch, ShardLifecycleMarker.Reidentified("s1", startId: "a"));
 
         var empty = await _publisher.PublishAsync(Shard, epoch, "s1", "wss://r", [], new PublishPosition("a", -1));
-        var zero = await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 0, 0), new PublishPosition("a", -1));
+        var zero = await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 0, 0), new PublishPosition("a", -1));
 
         Assert.Equal(new PublishResult(0, -1), empty with { Lists = [] });
         Assert.Equal(new PublishResult(1, 0), zero with { Lists = [] });
@@ -62,11 +62,11 @@ public sealed class RedisEventPublisherSessionStartTests(RedisServerFixture redi
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
         await _publisher.PublishMarkerAsync(Shard, epoch, ShardLifecycleMarker.Reidentified("same", startId: "a"));
-        await _publisher.PublishAsync(Shard, epoch, "same", null, TestEvents.Sequences(Shard, "same", 0, 53), new PublishPosition("a", -1));
+        await _publisher.PublishAsync(Shard, epoch, "same", null, TestEvents.Sequences("same", 0, 53), new PublishPosition("a", -1));
 
         var second = await _publisher.RecordMarkerAsync(Shard, epoch, ShardLifecycleMarker.Reidentified("same", startId: "b"));
         var result = await _publisher.PublishAsync(
-            Shard, epoch, "same", null, TestEvents.Sequences(Shard, "same", 0, 5), new PublishPosition("b", second.Sequence));
+            Shard, epoch, "same", null, TestEvents.Sequences("same", 0, 5), new PublishPosition("b", second.Sequence));
 
         Assert.Equal(new MarkerResult(true, "b", -1, false), second);
         Assert.Equal(new PublishResult(6, 5), result with { Lists = [] });
@@ -80,7 +80,7 @@ public sealed class RedisEventPublisherSessionStartTests(RedisServerFixture redi
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
         await _publisher.PublishMarkerAsync(Shard, epoch, ShardLifecycleMarker.Reidentified("s1", startId: "a"));
-        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 0, 3), new PublishPosition("a", -1));
+        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 0, 3), new PublishPosition("a", -1));
 
         var retry = await _publisher.RecordMarkerAsync(Shard, epoch, ShardLifecycleMarker.Reidentified("s1", startId: "a"));
 
@@ -93,11 +93,11 @@ public sealed class RedisEventPublisherSessionStartTests(RedisServerFixture redi
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
         await _publisher.PublishMarkerAsync(Shard, epoch, ShardLifecycleMarker.Reidentified("same", startId: "a"));
-        await _publisher.PublishAsync(Shard, epoch, "same", null, TestEvents.Sequences(Shard, "same", 0, 53), new PublishPosition("a", -1));
+        await _publisher.PublishAsync(Shard, epoch, "same", null, TestEvents.Sequences("same", 0, 53), new PublishPosition("a", -1));
 
         // Start b of the same session id pushed 0..4, then Redis rolled back to start a's checkpoint (seq 53).
         var result = await _publisher.PublishAsync(
-            Shard, epoch, "same", null, TestEvents.Sequences(Shard, "same", 5, 7), new PublishPosition("b", 4));
+            Shard, epoch, "same", null, TestEvents.Sequences("same", 5, 7), new PublishPosition("b", 4));
 
         Assert.Equal(new PublishResult(3, 7) { Resynced = true }, result with { Lists = [] });
         Assert.Equal([.. TestEvents.Range(0, 53), .. TestEvents.Range(5, 7)], await TestEvents.ReadSequencesAsync(Database, EventsKey));

@@ -1,4 +1,5 @@
 using System.Text;
+using Sharder.Grains.Gateway;
 using Sharder.Grains.Sink;
 using Sharder.TestKit.Redis;
 using StackExchange.Redis;
@@ -7,13 +8,13 @@ namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>Exactly-once pushes, the checkpoint and lifecycle markers, against a real redis-server.</summary>
 [Collection(RedisServerFixture.CollectionName)]
-public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class RedisEventSinkTests(RedisServerFixture redis) : IAsyncLifetime
 {
     private const int Shard = 3;
 
     private readonly string _prefix = TestRedis.UniquePrefix("publisher");
     private ConnectionMultiplexer _connection = null!;
-    private RedisEventPublisher _publisher = null!;
+    private RedisEventSink _publisher = null!;
 
     private IDatabase Database => _connection.GetDatabase();
 
@@ -22,7 +23,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     public async Task InitializeAsync()
     {
         _connection = await TestRedis.ConnectAsync(redis.ConnectionString, allowAdmin: true);
-        _publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
+        _publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
     }
 
     public async Task DisposeAsync() => await _connection.DisposeAsync();
@@ -32,8 +33,8 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
 
-        var first = await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 10));
-        var second = await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 5, 15));
+        var first = await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 1, 10));
+        var second = await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 5, 15));
 
         Assert.Equal(new PublishResult(10, 10), first with { Lists = [] });
         Assert.Equal(new PublishResult(5, 15), second with { Lists = [] });
@@ -44,7 +45,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     public async Task SameBatchRetried_PushesNothingTheSecondTime()
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
-        var batch = TestEvents.Sequences(Shard, "s1", 1, 10);
+        var batch = TestEvents.Sequences("s1", 1, 10);
 
         await _publisher.PublishAsync(Shard, epoch, "s1", null, batch);
         var retry = await _publisher.PublishAsync(Shard, epoch, "s1", null, batch);
@@ -60,9 +61,9 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
         long epoch = await _publisher.AcquireEpochAsync(Shard);
         Assert.Null(await _publisher.ReadCheckpointAsync(Shard));
 
-        await _publisher.PublishAsync(Shard, epoch, "s1", "wss://resume.example/a", TestEvents.Sequences(Shard, "s1", 1, 7));
+        await _publisher.PublishAsync(Shard, epoch, "s1", "wss://resume.example/a", TestEvents.Sequences("s1", 1, 7));
         var afterFirst = await _publisher.ReadCheckpointAsync(Shard);
-        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 8, 9));
+        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 8, 9));
         var afterSecond = await _publisher.ReadCheckpointAsync(Shard);
 
         Assert.Equal(new ShardCheckpoint(Shard, "s1", 7, "wss://resume.example/a", epoch), afterFirst);
@@ -74,7 +75,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     public async Task EmptyBatch_StoresResumeUrlAndKeepsSequence()
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
-        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 4));
+        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 1, 4));
 
         var result = await _publisher.PublishAsync(Shard, epoch, "s1", "wss://resume.example/b", []);
 
@@ -86,11 +87,11 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     public async Task Reidentified_ResetsCheckpoint_ThenNewSessionPushesFromOne()
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
-        await _publisher.PublishAsync(Shard, epoch, "s1", "wss://old", TestEvents.Sequences(Shard, "s1", 1, 15));
+        await _publisher.PublishAsync(Shard, epoch, "s1", "wss://old", TestEvents.Sequences("s1", 1, 15));
 
         bool pushed = await _publisher.PublishMarkerAsync(Shard, epoch, ShardLifecycleMarker.Reidentified("s2", "wss://new"));
         var reset = await _publisher.ReadCheckpointAsync(Shard);
-        var result = await _publisher.PublishAsync(Shard, epoch, "s2", null, TestEvents.Sequences(Shard, "s2", 1, 3));
+        var result = await _publisher.PublishAsync(Shard, epoch, "s2", null, TestEvents.Sequences("s2", 1, 3));
 
         Assert.True(pushed);
         Assert.Equal(new ShardCheckpoint(Shard, "s2", 0, "wss://new", epoch), reset);
@@ -109,9 +110,9 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     public async Task Reidentified_Repeated_ChangesNothingMore()
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
-        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 5));
+        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 1, 5));
         await _publisher.PublishMarkerAsync(Shard, epoch, ShardLifecycleMarker.Reidentified("s2"));
-        await _publisher.PublishAsync(Shard, epoch, "s2", null, TestEvents.Sequences(Shard, "s2", 1, 2));
+        await _publisher.PublishAsync(Shard, epoch, "s2", null, TestEvents.Sequences("s2", 1, 2));
 
         bool pushedAgain = await _publisher.PublishMarkerAsync(Shard, epoch, ShardLifecycleMarker.Reidentified("s2"));
 
@@ -136,11 +137,11 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     public async Task Resumed_ReportsCheckpointSequence_OncePerPosition()
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
-        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 41));
+        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 1, 41));
 
         bool first = await _publisher.PublishMarkerAsync(Shard, epoch, ShardLifecycleMarker.Resumed("s1", 41, "wss://r2"));
         bool repeated = await _publisher.PublishMarkerAsync(Shard, epoch, ShardLifecycleMarker.Resumed("s1", 41));
-        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 42, 42));
+        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 42, 42));
         bool later = await _publisher.PublishMarkerAsync(Shard, epoch, ShardLifecycleMarker.Resumed("s1", 40));
 
         Assert.True(first);
@@ -159,7 +160,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
         long epoch = await _publisher.AcquireEpochAsync(Shard);
 
         await _publisher.PublishMarkerAsync(Shard, epoch, ShardLifecycleMarker.Resumed("s9", 120));
-        var result = await _publisher.PublishAsync(Shard, epoch, "s9", null, TestEvents.Sequences(Shard, "s9", 118, 123));
+        var result = await _publisher.PublishAsync(Shard, epoch, "s9", null, TestEvents.Sequences("s9", 118, 123));
 
         Assert.Equal(new PublishResult(3, 123), result with { Lists = [] });
         Assert.Equal(TestEvents.Range(121, 123), await TestEvents.ReadSequencesAsync(Database, EventsKey));
@@ -169,14 +170,14 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     public async Task PublishForAnotherSession_ResyncsWithAMarkerStatingBothPositions_AndPushesEverything()
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
-        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 4));
+        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 1, 4));
 
         // The shard runs s2 and pushed up to seq 0 of it; Redis rolled back to when the checkpoint held s1.
         var result = await _publisher.PublishAsync(
-            Shard, epoch, "s2", null, TestEvents.Sequences(Shard, "s2", 1, 2), new PublishPosition("start-2", 0));
+            Shard, epoch, "s2", null, TestEvents.Sequences("s2", 1, 2), new PublishPosition("start-2", 0));
         var checkpoint = await _publisher.ReadCheckpointAsync(Shard);
         var next = await _publisher.PublishAsync(
-            Shard, epoch, "s2", null, TestEvents.Sequences(Shard, "s2", 3, 3), new PublishPosition("start-2", 2));
+            Shard, epoch, "s2", null, TestEvents.Sequences("s2", 3, 3), new PublishPosition("start-2", 2));
 
         Assert.Equal(new PublishResult(2, 2) { Resynced = true }, result with { Lists = [] });
         Assert.Equal(new PublishResult(1, 3), next with { Lists = [] });
@@ -191,10 +192,10 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     public async Task ResumedForAnotherSession_ResyncsAtTheResumeSequence_ThenMarksTheResume()
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
-        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 4));
+        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 1, 4));
 
         var result = await _publisher.RecordMarkerAsync(Shard, epoch, ShardLifecycleMarker.Resumed("s2", 9));
-        var pushed = await _publisher.PublishAsync(Shard, epoch, "s2", null, TestEvents.Sequences(Shard, "s2", 8, 11));
+        var pushed = await _publisher.PublishAsync(Shard, epoch, "s2", null, TestEvents.Sequences("s2", 8, 11));
 
         Assert.Equal(new MarkerResult(true, null, 9, true), result);
         var values = (await Database.ListRangeAsync(EventsKey)).Select(v => (string)v!).ToList();
@@ -208,11 +209,11 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     public async Task CheckpointBelowTheWritersPosition_IsRolledBack_AndResynced()
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
-        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 4), new PublishPosition("a", -1));
+        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 1, 4), new PublishPosition("a", -1));
         await Database.HashSetAsync($"{_prefix}:shard:{Shard}:checkpoint", "seq", 2);
 
         var result = await _publisher.PublishAsync(
-            Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 5, 6), new PublishPosition("a", 4));
+            Shard, epoch, "s1", null, TestEvents.Sequences("s1", 5, 6), new PublishPosition("a", 4));
 
         Assert.Equal(new PublishResult(2, 6) { Resynced = true }, result with { Lists = [] });
         var marker = (string?)await Database.ListGetByIndexAsync(EventsKey, 4);
@@ -224,7 +225,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     public async Task BatchWithEventOfAnotherSession_IsRejectedBeforeRedis()
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
-        List<OutboundEvent> batch = [TestEvents.Dispatch(Shard, "s1", 1), TestEvents.Dispatch(Shard, "other", 2)];
+        List<ShardDispatch> batch = [TestEvents.Dispatch("s1", 1), TestEvents.Dispatch("other", 2)];
 
         await Assert.ThrowsAsync<ArgumentException>(() => _publisher.PublishAsync(Shard, epoch, "s1", null, batch));
 
@@ -235,15 +236,15 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     public async Task ScriptFlushed_IsLoadedAgain()
     {
         long epoch = await _publisher.AcquireEpochAsync(Shard);
-        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 1, 2));
+        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 1, 2));
         var server = _connection.GetServer(redis.ConnectionString);
         var sha = Convert.FromHexString(RedisScripts.Publish.Sha1);
         Assert.True(await server.ScriptExistsAsync(sha));
 
         await server.ScriptFlushAsync();
-        var result = await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 3, 4));
+        var result = await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 3, 4));
         long evalshaBefore = await EvalshaCallsAsync(server);
-        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences(Shard, "s1", 5, 5));
+        await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 5, 5));
 
         Assert.Equal(new PublishResult(2, 4), result with { Lists = [] });
         Assert.True(await server.ScriptExistsAsync(sha));
@@ -260,7 +261,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
         {
             for (long first = 1; first <= 50; first += 10)
             {
-                await _publisher.PublishAsync(shard, epochs[shard], $"s{shard}", null, TestEvents.Sequences(shard, $"s{shard}", first, first + 9));
+                await _publisher.PublishAsync(shard, epochs[shard], $"s{shard}", null, TestEvents.Sequences($"s{shard}", first, first + 9));
             }
         }));
 
@@ -280,7 +281,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
         long epoch = await _publisher.AcquireEpochAsync(Shard);
         const string Data = "{\"content\":\"caf\u00e9 \\u00e9 \ud83d\ude00\"}";
 
-        await _publisher.PublishAsync(Shard, epoch, "s1", null, [TestEvents.Dispatch(Shard, "s1", 1, data: Data)]);
+        await _publisher.PublishAsync(Shard, epoch, "s1", null, [TestEvents.Dispatch("s1", 1, data: Data)]);
 
         var stored = (byte[])(await Database.ListGetByIndexAsync(EventsKey, 0))!;
         Assert.True(stored.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Data)) > 0);
@@ -290,7 +291,7 @@ public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncL
     public void InvalidOptions_AreRefused()
     {
         var error = Assert.Throws<ArgumentException>(
-            () => new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = "" }));
+            () => new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = "" }));
 
         Assert.Contains("Redis:Output:KeyPrefix", error.Message, StringComparison.Ordinal);
     }

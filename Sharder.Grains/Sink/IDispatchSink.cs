@@ -1,4 +1,4 @@
-namespace Sharder.Grains.Gateway;
+namespace Sharder.Grains.Sink;
 
 /// <summary>
 /// Where a shard's events go. Calls for one shard never overlap and arrive in gateway order; a call that

@@ -10,13 +10,13 @@ namespace Sharder.IntegrationTests.Sink;
 /// new Identify), fed by hand-made session starts and dispatches, against a real redis-server.
 /// </summary>
 [Collection(RedisServerFixture.CollectionName)]
-public sealed class RedisDispatchSinkTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class ShardEventSinkTests(RedisServerFixture redis) : IAsyncLifetime
 {
     private const int Shard = 7;
 
     private readonly string _prefix = TestRedis.UniquePrefix("sink");
     private ConnectionMultiplexer _connection = null!;
-    private RedisEventPublisher _publisher = null!;
+    private RedisEventSink _publisher = null!;
 
     private IDatabase Database => _connection.GetDatabase();
 
@@ -25,7 +25,7 @@ public sealed class RedisDispatchSinkTests(RedisServerFixture redis) : IAsyncLif
     public async Task InitializeAsync()
     {
         _connection = await TestRedis.ConnectAsync(redis.ConnectionString);
-        _publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
+        _publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
     }
 
     public async Task DisposeAsync() => await _connection.DisposeAsync();

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Sharder.Grains.Shards;
+namespace Sharder.Grains.Sink;
 
 /// <summary>Log messages of a shard's Redis output. Event ids and names are part of the telemetry contract.</summary>
 internal static partial class SinkLog

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Sharder.Grains.Gateway;
 using Sharder.Grains.Sink;
 using Sharder.TestKit.Redis;
 using StackExchange.Redis;
@@ -8,7 +9,7 @@ namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>Output formats, key layouts and the event-type filter.</summary>
 [Collection(RedisServerFixture.CollectionName)]
-public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class RedisEventSinkFormatTests(RedisServerFixture redis) : IAsyncLifetime
 {
     private readonly string _prefix = TestRedis.UniquePrefix("format");
     private ConnectionMultiplexer _connection = null!;
@@ -24,12 +25,12 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
     {
         var publisher = Publisher(o => o.Format = RedisOutputFormat.SharderBinary);
         long epoch = await publisher.AcquireEpochAsync(258);
-        var outbound = TestEvents.Dispatch(258, "s1", 1);
+        var outbound = TestEvents.Dispatch("s1", 1);
 
         await publisher.PublishAsync(258, epoch, "s1", null, [outbound]);
 
         var stored = (byte[])(await Database.ListGetByIndexAsync($"{_prefix}:from", 0))!;
-        Assert.Equal([.. outbound.Frame.ToArray(), 0x02, 0x01], stored);
+        Assert.Equal([.. outbound.Payload.ToArray(), 0x02, 0x01], stored);
         Assert.Equal(1, await Database.ListLengthAsync($"{_prefix}:from"));
     }
 
@@ -37,10 +38,10 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
     public async Task SharderBinary_DefaultPrefix_IsSharderFrom()
     {
         await Database.KeyDeleteAsync(["sharder:from", "sharder:shard:4:checkpoint"]);
-        var publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { Format = RedisOutputFormat.SharderBinary });
+        var publisher = new RedisEventSink(_connection, new RedisOutputOptions { Format = RedisOutputFormat.SharderBinary });
         long epoch = await publisher.AcquireEpochAsync(4);
 
-        await publisher.PublishAsync(4, epoch, "s1", null, TestEvents.Sequences(4, "s1", 1, 2));
+        await publisher.PublishAsync(4, epoch, "s1", null, TestEvents.Sequences("s1", 1, 2));
 
         var stored = await Database.ListRangeAsync("sharder:from");
         Assert.Equal(2, stored.Length);
@@ -53,7 +54,7 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
     {
         var publisher = Publisher(o => o.Format = RedisOutputFormat.SharderBinary);
         long epoch = await publisher.AcquireEpochAsync(1);
-        await publisher.PublishAsync(1, epoch, "s1", null, TestEvents.Sequences(1, "s1", 1, 3));
+        await publisher.PublishAsync(1, epoch, "s1", null, TestEvents.Sequences("s1", 1, 3));
 
         bool resumed = await publisher.PublishMarkerAsync(1, epoch, ShardLifecycleMarker.Resumed("s1", 3));
         bool reidentified = await publisher.PublishMarkerAsync(1, epoch, ShardLifecycleMarker.Reidentified("s2"));
@@ -70,7 +71,7 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
         var publisher = Publisher();
         long epoch = await publisher.AcquireEpochAsync(3);
         const string Data = "{\"guild_id\":\"41771983423143937\", \"content\": \"h\\u00e9 \\\"x\\\"\",\"n\":1.50}";
-        var outbound = TestEvents.Dispatch(3, "sess-a", 42, "MESSAGE_CREATE", 41771983423143937, Data);
+        var outbound = TestEvents.Dispatch("sess-a", 42, "MESSAGE_CREATE", 41771983423143937, Data);
 
         await publisher.PublishAsync(3, epoch, "sess-a", null, [outbound]);
 
@@ -82,7 +83,7 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
         Assert.Equal("MESSAGE_CREATE", root.GetProperty("t").GetString());
         Assert.Equal("sess-a", root.GetProperty("session").GetString());
         Assert.Equal("41771983423143937", root.GetProperty("guild_id").GetString());
-        Assert.Equal(outbound.RawData.ToArray(), Encoding.UTF8.GetBytes(root.GetProperty("d").GetRawText()));
+        Assert.Equal(outbound.Data.ToArray(), Encoding.UTF8.GetBytes(root.GetProperty("d").GetRawText()));
     }
 
     [Fact]
@@ -91,7 +92,7 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
         var publisher = Publisher();
         long epoch = await publisher.AcquireEpochAsync(3);
 
-        await publisher.PublishAsync(3, epoch, "s1", null, [TestEvents.Dispatch(3, "s1", 1, "MESSAGE_CREATE", guildId: null)]);
+        await publisher.PublishAsync(3, epoch, "s1", null, [TestEvents.Dispatch("s1", 1, "MESSAGE_CREATE", guildId: null)]);
 
         var envelope = Assert.Single(await TestEvents.ReadJsonListAsync(Database, $"{_prefix}:events"));
         Assert.False(envelope.TryGetProperty("guild_id", out _));
@@ -102,11 +103,11 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
     {
         var publisher = Publisher(o => o.Layout = EventListLayout.PerEventType);
         long epoch = await publisher.AcquireEpochAsync(2);
-        List<OutboundEvent> batch =
+        List<ShardDispatch> batch =
         [
-            TestEvents.Dispatch(2, "s1", 1, "GUILD_CREATE", 10),
-            TestEvents.Dispatch(2, "s1", 2, "MESSAGE_CREATE", 10),
-            TestEvents.Dispatch(2, "s1", 3, "MESSAGE_CREATE", 11),
+            TestEvents.Dispatch("s1", 1, "GUILD_CREATE", 10),
+            TestEvents.Dispatch("s1", 2, "MESSAGE_CREATE", 10),
+            TestEvents.Dispatch("s1", 3, "MESSAGE_CREATE", 11),
         ];
 
         await publisher.PublishAsync(2, epoch, "s1", null, batch);
@@ -131,13 +132,13 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
         long epoch = await publisher.AcquireEpochAsync(0);
         ulong guildOn1 = (5UL << 22) | 123; // 5 % 4 = 1
         ulong guildOn3 = (7UL << 22) | 999; // 7 % 4 = 3
-        List<OutboundEvent> batch =
+        List<ShardDispatch> batch =
         [
-            TestEvents.Dispatch(0, "s1", 1, "MESSAGE_CREATE", guildOn1),
-            TestEvents.Dispatch(0, "s1", 2, "MESSAGE_CREATE", guildOn3),
-            TestEvents.Dispatch(0, "s1", 3, "MESSAGE_CREATE", guildId: null),
-            TestEvents.Dispatch(0, "s1", 4, "MESSAGE_UPDATE", guildOn1),
-            TestEvents.Dispatch(0, "s1", 5, "MESSAGE_DELETE", guildOn1),
+            TestEvents.Dispatch("s1", 1, "MESSAGE_CREATE", guildOn1),
+            TestEvents.Dispatch("s1", 2, "MESSAGE_CREATE", guildOn3),
+            TestEvents.Dispatch("s1", 3, "MESSAGE_CREATE", guildId: null),
+            TestEvents.Dispatch("s1", 4, "MESSAGE_UPDATE", guildOn1),
+            TestEvents.Dispatch("s1", 5, "MESSAGE_DELETE", guildOn1),
         ];
 
         await publisher.PublishAsync(0, epoch, "s1", null, batch);
@@ -162,10 +163,10 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
         long epoch = await publisher.AcquireEpochAsync(1);
 
         var first = await publisher.PublishAsync(1, epoch, "s1", null,
-            [TestEvents.Dispatch(1, "s1", 1), TestEvents.Dispatch(1, "s1", 2, "TYPING_START")]);
-        var onlyDenied = await publisher.PublishAsync(1, epoch, "s1", null, [TestEvents.Dispatch(1, "s1", 3, "TYPING_START")]);
+            [TestEvents.Dispatch("s1", 1), TestEvents.Dispatch("s1", 2, "TYPING_START")]);
+        var onlyDenied = await publisher.PublishAsync(1, epoch, "s1", null, [TestEvents.Dispatch("s1", 3, "TYPING_START")]);
         var replay = await publisher.PublishAsync(1, epoch, "s1", null,
-            [TestEvents.Dispatch(1, "s1", 3, "TYPING_START"), TestEvents.Dispatch(1, "s1", 4)]);
+            [TestEvents.Dispatch("s1", 3, "TYPING_START"), TestEvents.Dispatch("s1", 4)]);
 
         Assert.Equal(new PublishResult(1, 2), first with { Lists = [] });
         Assert.Equal(new PublishResult(0, 3), onlyDenied with { Lists = [] });
@@ -186,10 +187,10 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
 
         var result = await publisher.PublishAsync(1, epoch, "s1", null,
         [
-            TestEvents.Dispatch(1, "s1", 1, "GUILD_CREATE"),
-            TestEvents.Dispatch(1, "s1", 2, "PRESENCE_UPDATE"),
-            TestEvents.Dispatch(1, "s1", 3, "MESSAGE_CREATE"),
-            TestEvents.Dispatch(1, "s1", 4, "TYPING_START"),
+            TestEvents.Dispatch("s1", 1, "GUILD_CREATE"),
+            TestEvents.Dispatch("s1", 2, "PRESENCE_UPDATE"),
+            TestEvents.Dispatch("s1", 3, "MESSAGE_CREATE"),
+            TestEvents.Dispatch("s1", 4, "TYPING_START"),
         ]);
 
         Assert.Equal(new PublishResult(2, 4), result with { Lists = [] });
@@ -197,10 +198,10 @@ public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : I
         Assert.Equal(["GUILD_CREATE", "MESSAGE_CREATE"], types);
     }
 
-    private RedisEventPublisher Publisher(Action<RedisOutputOptions>? configure = null)
+    private RedisEventSink Publisher(Action<RedisOutputOptions>? configure = null)
     {
         var options = new RedisOutputOptions { KeyPrefix = _prefix };
         configure?.Invoke(options);
-        return new RedisEventPublisher(_connection, options);
+        return new RedisEventSink(_connection, options);
     }
 }

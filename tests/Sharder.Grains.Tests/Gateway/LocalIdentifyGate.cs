@@ -1,7 +1,9 @@
-namespace Sharder.Grains.Gateway;
+using Sharder.Grains.Gateway;
+
+namespace Sharder.Grains.Tests.Gateway;
 
 /// <summary>
-/// An in-process <see cref="IIdentifyGate"/> for shards that all run in one process: one queue per
+/// A test-only in-process <see cref="IIdentifyGate"/> for shards that all run in one process: one queue per
 /// rate-limit key, each letting one shard through per window. It does not track the daily session-start
 /// budget, nor start buckets strictly in order; the cluster-wide coordinator is the gate for a cluster.
 /// </summary>

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Sharder.Grains.Shards;
+namespace Sharder.Grains.Sink;
 
 /// <summary>
 /// The delivery problems of the shards' Redis output in this silo, by shard: written by each shard's sink,
