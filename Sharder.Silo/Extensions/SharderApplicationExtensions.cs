@@ -11,7 +11,10 @@ public static class SharderApplicationExtensions
     /// </summary>
     /// <param name="host">The built host.</param>
     /// <param name="error">Where the settings failure is written; the console's error stream by default.</param>
-    /// <returns>0 after a normal stop; <see cref="StartupFailure.ExitCode"/> when a setting is wrong.</returns>
+    /// <returns>
+    /// 0 after a normal stop; <see cref="StartupFailure.ExitCode"/> when a setting is wrong; <see cref="StopWatchdog.ExitCode"/>
+    /// when the stop did not end within the shutdown timeout and a grace period.
+    /// </returns>
     public static async Task<int> RunSharderAsync(this IHost host, TextWriter? error = null)
     {
         ArgumentNullException.ThrowIfNull(host);
@@ -20,6 +23,7 @@ public static class SharderApplicationExtensions
         {
             // Validating before the host starts keeps the host from logging the failure with a stack trace.
             host.ValidateSharderSettings();
+            using var watchdog = StopWatchdog.Arm(host.Services);
             await host.RunAsync().ConfigureAwait(false);
             return 0;
         }

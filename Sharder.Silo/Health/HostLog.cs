@@ -20,4 +20,8 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 9003, Level = LogLevel.Information, Message = "Sharder {Version} starting")]
     public static partial void Starting(ILogger logger, string version);
+
+    [LoggerMessage(EventId = 9004, Level = LogLevel.Critical,
+        Message = "The stop did not finish within {Limit} (Cluster:ShutdownTimeout and a grace period); exiting with code {ExitCode}")]
+    public static partial void StopOverran(ILogger logger, TimeSpan limit, int exitCode);
 }
