@@ -65,6 +65,3 @@ internal sealed class InMemoryGateway : IGatewayTransportFactory
 
     internal void OnIdentify(int shardId) => _identifies.Enqueue(new IdentifyRecord(shardId, Stopwatch.GetTimestamp()));
 }
-
-/// <summary>One Identify the <see cref="InMemoryGateway"/> received: the shard and when (a <see cref="Stopwatch"/> timestamp).</summary>
-internal readonly record struct IdentifyRecord(int ShardId, long Timestamp);

@@ -1,7 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
 using Orleans.TestingHost;
 using Sharder.Grains.Interfaces;
 using Sharder.Simulator;
@@ -92,12 +90,5 @@ internal sealed class SocketlessShardCluster : IAsyncDisposable
         await Cluster.DisposeAsync();
         await Simulator.DisposeAsync();
         Gateway.Forget();
-    }
-
-    /// <summary>Lets the test wait on one supervisor call that activates thousands of shards.</summary>
-    public sealed class LongCallsClientConfigurator : IClientBuilderConfigurator
-    {
-        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
-            => clientBuilder.Services.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromMinutes(30));
     }
 }
