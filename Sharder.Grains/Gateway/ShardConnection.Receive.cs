@@ -55,6 +55,11 @@ internal sealed partial class ShardConnection
                 {
                     await HandleMessageAsync(scope).ConfigureAwait(false);
                 }
+
+                // Handled (dispatches are copied out): give both arrays back, so a connection that waits for
+                // its next message holds none. The transport only asks for memory once bytes have arrived.
+                raw.Release();
+                scope.JsonBuffer.Release();
             }
         }
         catch (OperationCanceledException) when (scope.IoToken.IsCancellationRequested)

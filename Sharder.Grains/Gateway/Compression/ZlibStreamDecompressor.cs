@@ -34,7 +34,7 @@ internal sealed class ZlibStreamDecompressor : IGatewayDecompressor
 
         // Deflate's worst case (stored blocks) adds 5 bytes per 16 KiB or more, plus the header and suffix.
         _maxCompressedBytes = maxMessageBytes + (maxMessageBytes / 1024) + 64;
-        _input = ArrayPool<byte>.Shared.Rent(InitialInputBytes);
+        _input = [];
         _inflater = CreateInflater();
     }
 
@@ -75,8 +75,11 @@ internal sealed class ZlibStreamDecompressor : IGatewayDecompressor
         }
         finally
         {
+            // The input is rented per message and given back once inflated: an idle connection keeps only
+            // the inflater (its state and 32 KiB window), which the stream needs.
             _inputLength = 0;
             _feed.SetInput([], 0);
+            ReturnInput();
         }
     }
 
@@ -87,12 +90,7 @@ internal sealed class ZlibStreamDecompressor : IGatewayDecompressor
         _inflater = CreateInflater();
         _inputLength = 0;
         _faulted = false;
-        if (_input.Length > InitialInputBytes)
-        {
-            // Give back a buffer that grew for one huge message instead of holding it for the connection's life.
-            ArrayPool<byte>.Shared.Return(_input);
-            _input = ArrayPool<byte>.Shared.Rent(InitialInputBytes);
-        }
+        ReturnInput();
     }
 
     public void Dispose()
@@ -104,8 +102,16 @@ internal sealed class ZlibStreamDecompressor : IGatewayDecompressor
 
         _disposed = true;
         _inflater.Dispose();
-        ArrayPool<byte>.Shared.Return(_input);
-        _input = [];
+        ReturnInput();
+    }
+
+    private void ReturnInput()
+    {
+        if (_input.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_input);
+            _input = [];
+        }
     }
 
     private ZLibStream CreateInflater() => new(_feed, CompressionMode.Decompress, leaveOpen: true);
@@ -124,9 +130,9 @@ internal sealed class ZlibStreamDecompressor : IGatewayDecompressor
 
         if (required > _input.Length)
         {
-            var grown = ArrayPool<byte>.Shared.Rent((int)Math.Max(required, (long)_input.Length * 2));
+            var grown = ArrayPool<byte>.Shared.Rent((int)Math.Max(required, Math.Max(InitialInputBytes, (long)_input.Length * 2)));
             _input.AsSpan(0, _inputLength).CopyTo(grown);
-            ArrayPool<byte>.Shared.Return(_input);
+            ReturnInput();
             _input = grown;
         }
 

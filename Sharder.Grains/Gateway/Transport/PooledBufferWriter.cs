@@ -3,10 +3,11 @@ using System.Buffers;
 namespace Sharder.Grains.Gateway.Transport;
 
 /// <summary>
-/// An <see cref="IBufferWriter{T}"/> over one array rented from <see cref="ArrayPool{T}.Shared"/>,
-/// reused message after message: <see cref="Clear"/> keeps the array unless one huge message grew it
+/// An <see cref="IBufferWriter{T}"/> over one array rented from <see cref="ArrayPool{T}.Shared"/> on first
+/// use, reused message after message: <see cref="Clear"/> keeps the array unless one huge message grew it
 /// past <see cref="RetainLimitBytes"/>, so a single multi-megabyte READY is not held for the connection's life.
-/// Not thread-safe.
+/// <see cref="Release"/> gives the array back between messages, so an idle connection holds none (the next
+/// write rents again; the pool's per-core cache makes that cheap). Not thread-safe.
 /// </summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
@@ -14,14 +15,14 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     internal const int RetainLimitBytes = 1024 * 1024;
 
     private readonly int _initialBytes;
-    private byte[] _buffer;
+    private byte[] _buffer = [];
     private int _written;
+    private bool _disposed;
 
     public PooledBufferWriter(int initialBytes = DefaultInitialBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(initialBytes);
         _initialBytes = initialBytes;
-        _buffer = ArrayPool<byte>.Shared.Rent(initialBytes);
     }
 
     public int WrittenCount => _written;
@@ -61,13 +62,14 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _written = 0;
         if (_buffer.Length > RetainLimitBytes)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(_initialBytes);
+            Release();
         }
     }
 
-    public void Dispose()
+    /// <summary>Forgets the written bytes and gives the array back to the pool; the next write rents one again.</summary>
+    public void Release()
     {
+        _written = 0;
         if (_buffer.Length == 0)
         {
             return;
@@ -75,16 +77,27 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
-        _written = 0;
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        Release();
     }
 
     private void EnsureFree(int sizeHint)
     {
-        ObjectDisposedException.ThrowIf(_buffer.Length == 0, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(sizeHint);
         var needed = Math.Max(sizeHint, 1);
         if (_buffer.Length - _written >= needed)
         {
+            return;
+        }
+
+        if (_buffer.Length == 0)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _initialBytes));
             return;
         }
 

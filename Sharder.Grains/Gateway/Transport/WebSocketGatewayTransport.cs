@@ -16,6 +16,9 @@ internal sealed class WebSocketGatewayTransport : IGatewayTransport
     private readonly TimeSpan _handshakeTimeout;
     private readonly TimeProvider _timeProvider;
 
+    // Whether the last receive ended inside a message (more of it to read before the next one begins).
+    private bool _inMessage;
+
     public WebSocketGatewayTransport(string userAgent, TimeSpan handshakeTimeout, TimeProvider timeProvider)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userAgent);
@@ -57,6 +60,23 @@ internal sealed class WebSocketGatewayTransport : IGatewayTransport
         ValueWebSocketReceiveResult result;
         try
         {
+            if (!_inMessage)
+            {
+                // Between messages a shard mostly waits (an idle one for its next heartbeat ACK): wait with a
+                // zero-byte receive, which returns once a frame has begun, so no buffer is held meanwhile.
+                result = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return await AnswerCloseAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (result.EndOfMessage)
+                {
+                    // An empty message: nothing more to read for it.
+                    return TransportReceiveResult.Data(TypeOf(result), 0, endOfMessage: true);
+                }
+            }
+
             result = await _socket.ReceiveAsync(destination.GetMemory(ReceiveChunkBytes), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
@@ -69,10 +89,13 @@ internal sealed class WebSocketGatewayTransport : IGatewayTransport
             return await AnswerCloseAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        _inMessage = !result.EndOfMessage;
         destination.Advance(result.Count);
-        var type = result.MessageType == WebSocketMessageType.Binary ? TransportMessageType.Binary : TransportMessageType.Text;
-        return TransportReceiveResult.Data(type, result.Count, result.EndOfMessage);
+        return TransportReceiveResult.Data(TypeOf(result), result.Count, result.EndOfMessage);
     }
+
+    private static TransportMessageType TypeOf(ValueWebSocketReceiveResult result)
+        => result.MessageType == WebSocketMessageType.Binary ? TransportMessageType.Binary : TransportMessageType.Text;
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {

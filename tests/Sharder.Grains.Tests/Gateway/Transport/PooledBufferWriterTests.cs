@@ -39,6 +39,34 @@ public sealed class PooledBufferWriterTests
     }
 
     [Fact]
+    public void Nothing_is_rented_before_the_first_write_and_Release_gives_the_array_back()
+    {
+        using var writer = new PooledBufferWriter(initialBytes: 1024);
+        Assert.Equal(0, writer.Capacity);
+
+        "abc"u8.CopyTo(writer.GetSpan(3));
+        writer.Advance(3);
+        Assert.True(writer.Capacity >= 1024);
+
+        writer.Release();
+        Assert.Equal(0, writer.Capacity);
+        Assert.Equal(0, writer.WrittenCount);
+
+        "de"u8.CopyTo(writer.GetSpan(2));
+        writer.Advance(2);
+        Assert.Equal("de"u8.ToArray(), writer.WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void A_disposed_writer_cannot_be_written()
+    {
+        var writer = new PooledBufferWriter(initialBytes: 16);
+        writer.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => writer.GetSpan());
+    }
+
+    [Fact]
     public void Advancing_past_the_span_is_rejected()
     {
         using var writer = new PooledBufferWriter(initialBytes: 16);

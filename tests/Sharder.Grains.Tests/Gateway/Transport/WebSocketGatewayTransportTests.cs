@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
@@ -105,6 +106,51 @@ public sealed class WebSocketGatewayTransportTests
     }
 
     [Fact]
+    public async Task Waiting_for_the_next_message_holds_no_buffer_until_its_bytes_arrive()
+    {
+        await using var server = new LoopbackWebSocketServer();
+        await using var transport = new WebSocketGatewayTransport(GatewayOptions.DEFAULT_USER_AGENT, s_handshakeTimeout, TimeProvider.System);
+        var accepting = server.AcceptAsync();
+        await transport.ConnectAsync(server.Url(), default);
+        using var socket = await Waits.ForAsync(accepting, "the server side");
+
+        using var received = new CountingBufferWriter();
+        var receiving = transport.ReceiveAsync(received, default).AsTask();
+
+        // Nothing has arrived: the receive waits without having asked the destination for memory.
+        Assert.False(receiving.IsCompleted);
+        Assert.Equal(0, received.MemoryRequests);
+
+        await socket.SendAsync("""{"op":11}"""u8.ToArray(), WebSocketMessageType.Text, true, default);
+        var result = await Waits.ForAsync(receiving, "the message");
+        Assert.True(result.EndOfMessage);
+        Assert.Equal("""{"op":11}""", Encoding.UTF8.GetString(received.Inner.WrittenSpan));
+        Assert.Equal(1, received.MemoryRequests);
+    }
+
+    [Fact]
+    public async Task An_empty_message_is_a_complete_message_of_no_bytes()
+    {
+        await using var server = new LoopbackWebSocketServer();
+        await using var transport = new WebSocketGatewayTransport(GatewayOptions.DEFAULT_USER_AGENT, s_handshakeTimeout, TimeProvider.System);
+        var accepting = server.AcceptAsync();
+        await transport.ConnectAsync(server.Url(), default);
+        using var socket = await Waits.ForAsync(accepting, "the server side");
+
+        await socket.SendAsync(Array.Empty<byte>(), WebSocketMessageType.Text, true, default);
+        await socket.SendAsync("""{"op":11}"""u8.ToArray(), WebSocketMessageType.Text, true, default);
+        using var received = new PooledBufferWriter();
+        var empty = await Waits.ForAsync(transport.ReceiveAsync(received, default).AsTask(), "the empty message");
+        Assert.True(empty.EndOfMessage);
+        Assert.Equal(0, empty.Count);
+        Assert.Equal(0, received.WrittenCount);
+
+        var next = await Waits.ForAsync(transport.ReceiveAsync(received, default).AsTask(), "the next message");
+        Assert.True(next.EndOfMessage);
+        Assert.Equal("""{"op":11}""", Encoding.UTF8.GetString(received.WrittenSpan));
+    }
+
+    [Fact]
     public async Task A_handshake_that_never_completes_times_out()
     {
         await using var server = new LoopbackWebSocketServer();
@@ -132,5 +178,29 @@ public sealed class WebSocketGatewayTransportTests
 
         await Assert.ThrowsAsync<GatewayTransportException>(
             () => Waits.ForAsync(transport.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/"), default).AsTask(), "the refusal"));
+    }
+
+    /// <summary>A <see cref="PooledBufferWriter"/> that counts how often memory was asked for.</summary>
+    private sealed class CountingBufferWriter : IBufferWriter<byte>, IDisposable
+    {
+        public PooledBufferWriter Inner { get; } = new();
+
+        public int MemoryRequests { get; private set; }
+
+        public void Advance(int count) => Inner.Advance(count);
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            MemoryRequests++;
+            return Inner.GetMemory(sizeHint);
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0)
+        {
+            MemoryRequests++;
+            return Inner.GetSpan(sizeHint);
+        }
+
+        public void Dispose() => Inner.Dispose();
     }
 }
