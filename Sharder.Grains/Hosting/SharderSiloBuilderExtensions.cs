@@ -126,8 +126,11 @@ public static class SharderSiloBuilderExtensions
             sp.GetRequiredService<IOptions<DiscordOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GatewayBotClient>>()));
-        services.TryAddSingleton<IGatewayTransportFactory>(sp => new WebSocketGatewayTransportFactory(
-            sp.GetRequiredService<IOptions<GatewayOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IGatewayTransportFactory>(sp =>
+        {
+            var gateway = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            return new WebSocketGatewayTransportFactory(gateway.UserAgent, gateway.HandshakeTimeout, sp.GetRequiredService<TimeProvider>());
+        });
         services.TryAddSingleton<ShardSelectionProvider>();
 
         services.AddSingleton<SharderSiloLifecycle>();

@@ -18,7 +18,7 @@ internal sealed class StallableTransportFactory : IGatewayTransportFactory
 
     public StallableTransportFactory(GatewayOptions options)
     {
-        _inner = new WebSocketGatewayTransportFactory(options, TimeProvider.System);
+        _inner = new WebSocketGatewayTransportFactory(options.UserAgent, options.HandshakeTimeout, TimeProvider.System);
     }
 
     /// <summary>Transports created so far (one per connection attempt).</summary>
