@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Gateway.Compression;
 using Sharder.Grains.Gateway.Protocol;
 using Sharder.Grains.Gateway.RateLimiting;

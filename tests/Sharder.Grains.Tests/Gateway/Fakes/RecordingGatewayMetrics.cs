@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Sharder.Grains.Gateway;
+using Sharder.Grains.Diagnostics;
 
 namespace Sharder.Grains.Tests.Gateway.Fakes;
 

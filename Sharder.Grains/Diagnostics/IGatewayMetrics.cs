@@ -1,6 +1,6 @@
-namespace Sharder.Grains.Gateway;
+namespace Sharder.Grains.Diagnostics;
 
-/// <summary>What a <see cref="ShardConnection"/> reports to metrics; kept here so the gateway code needs no metrics types.</summary>
+/// <summary>What a shard connection (Gateway/ShardConnection) reports to metrics: the only diagnostics type the gateway code names.</summary>
 internal interface IGatewayMetrics
 {
     /// <summary>An Identify ended without READY; <paramref name="backoff"/> is the wait imposed before the next one (zero: none).</summary>
