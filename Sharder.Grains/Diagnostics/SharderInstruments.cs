@@ -1,17 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Sharder.Grains.Commands;
-using Sharder.Grains.Gateway;
 using Sharder.Grains.Interfaces.Models;
-using Sharder.Grains.Shards;
 
 namespace Sharder.Grains.Diagnostics;
 
 /// <summary>
 /// Sharder's one meter ("Sharder", created through <see cref="IMeterFactory"/>, which owns and disposes it)
 /// and its instruments; callers report through the <c>On...</c> methods. The gateway gauges (heartbeat RTT,
-/// state, reconnects, identifies, resumes) are observed from the <see cref="LocalShardRegistry"/> at each
+/// state, reconnects, identifies, resumes) are observed from the <see cref="IShardGaugeSource"/> at each
 /// collection, so they cost nothing between scrapes. Tags stay bounded: a shard id (at most the shard count),
 /// an enum value, a close code within the protocol's ranges, or one of the first
 /// <see cref="MaxEventTypes"/> event types.
@@ -31,7 +28,7 @@ internal sealed class SharderInstruments : IGatewayMetrics
     private static readonly double[] GapBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
     private static readonly int[] BatchBuckets = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 
-    private readonly LocalShardRegistry? _shards;
+    private readonly IShardGaugeSource? _shards;
     private readonly TimeProvider _timeProvider;
     private readonly EventTypeGuard _eventTypes = new(MaxEventTypes, OtherTag);
     private readonly ConcurrentDictionary<int, ShardEventActivity> _activity = new();
@@ -65,7 +62,7 @@ internal sealed class SharderInstruments : IGatewayMetrics
     /// <param name="meterFactory">Creates (and owns) the meter.</param>
     /// <param name="shards">The shards running in this silo, observed by the gateway gauges; none when null.</param>
     /// <param name="timeProvider">Clock for the last-event times; the system clock when null.</param>
-    public SharderInstruments(IMeterFactory meterFactory, LocalShardRegistry? shards = null, TimeProvider? timeProvider = null)
+    public SharderInstruments(IMeterFactory meterFactory, IShardGaugeSource? shards = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         _shards = shards;
@@ -134,7 +131,7 @@ internal sealed class SharderInstruments : IGatewayMetrics
             InstrumentNames.GatewayCloses, description: "Gateway connections that ended with a close code (sent or received), by code (\"none\": no code).");
         meter.CreateObservableGauge(
             InstrumentNames.GatewayHeartbeatRtt,
-            () => ObserveShards(static s => s.Latency is { } rtt ? rtt.TotalSeconds : null),
+            () => ObserveShards(static s => s.HeartbeatRtt is { } rtt ? rtt.TotalSeconds : null),
             unit: "s",
             description: "Round trip of each shard's last acknowledged heartbeat.");
         meter.CreateObservableGauge(InstrumentNames.GatewayShardState, ObserveStates, description: "1 for each shard running here, tagged with its connection state.");
@@ -238,10 +235,14 @@ internal sealed class SharderInstruments : IGatewayMetrics
 
     public void OnCommandAccepted() => _commandsAccepted.Add(1);
 
-    public void OnCommandRejected(CommandRejectReason reason)
+    /// <summary>A worker command was refused; tagged by the name of <paramref name="reason"/> (Commands/CommandRejectReason).</summary>
+    public void OnCommandRejected<TReason>(TReason reason)
+        where TReason : struct, Enum
         => _commandsRejected.Add(1, new TagList { { "reason", reason.ToString() } });
 
-    public void OnCommandDeadLettered(CommandRejectReason reason, int count = 1)
+    /// <summary><paramref name="count"/> worker commands were dead-lettered; tagged by the name of <paramref name="reason"/>.</summary>
+    public void OnCommandDeadLettered<TReason>(TReason reason, int count = 1)
+        where TReason : struct, Enum
         => _commandsDeadLettered.Add(count, new TagList { { "reason", reason.ToString() } });
 
     // The protocol's ranges (WebSocket 1000–1015, Discord 4000–4099); anything else a gateway sends is "other".
@@ -252,9 +253,9 @@ internal sealed class SharderInstruments : IGatewayMetrics
         _ => OtherTag,
     };
 
-    private IEnumerable<Measurement<double>> ObserveShards(Func<ShardStatus, double?> value)
+    private IEnumerable<Measurement<double>> ObserveShards(Func<ShardGaugeReading, double?> value)
     {
-        foreach (var status in _shards?.Statuses() ?? [])
+        foreach (var status in _shards?.ReadGauges() ?? [])
         {
             if (value(status) is { } measured)
             {
@@ -263,9 +264,9 @@ internal sealed class SharderInstruments : IGatewayMetrics
         }
     }
 
-    private IEnumerable<Measurement<long>> ObserveShards(Func<ShardStatus, long?> value)
+    private IEnumerable<Measurement<long>> ObserveShards(Func<ShardGaugeReading, long?> value)
     {
-        foreach (var status in _shards?.Statuses() ?? [])
+        foreach (var status in _shards?.ReadGauges() ?? [])
         {
             if (value(status) is { } measured)
             {
@@ -276,19 +277,19 @@ internal sealed class SharderInstruments : IGatewayMetrics
 
     private IEnumerable<Measurement<long>> ObserveStates()
     {
-        foreach (var status in _shards?.Statuses() ?? [])
+        foreach (var status in _shards?.ReadGauges() ?? [])
         {
-            yield return new Measurement<long>(1, new TagList { { "shard", status.ShardId }, { "state", status.State.ToString() } });
+            yield return new Measurement<long>(1, new TagList { { "shard", status.ShardId }, { "state", status.State } });
         }
     }
 
     private IEnumerable<Measurement<long>> ObserveReconnects()
     {
-        foreach (var status in _shards?.Statuses() ?? [])
+        foreach (var status in _shards?.ReadGauges() ?? [])
         {
             foreach (var (cause, count) in status.Reconnects)
             {
-                yield return new Measurement<long>(count, new TagList { { "shard", status.ShardId }, { "cause", cause.ToString() } });
+                yield return new Measurement<long>(count, new TagList { { "shard", status.ShardId }, { "cause", cause } });
             }
         }
     }

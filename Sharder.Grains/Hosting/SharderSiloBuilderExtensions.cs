@@ -104,6 +104,7 @@ public static class SharderSiloBuilderExtensions
             sp.GetRequiredService<IOptions<RedisOutputOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<LocalShardRegistry>();
+        services.TryAddSingleton<IShardGaugeSource>(sp => sp.GetRequiredService<LocalShardRegistry>());
         services.TryAddSingleton<DeliveryProblemBoard>();
         services.TryAddSingleton(sp => new HostedShardsHealth(
             sp.GetRequiredService<LocalShardRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DeliveryProblemBoard>()));

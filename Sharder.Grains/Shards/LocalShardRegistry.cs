@@ -1,14 +1,15 @@
-using Sharder.Grains.Commands;
 using System.Collections.Concurrent;
+using Sharder.Grains.Commands;
+using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Gateway;
 
 namespace Sharder.Grains.Shards;
 
 /// <summary>
 /// The shard connections active in this silo, by shard id: the command pump hands commands to them
-/// without a grain call. A silo-level singleton.
+/// without a grain call, and the gateway gauges read them. A silo-level singleton.
 /// </summary>
-internal sealed class LocalShardRegistry
+internal sealed class LocalShardRegistry : IShardGaugeSource
 {
     private readonly ConcurrentDictionary<int, ShardConnection> _connections = new();
 
@@ -32,6 +33,15 @@ internal sealed class LocalShardRegistry
 
     /// <summary>A status snapshot of every shard running here, by shard id.</summary>
     public IReadOnlyList<ShardStatus> Statuses() => [.. _connections.Values.Select(static c => c.Status).OrderBy(static s => s.ShardId)];
+
+    public IReadOnlyList<ShardGaugeReading> ReadGauges()
+        => [.. Statuses().Select(static s => new ShardGaugeReading(
+            s.ShardId,
+            s.State.ToString(),
+            s.Latency,
+            s.Identifies,
+            s.Resumes,
+            [.. s.Reconnects.Select(static r => KeyValuePair.Create(r.Key.ToString(), r.Value))]))];
 
     /// <summary>
     /// The command pump's delivery: queue the payload on the local shard without waiting for the gateway.
