@@ -2,6 +2,7 @@ using Sharder.Grains.Gateway.Compression;
 using Sharder.Grains.Gateway.Protocol;
 using Sharder.Grains.Gateway.RateLimiting;
 using Sharder.Grains.Gateway.Transport;
+using Sharder.Grains.Interfaces.Models;
 using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Gateway;
@@ -252,7 +253,7 @@ internal sealed partial class ShardConnection
         }
 
         var (resumeUrl, resumeBase) = TrustedResumeUrl(ready.ResumeGatewayUrl, "READY");
-        PreviousSession? previous;
+        ShardSession? previous;
         long generation;
         lock (_lock)
         {
@@ -282,8 +283,7 @@ internal sealed partial class ShardConnection
             SessionId = ready.SessionId,
             ResumeUrl = resumeUrl,
             Resumed = false,
-            PreviousSessionId = previous?.Id,
-            PreviousLastDeliveredSequence = previous?.LastDeliveredSequence,
+            Replaced = previous,
         };
         return true;
     }

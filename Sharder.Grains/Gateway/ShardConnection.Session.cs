@@ -1,3 +1,4 @@
+using Sharder.Grains.Interfaces.Models;
 using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Gateway;
@@ -18,12 +19,12 @@ internal sealed partial class ShardConnection
     /// sink; null when there is none (never identified, or dropped by a shutdown or a new-session close).
     /// The resume URL is one <see cref="ResumeUrlPolicy"/> accepted, or empty.
     /// </summary>
-    public GatewaySession? ExportSession()
+    public ShardSession? ExportSession()
     {
         lock (_lock)
         {
             return _session is { } session
-                ? new GatewaySession(session.Id, Math.Max(0, DeliveredSequenceLocked(session.Generation)), session.ResumeUrl, ShardId, ShardCount)
+                ? new ShardSession(session.Id, Math.Max(0, DeliveredSequenceLocked(session.Generation)), session.ResumeUrl)
                 : null;
         }
     }
@@ -51,7 +52,7 @@ internal sealed partial class ShardConnection
             Interlocked.Exchange(ref _lastSequence, delivered);
             var useResumeUrl = session.ResumeBase is not null && Volatile.Read(ref _resumeUrlFailures) < ResumeUrlFailureLimit;
             var url = GatewayUrl.Build(useResumeUrl ? session.ResumeBase! : _options.BootstrapUrl, _decompressor.Name);
-            var resume = new GatewaySession(session.Id, Math.Max(0, delivered), session.ResumeUrl, ShardId, ShardCount);
+            var resume = new ShardSession(session.Id, Math.Max(0, delivered), session.ResumeUrl);
             return new ConnectionPlan(url, resume, session.Generation, useResumeUrl);
         }
     }
@@ -61,15 +62,8 @@ internal sealed partial class ShardConnection
     /// trusted: a malformed id or sequence means no session (the shard identifies), and a resume URL the
     /// <see cref="ResumeUrlPolicy"/> refuses is dropped (the shard resumes through the bootstrap URL).
     /// </summary>
-    private void ImportSession(GatewaySession session)
+    private void ImportSession(ShardSession session)
     {
-        if (session.ShardId != ShardId || session.ShardCount != ShardCount)
-        {
-            throw new ArgumentException(
-                $"The session belongs to shard [{session.ShardId}, {session.ShardCount}], not [{ShardId}, {ShardCount}].",
-                nameof(session));
-        }
-
         if (!SessionFieldRules.IsUsable(session.SessionId, session.Sequence, out var problem))
         {
             GatewayLog.ImportedSessionIgnored(_logger, ShardId, problem!);
@@ -112,7 +106,7 @@ internal sealed partial class ShardConnection
             return;
         }
 
-        _previousSession = new PreviousSession(session.Id, Math.Max(0, DeliveredSequenceLocked(session.Generation)));
+        _previousSession = new ShardSession(session.Id, Math.Max(0, DeliveredSequenceLocked(session.Generation)), session.ResumeUrl);
         _session = null;
         Interlocked.Exchange(ref _lastSequence, NoSequence);
         Volatile.Write(ref _resumeUrlFailures, 0);
@@ -144,7 +138,4 @@ internal sealed partial class ShardConnection
 
     /// <summary>The live session: its id, where to resume it (null when the URL is unusable or untrusted) and its generation.</summary>
     private sealed record SessionInfo(string Id, string ResumeUrl, Uri? ResumeBase, long Generation);
-
-    /// <summary>A session replaced by a new one, reported in the next <see cref="SessionStart"/>.</summary>
-    private sealed record PreviousSession(string Id, long LastDeliveredSequence);
 }

@@ -5,6 +5,7 @@ using Sharder.Grains.Gateway.Compression;
 using Sharder.Grains.Gateway.Protocol;
 using Sharder.Grains.Gateway.RateLimiting;
 using Sharder.Grains.Gateway.Transport;
+using Sharder.Grains.Interfaces.Models;
 using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Gateway;
@@ -82,7 +83,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     private long _generation;
     private long _deliveredGeneration;
     private long _deliveredSequence = NoSequence;
-    private PreviousSession? _previousSession;
+    private ShardSession? _previousSession;
     private int _resumes;
     private int _identifies;
     private int? _lastCloseCode;
@@ -126,7 +127,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         IDispatchSink sink,
         TimeProvider timeProvider,
         ILogger logger,
-        GatewaySession? session = null,
+        ShardSession? session = null,
         Random? random = null,
         IGatewayMetrics? metrics = null)
     {

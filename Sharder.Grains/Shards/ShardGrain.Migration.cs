@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Placement;
 using Sharder.Grains.Gateway;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Shards;
 
 /// <summary>
 /// Deactivation and migration: a graceful silo stop (with another silo active) or <see cref="MoveToAsync"/>
 /// migrates the shard; the connection stops resumably (close 4000) and its session, with the last sequence
-/// delivered to Redis, is dehydrated into a <see cref="ShardHandoff"/> so the next activation resumes. A
+/// delivered to Redis, is dehydrated (a <see cref="ShardSession"/>, the shard count it was identified with and when
+/// the stop began) so the next activation resumes. A
 /// shard that was still waiting for its identify slot passes the slot on instead, so a move during a cold
 /// start neither wastes the slot nor queues the shard behind every later one.
 /// </summary>
@@ -16,13 +18,18 @@ internal sealed partial class ShardGrain : IGrainMigrationParticipant
     /// <summary>Longest wait for the connection to stop (an event being pushed to an unreachable Redis); then it is abandoned.</summary>
     internal static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
-    private const string HandoffKey = "sharder.handoff";
+    // The hand-off is three keyed values. Silos from before ShardSession wrote one record under "sharder.handoff";
+    // neither version reads the other's keys, so a shard moving between versions resumes from its Redis
+    // checkpoint instead (what reached Redis: nothing lost, nothing twice).
+    private const string SessionKey = "sharder.session";
+    private const string SessionShardCountKey = "sharder.session-shard-count";
+    private const string StopStartedKey = "sharder.stop-started";
     private const string IdentifySlotKey = "sharder.identify-slot";
 
     private readonly IClusterMembershipService _membership;
     private readonly ILocalSiloDetails _localSilo;
-    private ShardHandoff? _rehydrated;
-    private ShardHandoff? _outgoing;
+    private Handoff? _rehydrated;
+    private Handoff? _outgoing;
     private DateTimeOffset? _inheritedSlot;
     private DateTimeOffset? _outgoingSlot;
 
@@ -64,9 +71,7 @@ internal sealed partial class ShardGrain : IGrainMigrationParticipant
 
         var session = fenced ? null : connection.ExportSession();
         _outgoingSlot = fenced ? null : _identifyGate?.UnusedSlot;
-        _outgoing = session is null
-            ? null
-            : new ShardHandoff(session.SessionId, session.Sequence, session.ResumeUrl, session.ShardCount, stopStartedAt);
+        _outgoing = session is null ? null : new Handoff(session, connection.ShardCount, stopStartedAt);
         ShardLog.Deactivating(_logger, connection.ShardId, reason, migrating, session?.SessionId, session?.Sequence);
         await connection.DisposeAsync().ConfigureAwait(true);
         _connection = null;
@@ -78,7 +83,9 @@ internal sealed partial class ShardGrain : IGrainMigrationParticipant
         ArgumentNullException.ThrowIfNull(dehydrationContext);
         if (_outgoing is { } handoff)
         {
-            dehydrationContext.TryAddValue(HandoffKey, handoff);
+            dehydrationContext.TryAddValue(SessionKey, handoff.Session);
+            dehydrationContext.TryAddValue(SessionShardCountKey, handoff.ShardCount);
+            dehydrationContext.TryAddValue(StopStartedKey, handoff.StopStartedAt);
         }
 
         if (_outgoingSlot is { } slot)
@@ -90,9 +97,11 @@ internal sealed partial class ShardGrain : IGrainMigrationParticipant
     void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext rehydrationContext)
     {
         ArgumentNullException.ThrowIfNull(rehydrationContext);
-        if (rehydrationContext.TryGetValue<ShardHandoff>(HandoffKey, out var handoff))
+        if (rehydrationContext.TryGetValue<ShardSession>(SessionKey, out var session) && session is not null
+            && rehydrationContext.TryGetValue<int>(SessionShardCountKey, out var shardCount)
+            && rehydrationContext.TryGetValue<DateTimeOffset>(StopStartedKey, out var stopStartedAt))
         {
-            _rehydrated = handoff;
+            _rehydrated = new Handoff(session, shardCount, stopStartedAt);
         }
 
         if (rehydrationContext.TryGetValue<DateTimeOffset>(IdentifySlotKey, out var slot))
@@ -140,4 +149,7 @@ internal sealed partial class ShardGrain : IGrainMigrationParticipant
         var self = _localSilo.SiloAddress;
         return _membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(self));
     }
+
+    /// <summary>What one activation hands the next: the session, the shard count it was identified with, when the stop began.</summary>
+    private sealed record Handoff(ShardSession Session, int ShardCount, DateTimeOffset StopStartedAt);
 }

@@ -173,17 +173,17 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         await connection.SendAsync(payload, CancellationToken.None).ConfigureAwait(true);
     }
 
-    private async Task<GatewaySession?> ChooseSessionAsync(int shardId, int shardCount)
+    private async Task<ShardSession?> ChooseSessionAsync(int shardId, int shardCount)
     {
         if (_rehydrated is { } handoff && handoff.ShardCount == shardCount)
         {
             _handoffGap = _timeProvider.GetUtcNow() - handoff.StopStartedAt;
             _instruments.OnHandoff(_handoffGap.Value);
-            if (SessionFieldRules.IsUsable(handoff.SessionId, handoff.Sequence, out var handoffProblem))
+            if (SessionFieldRules.IsUsable(handoff.Session.SessionId, handoff.Session.Sequence, out var handoffProblem))
             {
                 _startKind = ShardStartKind.Migration;
-                ShardLog.Rehydrated(_logger, shardId, handoff.SessionId, handoff.Sequence, _handoffGap.Value);
-                return new GatewaySession(handoff.SessionId, handoff.Sequence, handoff.ResumeUrl, shardId, shardCount);
+                ShardLog.Rehydrated(_logger, shardId, handoff.Session.SessionId, handoff.Session.Sequence, _handoffGap.Value);
+                return handoff.Session;
             }
 
             ShardLog.StoredSessionIgnored(_logger, shardId, "hand-off", handoffProblem!);
@@ -193,10 +193,10 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         // write Redis can write it: its fields are checked here and its resume URL by the connection's ResumeUrlPolicy.
         if (await _redisSink.ReadCheckpointAsync(shardId).ConfigureAwait(true) is { } checkpoint)
         {
-            if (SessionFieldRules.IsUsable(checkpoint.SessionId, checkpoint.Sequence, out var checkpointProblem))
+            if (SessionFieldRules.IsUsable(checkpoint.Session.SessionId, checkpoint.Session.Sequence, out var checkpointProblem))
             {
                 _startKind = ShardStartKind.Checkpoint;
-                return new GatewaySession(checkpoint.SessionId, checkpoint.Sequence, checkpoint.ResumeUrl ?? string.Empty, shardId, shardCount);
+                return checkpoint.Session;
             }
 
             ShardLog.StoredSessionIgnored(_logger, shardId, "checkpoint", checkpointProblem!);

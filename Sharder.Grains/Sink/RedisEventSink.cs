@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using StackExchange.Redis;
 using StackExchange.Redis.KeyspaceIsolation;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Sink;
 
@@ -99,10 +100,7 @@ internal sealed class RedisEventSink
         }
 
         return new ShardCheckpoint(
-            shardId,
-            fields[0]!,
-            ParseLong(fields[1]),
-            fields[2].IsNullOrEmpty ? null : (string?)fields[2],
+            new ShardSession(fields[0]!, ParseLong(fields[1]), fields[2].IsNullOrEmpty ? null : (string?)fields[2]),
             ParseLong(fields[3]));
     }
 

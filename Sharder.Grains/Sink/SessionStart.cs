@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Sink;
 
@@ -26,18 +27,15 @@ internal sealed class SessionStart
     public required bool Resumed { get; init; }
 
     /// <summary>
-    /// For a new session that replaced an earlier one: that session's id. Events after
-    /// <see cref="PreviousLastDeliveredSequence"/> in it were never delivered and are gone for good.
+    /// For a new session that replaced an earlier one: that session, at the last sequence that reached the
+    /// sink (0: none). Events after it were never delivered and are gone for good.
     /// </summary>
-    public string? PreviousSessionId { get; init; }
-
-    /// <summary>The last sequence of <see cref="PreviousSessionId"/> that reached the sink (0: none).</summary>
-    public long? PreviousLastDeliveredSequence { get; init; }
+    public ShardSession? Replaced { get; init; }
 
     /// <summary>A fresh <see cref="StartId"/>.</summary>
     public static string NewStartId() => RandomNumberGenerator.GetHexString(16, lowercase: true);
 
-    public override string ToString() => PreviousSessionId is null
+    public override string ToString() => Replaced is not { } replaced
         ? $"Shard {ShardId} session {SessionId} ({(Resumed ? "resumed" : "new")}, start {StartId})"
-        : $"Shard {ShardId} session {SessionId} (new, start {StartId}; replaced {PreviousSessionId} after seq {PreviousLastDeliveredSequence})";
+        : $"Shard {ShardId} session {SessionId} (new, start {StartId}; replaced {replaced.SessionId} after seq {replaced.Sequence})";
 }

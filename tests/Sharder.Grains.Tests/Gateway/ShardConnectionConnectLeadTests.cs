@@ -1,5 +1,6 @@
 using Sharder.Grains.Gateway;
 using Sharder.Grains.Tests.Gateway.Fakes;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Tests.Gateway;
 
@@ -55,7 +56,7 @@ public sealed class ShardConnectionConnectLeadTests
     public async Task A_resume_connects_at_once_without_asking_the_gate()
     {
         await using var harness = new ShardHarness(options => options.IdentifyConnectLead = s_lead);
-        harness.Start(new GatewaySession("session-1", 3, ShardHarness.ResumeUrl, 0, 1));
+        harness.Start(new ShardSession("session-1", 3, ShardHarness.ResumeUrl));
 
         var connection = await harness.Server.NextConnectionAsync();
         connection.SendHello();

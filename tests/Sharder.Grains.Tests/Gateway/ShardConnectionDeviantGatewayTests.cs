@@ -91,8 +91,8 @@ public sealed class ShardConnectionDeviantGatewayTests
         Assert.Equal("same-id", second.SessionId);
         Assert.NotEqual(first.StartId, second.StartId);
         Assert.Equal(16, second.StartId.Length);
-        Assert.Equal("same-id", second.PreviousSessionId);
-        Assert.Equal(5, second.PreviousLastDeliveredSequence);
+        Assert.Equal("same-id", second.Replaced?.SessionId);
+        Assert.Equal(5, second.Replaced?.Sequence);
         Assert.Equal([1L, 2, 3, 4, 5, 1, 2, 3], harness.Sink.DeliveredSequences);
         Assert.Equal(3, harness.Shard.ExportSession()!.Sequence);
         Assert.Equal(3, harness.Shard.Status.LastDeliveredSequence);

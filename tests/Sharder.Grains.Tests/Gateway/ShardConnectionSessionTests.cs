@@ -26,7 +26,7 @@ public sealed class ShardConnectionSessionTests
         var start = Assert.Single(harness.Sink.Sessions);
         Assert.Equal("session-1", start.SessionId);
         Assert.False(start.Resumed);
-        Assert.Null(start.PreviousSessionId);
+        Assert.Null(start.Replaced);
         var status = harness.Shard.Status;
         Assert.Equal(GatewayState.Active, status.State);
         Assert.Equal("session-1", status.SessionId);
@@ -144,8 +144,8 @@ public sealed class ShardConnectionSessionTests
         var start = harness.Sink.Sessions[^1];
         Assert.Equal("session-2", start.SessionId);
         Assert.False(start.Resumed);
-        Assert.Equal("session-1", start.PreviousSessionId);
-        Assert.Equal(3, start.PreviousLastDeliveredSequence);
+        Assert.Equal("session-1", start.Replaced?.SessionId);
+        Assert.Equal(3, start.Replaced?.Sequence);
     }
 
     [Fact]

@@ -168,6 +168,6 @@ public sealed class ShardConnectionSinkTests
         next.SendReady("session-2", ShardHarness.ResumeUrl);
         await Waits.UntilAsync(() => harness.Sink.Sessions.Count == 2, "the new session was reported");
         Assert.Equal([1, 2, 3], harness.Sink.DeliveredSequences.Take(3));
-        Assert.Equal(3, harness.Sink.Sessions[1].PreviousLastDeliveredSequence);
+        Assert.Equal(3, harness.Sink.Sessions[1].Replaced?.Sequence);
     }
 }

@@ -1,5 +1,6 @@
 using Sharder.Grains.Gateway;
 using Sharder.Grains.Tests.Gateway.Fakes;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Tests.Gateway;
 
@@ -19,7 +20,7 @@ public sealed class ShardConnectionStopTests
         Assert.Equal(GatewayState.Stopped, harness.Shard.State);
         Assert.True(harness.Shard.Completion.IsCompletedSuccessfully);
         Assert.Equal(
-            new GatewaySession("session-1", 3, ShardHarness.ResumeUrl, 0, 1),
+            new ShardSession("session-1", 3, ShardHarness.ResumeUrl),
             harness.Shard.ExportSession());
         Assert.Empty(harness.Shard.Status.Reconnects);
         Assert.Single(harness.Server.ConnectAttempts);
@@ -93,7 +94,7 @@ public sealed class ShardConnectionStopTests
 
         // Received is 4, delivered is 2: the hand-off must resume after 2 so 3 and 4 are replayed.
         var session = first.ExportSession();
-        Assert.Equal(new GatewaySession("session-1", 2, ShardHarness.ResumeUrl, 1, 2), session);
+        Assert.Equal(new ShardSession("session-1", 2, ShardHarness.ResumeUrl), session);
         var stopping = first.StopAsync(ShardStopMode.Resumable);
         Assert.Equal(4000, await connection.ClientCloseCodeAsync());
         await Waits.UntilAsync(() => first.State == GatewayState.Disconnected, "the first shard waits for the sink");
@@ -122,7 +123,7 @@ public sealed class ShardConnectionStopTests
     public async Task A_replayed_ready_of_the_resumed_session_is_delivered_but_starts_no_new_session()
     {
         await using var harness = new ShardHarness();
-        var shard = harness.Start(new GatewaySession("session-1", 0, ShardHarness.ResumeUrl, 0, 1));
+        var shard = harness.Start(new ShardSession("session-1", 0, ShardHarness.ResumeUrl));
         var connection = await harness.Server.NextConnectionAsync();
         connection.SendHello();
         var resume = await connection.NextSentAsync(6);
@@ -140,15 +141,5 @@ public sealed class ShardConnectionStopTests
         Assert.Equal(0, shard.Status.Identifies);
         Assert.Equal(GatewayState.Active, shard.State);
         Assert.Equal(3, shard.ExportSession()!.Sequence);
-    }
-
-    [Fact]
-    public void A_session_of_another_shard_is_rejected()
-    {
-        var harness = new ShardHarness();
-
-        var error = Assert.Throws<ArgumentException>(() => harness.Create(new GatewaySession("s", 1, ShardHarness.ResumeUrl, 3, 4), shardId: 2, shardCount: 4));
-
-        Assert.Contains("[3, 4]", error.Message, StringComparison.Ordinal);
     }
 }

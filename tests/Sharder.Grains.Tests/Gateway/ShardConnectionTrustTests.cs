@@ -1,5 +1,6 @@
 using Sharder.Grains.Gateway;
 using Sharder.Grains.Tests.Gateway.Fakes;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Tests.Gateway;
 
@@ -10,7 +11,7 @@ public sealed class ShardConnectionTrustTests
     public async Task A_handed_over_session_with_a_foreign_resume_url_resumes_through_the_bootstrap_url()
     {
         await using var harness = new ShardHarness();
-        harness.Start(new GatewaySession("session-1", 7, "wss://evil.example/steal", 0, 1));
+        harness.Start(new ShardSession("session-1", 7, "wss://evil.example/steal"));
 
         var connection = await harness.Server.NextConnectionAsync();
         connection.SendHello();
@@ -64,7 +65,7 @@ public sealed class ShardConnectionTrustTests
     public async Task A_malformed_handed_over_session_is_ignored_and_the_shard_identifies(string sessionId, long sequence)
     {
         await using var harness = new ShardHarness();
-        harness.Start(new GatewaySession(sessionId, sequence, ShardHarness.ResumeUrl, 0, 1));
+        harness.Start(new ShardSession(sessionId, sequence, ShardHarness.ResumeUrl));
 
         var connection = await harness.Server.NextConnectionAsync();
         connection.SendHello();

@@ -61,7 +61,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             var status = shards.Connection(shardId).Status;
             output.WriteLine($"shard {shardId}: {sequences.Count} events, last seq {status.LastSequence}");
             Assert.Equal(TestEvents.Range(1, status.LastSequence!.Value), sequences);
-            Assert.Equal(status.LastSequence, (await shards.Publisher.ReadCheckpointAsync(shardId))!.Sequence);
+            Assert.Equal(status.LastSequence, (await shards.Publisher.ReadCheckpointAsync(shardId))!.Session.Sequence);
         }
     }
 

@@ -4,6 +4,7 @@ using Sharder.Simulator.Faults;
 using Sharder.TestKit.Redis;
 using StackExchange.Redis;
 using Xunit.Abstractions;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.IntegrationTests.ClusterLayout;
 
@@ -42,7 +43,7 @@ public sealed class ClusterLayoutTests(RedisClusterFixture redis, ITestOutputHel
         shards.EmitMessages(100, 1);
         var checkpoint = await shards.Publisher.ReadCheckpointAsync(1);
         Assert.NotNull(checkpoint);
-        await shards.StartShardAsync(1, new GatewaySession(checkpoint.SessionId, checkpoint.Sequence, checkpoint.ResumeUrl ?? string.Empty, 1, Shards));
+        await shards.StartShardAsync(1, checkpoint.Session);
         await shards.WaitDeliveredAsync("shard 1 resumed from its checkpoint and delivered what it missed");
 
         var primaries = new HashSet<int>();
@@ -56,7 +57,7 @@ public sealed class ClusterLayoutTests(RedisClusterFixture redis, ITestOutputHel
                 .Where(e => e.TryGetProperty("marker", out _)).Select(e => e.GetProperty("marker").GetString()).ToList();
             Assert.Contains("resumed", markers);
             Assert.DoesNotContain("resynced", markers);
-            Assert.Equal(status.LastSequence, (await shards.Publisher.ReadCheckpointAsync(shardId))!.Sequence);
+            Assert.Equal(status.LastSequence, (await shards.Publisher.ReadCheckpointAsync(shardId))!.Session.Sequence);
             primaries.Add(await redis.Cluster.PrimaryPortOfAsync(shards.EventsKey(shardId)));
         }
 

@@ -10,6 +10,7 @@ using Sharder.IntegrationTests.Sink;
 using Sharder.TestKit;
 using StackExchange.Redis;
 using Xunit.Abstractions;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.IntegrationTests.ClusterLayout;
 
@@ -89,7 +90,7 @@ internal sealed class ClusterShards : IAsyncDisposable
     /// Starts the shard as a new activation would: a new epoch, and (given a session) a resume from it, the way the
     /// shard grain resumes from the checkpoint it read.
     /// </summary>
-    public async Task StartShardAsync(int shardId, GatewaySession? session)
+    public async Task StartShardAsync(int shardId, ShardSession? session)
     {
         long epoch = await Publisher.AcquireEpochAsync(shardId);
         var sink = new ShardEventSink(shardId, epoch, Publisher, session?.Sequence ?? 0, () => { }, _instruments);
@@ -101,7 +102,7 @@ internal sealed class ClusterShards : IAsyncDisposable
     }
 
     /// <summary>Stops the shard's connection (as a deactivation does) and returns what it last delivered.</summary>
-    public async Task<GatewaySession?> StopShardAsync(int shardId)
+    public async Task<ShardSession?> StopShardAsync(int shardId)
     {
         var connection = Connection(shardId);
         var session = connection.ExportSession();

@@ -79,7 +79,7 @@ public sealed class CloseCodeTests(ITestOutputHelper output)
             scenario.Connections.Select(c => c.Listener));
 
         var restart = scenario.Sink.SessionStarts[^1];
-        Assert.Equal(firstSession, restart.PreviousSessionId);
+        Assert.Equal(firstSession, restart.Replaced?.SessionId);
     }
 
     [Theory]

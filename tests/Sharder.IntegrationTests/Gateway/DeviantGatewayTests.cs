@@ -60,7 +60,7 @@ public sealed class DeviantGatewayTests(ITestOutputHelper output)
         Assert.Equal(2, starts.Count);
         Assert.All(starts, start => Assert.False(start.Resumed));
         Assert.NotEqual(starts[0].StartId, starts[1].StartId);
-        Assert.Equal(firstSession, starts[1].PreviousSessionId);
+        Assert.Equal(firstSession, starts[1].Replaced?.SessionId);
         var delivered = DeliveredUids(scenario);
         Assert.Equal(delivered.Count, delivered.Distinct().Count());
         Assert.Equal(2, scenario.Sink.OfType("READY").Count);

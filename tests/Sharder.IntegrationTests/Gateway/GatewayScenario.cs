@@ -9,6 +9,7 @@ using Sharder.Simulator.Sessions;
 using Sharder.Simulator.World;
 using Sharder.TestKit;
 using Xunit.Abstractions;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.IntegrationTests.Gateway;
 
@@ -135,7 +136,7 @@ internal sealed class GatewayScenario : IAsyncDisposable
     /// <param name="shardCount">Total shards.</param>
     /// <param name="token">The token to identify with; the simulator's own by default.</param>
     /// <param name="session">A session exported by another shard object, to resume.</param>
-    public ShardConnection StartShard(int shardId = 0, int shardCount = 1, string? token = null, GatewaySession? session = null)
+    public ShardConnection StartShard(int shardId = 0, int shardCount = 1, string? token = null, ShardSession? session = null)
     {
         var logger = new TestOutputLogger(_output, $"shard[{shardId}/{shardCount}]#{_shards.Count}", LogLevel.Information);
         var shard = new ShardConnection(

@@ -114,7 +114,7 @@ public sealed partial class BatchedDeliveryTests(RedisServerFixture redis, ITest
         Assert.True(shard.Sink.IsFenced);
         Assert.Equal(before, await shard.SequencesAsync());
         var checkpoint = await shard.Publisher.ReadCheckpointAsync(shard.Connection.ShardId);
-        Assert.Equal(before[^1], checkpoint!.Sequence);
+        Assert.Equal(before[^1], checkpoint!.Session.Sequence);
         Assert.Equal(newer, checkpoint.Epoch);
         Assert.Equal(before[^1], shard.Connection.Status.LastDeliveredSequence);
     }

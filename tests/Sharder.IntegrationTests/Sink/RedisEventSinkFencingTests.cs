@@ -1,6 +1,7 @@
 using Sharder.Grains.Sink;
 using Sharder.TestKit.Redis;
 using StackExchange.Redis;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.IntegrationTests.Sink;
 
@@ -63,7 +64,7 @@ public sealed class RedisEventSinkFencingTests(RedisServerFixture redis) : IAsyn
 
         Assert.Equal((Shard, epochA, epochB), (refused.ShardId, refused.Epoch, refused.CurrentEpoch));
         Assert.Equal(TestEvents.Range(1, 3), await TestEvents.ReadSequencesAsync(Database, $"{_prefix}:events"));
-        Assert.Equal(new ShardCheckpoint(Shard, "s1", 3, null, epochB), await _publisher.ReadCheckpointAsync(Shard));
+        Assert.Equal(new ShardCheckpoint(new ShardSession("s1", 3, null), epochB), await _publisher.ReadCheckpointAsync(Shard));
     }
 
     [Fact]
@@ -92,7 +93,7 @@ public sealed class RedisEventSinkFencingTests(RedisServerFixture redis) : IAsyn
         await Assert.ThrowsAsync<StaleEpochException>(
             () => _publisher.PublishMarkerAsync(Shard, epochA, ShardLifecycleMarker.Resumed("s1", 3)));
 
-        Assert.Equal("s1", (await _publisher.ReadCheckpointAsync(Shard))!.SessionId);
+        Assert.Equal("s1", (await _publisher.ReadCheckpointAsync(Shard))!.Session.SessionId);
         Assert.Equal(3, await Database.ListLengthAsync($"{_prefix}:events"));
     }
 

@@ -4,6 +4,7 @@ using Sharder.Grains.Gateway;
 using Sharder.Grains.Sink;
 using Sharder.TestKit.Redis;
 using StackExchange.Redis;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.IntegrationTests.Sink;
 
@@ -62,7 +63,7 @@ public sealed class RedisEventSinkFormatTests(RedisServerFixture redis) : IAsync
         Assert.False(resumed);
         Assert.False(reidentified);
         Assert.Equal(3, await Database.ListLengthAsync($"{_prefix}:from"));
-        Assert.Equal(new ShardCheckpoint(1, "s2", 0, null, epoch), await publisher.ReadCheckpointAsync(1));
+        Assert.Equal(new ShardCheckpoint(new ShardSession("s2", 0, null), epoch), await publisher.ReadCheckpointAsync(1));
     }
 
     [Fact]
@@ -172,7 +173,7 @@ public sealed class RedisEventSinkFormatTests(RedisServerFixture redis) : IAsync
         Assert.Equal(new PublishResult(0, 3), onlyDenied with { Lists = [] });
         Assert.Equal(new PublishResult(1, 4), replay with { Lists = [] });
         Assert.Equal([1L, 4L], await TestEvents.ReadSequencesAsync(Database, $"{_prefix}:events"));
-        Assert.Equal(4, (await publisher.ReadCheckpointAsync(1))!.Sequence);
+        Assert.Equal(4, (await publisher.ReadCheckpointAsync(1))!.Session.Sequence);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Sharder.Grains.Gateway;
 using Sharder.Grains.Sink;
 using Sharder.TestKit.Redis;
 using StackExchange.Redis;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.IntegrationTests.Sink;
 
@@ -66,8 +67,8 @@ public sealed class RedisEventSinkTests(RedisServerFixture redis) : IAsyncLifeti
         await _publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 8, 9));
         var afterSecond = await _publisher.ReadCheckpointAsync(Shard);
 
-        Assert.Equal(new ShardCheckpoint(Shard, "s1", 7, "wss://resume.example/a", epoch), afterFirst);
-        Assert.Equal(new ShardCheckpoint(Shard, "s1", 9, "wss://resume.example/a", epoch), afterSecond);
+        Assert.Equal(new ShardCheckpoint(new ShardSession("s1", 7, "wss://resume.example/a"), epoch), afterFirst);
+        Assert.Equal(new ShardCheckpoint(new ShardSession("s1", 9, "wss://resume.example/a"), epoch), afterSecond);
         Assert.Null(await _publisher.ReadCheckpointAsync(Shard + 1));
     }
 
@@ -80,7 +81,7 @@ public sealed class RedisEventSinkTests(RedisServerFixture redis) : IAsyncLifeti
         var result = await _publisher.PublishAsync(Shard, epoch, "s1", "wss://resume.example/b", []);
 
         Assert.Equal(new PublishResult(0, 4), result with { Lists = [] });
-        Assert.Equal("wss://resume.example/b", (await _publisher.ReadCheckpointAsync(Shard))!.ResumeUrl);
+        Assert.Equal("wss://resume.example/b", (await _publisher.ReadCheckpointAsync(Shard))!.Session.ResumeUrl);
     }
 
     [Fact]
@@ -94,7 +95,7 @@ public sealed class RedisEventSinkTests(RedisServerFixture redis) : IAsyncLifeti
         var result = await _publisher.PublishAsync(Shard, epoch, "s2", null, TestEvents.Sequences("s2", 1, 3));
 
         Assert.True(pushed);
-        Assert.Equal(new ShardCheckpoint(Shard, "s2", 0, "wss://new", epoch), reset);
+        Assert.Equal(new ShardCheckpoint(new ShardSession("s2", 0, "wss://new"), epoch), reset);
         Assert.Equal(new PublishResult(3, 3), result with { Lists = [] });
         var values = (await Database.ListRangeAsync(EventsKey)).Select(v => (string)v!).ToList();
         Assert.Equal(19, values.Count);
@@ -118,7 +119,7 @@ public sealed class RedisEventSinkTests(RedisServerFixture redis) : IAsyncLifeti
 
         Assert.False(pushedAgain);
         Assert.Equal(8, await Database.ListLengthAsync(EventsKey));
-        Assert.Equal(2, (await _publisher.ReadCheckpointAsync(Shard))!.Sequence);
+        Assert.Equal(2, (await _publisher.ReadCheckpointAsync(Shard))!.Session.Sequence);
     }
 
     [Fact]
@@ -130,7 +131,7 @@ public sealed class RedisEventSinkTests(RedisServerFixture redis) : IAsyncLifeti
 
         Assert.False(pushed);
         Assert.Equal(0, await Database.ListLengthAsync(EventsKey));
-        Assert.Equal(new ShardCheckpoint(Shard, "s1", 0, "wss://r", epoch), await _publisher.ReadCheckpointAsync(Shard));
+        Assert.Equal(new ShardCheckpoint(new ShardSession("s1", 0, "wss://r"), epoch), await _publisher.ReadCheckpointAsync(Shard));
     }
 
     [Fact]
@@ -151,7 +152,7 @@ public sealed class RedisEventSinkTests(RedisServerFixture redis) : IAsyncLifeti
         Assert.Equal("""{"shard":3,"marker":"resumed","session":"s1","seq":41}""", values[41]);
         Assert.Equal("""{"shard":3,"marker":"resumed","session":"s1","seq":42}""", values[^1]);
         Assert.Equal(44, values.Count);
-        Assert.Equal(new ShardCheckpoint(Shard, "s1", 42, "wss://r2", epoch), await _publisher.ReadCheckpointAsync(Shard));
+        Assert.Equal(new ShardCheckpoint(new ShardSession("s1", 42, "wss://r2"), epoch), await _publisher.ReadCheckpointAsync(Shard));
     }
 
     [Fact]
@@ -181,7 +182,7 @@ public sealed class RedisEventSinkTests(RedisServerFixture redis) : IAsyncLifeti
 
         Assert.Equal(new PublishResult(2, 2) { Resynced = true }, result with { Lists = [] });
         Assert.Equal(new PublishResult(1, 3), next with { Lists = [] });
-        Assert.Equal(("s2", 2L), (checkpoint!.SessionId, checkpoint.Sequence));
+        Assert.Equal(("s2", 2L), (checkpoint!.Session.SessionId, checkpoint.Session.Sequence));
         var values = (await Database.ListRangeAsync(EventsKey)).Select(v => (string)v!).ToList();
         Assert.Equal(
             """{"shard":3,"marker":"resynced","session":"s2","seq":0,"checkpoint_session":"s1","checkpoint_seq":4}""", values[4]);
@@ -271,7 +272,7 @@ public sealed class RedisEventSinkTests(RedisServerFixture redis) : IAsyncLifeti
         {
             var sequences = envelopes.Where(e => e.GetProperty("shard").GetInt32() == shard).Select(e => e.GetProperty("seq").GetInt64());
             Assert.Equal(TestEvents.Range(1, 50), sequences);
-            Assert.Equal(50, (await _publisher.ReadCheckpointAsync(shard))!.Sequence);
+            Assert.Equal(50, (await _publisher.ReadCheckpointAsync(shard))!.Session.Sequence);
         }
     }
 

@@ -42,6 +42,6 @@ public sealed class RedisEventSinkThroughputTests(RedisServerFixture redis, ITes
             $"batch {batchSize,3}: {measured} events in {clock.Elapsed.TotalMilliseconds:F0} ms = {measured / clock.Elapsed.TotalSeconds:F0} events/s, "
             + $"{clock.Elapsed.TotalMilliseconds * 1000 / (batches.Count - 1):F0} µs per batch");
         Assert.Equal(EventsPerRun, await connection.GetDatabase().ListLengthAsync($"{prefix}:events"));
-        Assert.Equal(EventsPerRun, (await publisher.ReadCheckpointAsync(0))!.Sequence);
+        Assert.Equal(EventsPerRun, (await publisher.ReadCheckpointAsync(0))!.Session.Sequence);
     }
 }

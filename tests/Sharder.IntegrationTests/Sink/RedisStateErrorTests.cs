@@ -260,6 +260,6 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
     private async Task<(string?, long)> CheckpointAsync()
     {
         var checkpoint = await _publisher.ReadCheckpointAsync(Shard);
-        return (checkpoint?.SessionId, checkpoint?.Sequence ?? -1);
+        return (checkpoint?.Session.SessionId, checkpoint?.Session.Sequence ?? -1);
     }
 }

@@ -32,7 +32,7 @@ public sealed class ShardEventSinkBatchTests(RedisServerFixture redis) : IAsyncL
 
         Assert.Equal(TestEvents.Range(0, 499), await TestEvents.ReadSequencesAsync(Database, $"{_prefix}:events"));
         var checkpoint = await publisher.ReadCheckpointAsync(Shard);
-        Assert.Equal(499, checkpoint!.Sequence);
+        Assert.Equal(499, checkpoint!.Session.Sequence);
         Assert.Equal(300 + 350, shard.Measurements().Where(m => m.Instrument == InstrumentNames.SinkEventsPublished).Sum(m => m.Value));
     }
 
@@ -52,7 +52,7 @@ public sealed class ShardEventSinkBatchTests(RedisServerFixture redis) : IAsyncL
         Assert.Equal(
             TestEvents.Range(1, 30).Where(s => TypeOf(s) == "MESSAGE_CREATE"),
             await TestEvents.ReadSequencesAsync(Database, $"{_prefix}:events:MESSAGE_CREATE"));
-        Assert.Equal(30, (await publisher.ReadCheckpointAsync(Shard))!.Sequence);
+        Assert.Equal(30, (await publisher.ReadCheckpointAsync(Shard))!.Session.Sequence);
         Assert.Equal(10, shard.Measurements().Where(m => m.Instrument == InstrumentNames.SinkEventsDeadLettered).Sum(m => m.Value));
         Assert.Null(shard.Sink.Problem);
     }
@@ -69,6 +69,6 @@ public sealed class ShardEventSinkBatchTests(RedisServerFixture redis) : IAsyncL
         var list = await TestEvents.ReadJsonListAsync(Database, $"{_prefix}:events");
         Assert.Equal(TestEvents.Range(150, 249), list.Where(e => !e.TryGetProperty("marker", out _)).Select(e => e.GetProperty("seq").GetInt64()));
         Assert.Contains(list, e => e.TryGetProperty("marker", out var kind) && kind.GetString() == "trimmed");
-        Assert.Equal(249, (await publisher.ReadCheckpointAsync(Shard))!.Sequence);
+        Assert.Equal(249, (await publisher.ReadCheckpointAsync(Shard))!.Session.Sequence);
     }
 }

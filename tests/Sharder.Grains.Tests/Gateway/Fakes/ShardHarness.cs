@@ -1,4 +1,5 @@
 using Sharder.Grains.Gateway;
+using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Tests.Gateway.Fakes;
 
@@ -45,7 +46,7 @@ internal sealed class ShardHarness : IAsyncDisposable
     /// <summary>The shard started last.</summary>
     public ShardConnection Shard => _shards.Count > 0 ? _shards[^1] : throw new InvalidOperationException("Start a shard first.");
 
-    public ShardConnection Create(GatewaySession? session = null, int shardId = 0, int shardCount = 1)
+    public ShardConnection Create(ShardSession? session = null, int shardId = 0, int shardCount = 1)
     {
         var shard = new ShardConnection(
             shardId, shardCount, new BotToken(TokenText), Options, Server, IdentifyGate ?? Gate, Sink, Clock, Logger, session, Random, Metrics);
@@ -53,7 +54,7 @@ internal sealed class ShardHarness : IAsyncDisposable
         return shard;
     }
 
-    public ShardConnection Start(GatewaySession? session = null, int shardId = 0, int shardCount = 1)
+    public ShardConnection Start(ShardSession? session = null, int shardId = 0, int shardCount = 1)
     {
         var shard = Create(session, shardId, shardCount);
         shard.Start();
