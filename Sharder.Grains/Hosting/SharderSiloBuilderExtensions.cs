@@ -99,7 +99,7 @@ public static class SharderSiloBuilderExtensions
         services.AddMetrics();
         services.TryAddSingleton<SharderInstruments>();
         services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisConfiguration.Clone()));
-        services.TryAddSingleton(sp => new RedisEventSink(
+        services.TryAddSingleton(sp => new RedisEventPublisher(
             sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetRequiredService<IOptions<RedisOutputOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));

@@ -25,7 +25,7 @@ namespace Sharder.Grains.Shards;
 [RandomPlacement]
 internal sealed partial class ShardGrain : Grain, IShardGrain
 {
-    private readonly RedisEventSink _redisSink;
+    private readonly RedisEventPublisher _publisher;
     private readonly LocalShardRegistry _registry;
     private readonly CommandPump _commandPump;
     private readonly ShardSelectionProvider _selection;
@@ -46,7 +46,7 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
     private TimeSpan? _handoffGap;
 
     public ShardGrain(
-        RedisEventSink publisher,
+        RedisEventPublisher publisher,
         LocalShardRegistry registry,
         CommandPump commandPump,
         ShardSelectionProvider selection,
@@ -62,7 +62,7 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
     {
         ArgumentNullException.ThrowIfNull(gatewayOptions);
         ArgumentNullException.ThrowIfNull(discordOptions);
-        _redisSink = publisher;
+        _publisher = publisher;
         _registry = registry;
         _commandPump = commandPump;
         _selection = selection;
@@ -90,13 +90,13 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
             throw new InvalidOperationException($"Shard {shardId} does not exist: the bot has {shardCount} shards.");
         }
 
-        _epoch = await _redisSink.AcquireEpochAsync(shardId).ConfigureAwait(true);
+        _epoch = await _publisher.AcquireEpochAsync(shardId).ConfigureAwait(true);
         var session = await ChooseSessionAsync(shardId, shardCount).ConfigureAwait(true);
         var token = new BotToken(_discordOptions.Token
             ?? throw new InvalidOperationException($"{DiscordOptions.DISCORD_TOKEN} is not set; a shard cannot connect without it."));
 
         _sink = new ShardEventSink(
-            shardId, _epoch, _redisSink, session?.Sequence ?? 0, OnFenced, _instruments, _deliveryProblems, _timeProvider, _logger);
+            shardId, _epoch, _publisher, session?.Sequence ?? 0, OnFenced, _instruments, _deliveryProblems, _timeProvider, _logger);
         var gate = new CoordinatorIdentifyGate(
             GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey), shardCount, _timeProvider, _logger, _inheritedSlot);
         _identifyGate = gate;
@@ -191,7 +191,7 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
 
         // The checkpoint is what reached Redis, so resuming from it replays exactly what is missing. Anyone who can
         // write Redis can write it: its fields are checked here and its resume URL by the connection's ResumeUrlPolicy.
-        if (await _redisSink.ReadCheckpointAsync(shardId).ConfigureAwait(true) is { } checkpoint)
+        if (await _publisher.ReadCheckpointAsync(shardId).ConfigureAwait(true) is { } checkpoint)
         {
             if (SessionFieldRules.IsUsable(checkpoint.Session.SessionId, checkpoint.Session.Sequence, out var checkpointProblem))
             {

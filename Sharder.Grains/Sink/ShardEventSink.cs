@@ -27,7 +27,7 @@ internal sealed class ShardEventSink : IDispatchSink
 
     private readonly int _shardId;
     private readonly long _epoch;
-    private readonly RedisEventSink _redisSink;
+    private readonly RedisEventPublisher _publisher;
     private readonly Action _onFenced;
     private readonly SharderInstruments _instruments;
     private readonly DeliveryProblemBoard? _problems;
@@ -46,8 +46,8 @@ internal sealed class ShardEventSink : IDispatchSink
     private DateTimeOffset? _refusalLoggedAt;
 
     /// <param name="shardId">The shard.</param>
-    /// <param name="epoch">The activation's epoch from <see cref="RedisEventSink.AcquireEpochAsync"/>.</param>
-    /// <param name="redisSink">The silo's shared Redis sink.</param>
+    /// <param name="epoch">The activation's epoch from <see cref="RedisEventPublisher.AcquireEpochAsync"/>.</param>
+    /// <param name="publisher">The silo's shared Redis publisher.</param>
     /// <param name="resumeFromSequence">The sequence the activation resumes after (0 when it identifies).</param>
     /// <param name="onFenced">Called once, from the delivery loop, when Redis refuses the epoch.</param>
     /// <param name="instruments">Metrics.</param>
@@ -57,7 +57,7 @@ internal sealed class ShardEventSink : IDispatchSink
     public ShardEventSink(
         int shardId,
         long epoch,
-        RedisEventSink redisSink,
+        RedisEventPublisher publisher,
         long resumeFromSequence,
         Action onFenced,
         SharderInstruments instruments,
@@ -65,12 +65,12 @@ internal sealed class ShardEventSink : IDispatchSink
         TimeProvider? timeProvider = null,
         ILogger? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(redisSink);
+        ArgumentNullException.ThrowIfNull(publisher);
         ArgumentNullException.ThrowIfNull(onFenced);
         ArgumentNullException.ThrowIfNull(instruments);
         _shardId = shardId;
         _epoch = epoch;
-        _redisSink = redisSink;
+        _publisher = publisher;
         _lastSequence = resumeFromSequence;
         _onFenced = onFenced;
         _instruments = instruments;
@@ -106,7 +106,7 @@ internal sealed class ShardEventSink : IDispatchSink
         var started = _timeProvider.GetTimestamp();
         try
         {
-            result = await _redisSink.PublishAsync(_shardId, _epoch, sessionId, null, AsList(batch), PositionIn(sessionId)).ConfigureAwait(false);
+            result = await _publisher.PublishAsync(_shardId, _epoch, sessionId, null, AsList(batch), PositionIn(sessionId)).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
@@ -158,7 +158,7 @@ internal sealed class ShardEventSink : IDispatchSink
         MarkerResult result;
         try
         {
-            result = await _redisSink.RecordMarkerAsync(_shardId, _epoch, marker).ConfigureAwait(false);
+            result = await _publisher.RecordMarkerAsync(_shardId, _epoch, marker).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {

@@ -32,7 +32,7 @@ internal sealed class ShardKeys
             // out of the prefix, so this is the first {...} of the full key and Redis hashes only it.
             _stem = $"{{shard:{id}}}:";
             Checkpoint = _stem + "checkpoint";
-            DeadList = _stem + RedisEventSink.DeadList;
+            DeadList = _stem + RedisEventPublisher.DeadList;
             _partitionLists = [.. layout.SharedPartitionLists.Select(list => _stem + list)];
             _singleList = _stem + KeyLayout.EventsList;
             MarkerLists = [.. layout.MarkerLists.Select(list => _stem + list)];
@@ -42,7 +42,7 @@ internal sealed class ShardKeys
         {
             _stem = string.Empty;
             Checkpoint = KeyLayout.CheckpointKey(shardId);
-            DeadList = RedisEventSink.DeadList;
+            DeadList = RedisEventPublisher.DeadList;
             _partitionLists = [];
             _singleList = KeyLayout.EventsList;
             MarkerLists = layout.MarkerLists;

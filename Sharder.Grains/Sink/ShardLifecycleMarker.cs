@@ -1,7 +1,7 @@
 namespace Sharder.Grains.Sink;
 
 /// <summary>
-/// A lifecycle entry for workers, written by <see cref="RedisEventSink.PublishMarkerAsync"/>. The
+/// A lifecycle entry for workers, written by <see cref="RedisEventPublisher.PublishMarkerAsync"/>. The
 /// previous session and sequence of a <see cref="ShardLifecycleMarkerKind.Reidentified"/> marker are
 /// taken from the checkpoint in Redis, which is what workers actually received.
 /// </summary>

@@ -16,7 +16,7 @@ internal static class SinkRun
 {
     public static async Task<SinkResult> RunAsync(IConnectionMultiplexer redis, ShardDispatch[][] corpus, int batch, string prefix)
     {
-        var publisher = new RedisEventSink(redis, new RedisOutputOptions { KeyPrefix = prefix });
+        var publisher = new RedisEventPublisher(redis, new RedisOutputOptions { KeyPrefix = prefix });
         var instruments = new SharderInstruments(new BenchMeterFactory());
         var sinks = new ShardEventSink[corpus.Length];
         for (int shard = 0; shard < corpus.Length; shard++)

@@ -25,7 +25,7 @@ public sealed class ClusterLayoutConsumerTests(RedisClusterFixture redis) : ICla
     [Fact]
     public async Task A_reliable_consumer_per_shard_list_receives_that_shards_events_in_order_and_acks_them()
     {
-        var publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix, KeyLayout = RedisKeyLayout.Cluster });
+        var publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix, KeyLayout = RedisKeyLayout.Cluster });
         for (int shard = 0; shard < Shards; shard++)
         {
             long epoch = await publisher.AcquireEpochAsync(shard);

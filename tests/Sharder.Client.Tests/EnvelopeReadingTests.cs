@@ -208,11 +208,11 @@ public sealed class EnvelopeReadingTests(RedisServerFixture redis) : IAsyncLifet
         Assert.False(SharderMessageReader.TryRead(Encoding.UTF8.GetBytes(entry), out _));
     }
 
-    private RedisEventSink Publisher(Action<RedisOutputOptions>? configure = null)
+    private RedisEventPublisher Publisher(Action<RedisOutputOptions>? configure = null)
     {
         var options = new RedisOutputOptions { KeyPrefix = _prefix };
         configure?.Invoke(options);
-        return new RedisEventSink(_connection, options);
+        return new RedisEventPublisher(_connection, options);
     }
 
     private async Task<List<SharderMessage>> ReadAllAsync(string list)

@@ -28,7 +28,7 @@ public sealed class ClusterGracefulFailoverTests(ITestOutputHelper output)
         await cluster.StartAsync();
         await using var redis = await ClusterShards.ConnectAsync(cluster.ConnectionString);
         var prefix = TestRedis.UniquePrefix("graceful");
-        var publisher = new RedisEventSink(redis, new RedisOutputOptions { KeyPrefix = prefix, KeyLayout = RedisKeyLayout.Cluster });
+        var publisher = new RedisEventPublisher(redis, new RedisOutputOptions { KeyPrefix = prefix, KeyLayout = RedisKeyLayout.Cluster });
         var keys = new CommandKeys(prefix, RedisKeyLayout.Cluster);
         var shards = new RecordingShards();
         var options = new CommandPumpOptions

@@ -16,7 +16,7 @@ namespace Sharder.IntegrationTests.ClusterLayout;
 
 /// <summary>
 /// Real shard connections on the simulator, each delivering through its own <see cref="ShardEventSink"/> and one
-/// <see cref="RedisEventSink"/> in <see cref="RedisKeyLayout.Cluster"/> layout into a real Redis Cluster.
+/// <see cref="RedisEventPublisher"/> in <see cref="RedisKeyLayout.Cluster"/> layout into a real Redis Cluster.
 /// </summary>
 internal sealed class ClusterShards : IAsyncDisposable
 {
@@ -36,14 +36,14 @@ internal sealed class ClusterShards : IAsyncDisposable
         ShardCount = shardCount;
         _output = output;
         _connections = new ShardConnection?[shardCount];
-        Publisher = new RedisEventSink(redis, new RedisOutputOptions { KeyPrefix = prefix, KeyLayout = RedisKeyLayout.Cluster });
+        Publisher = new RedisEventPublisher(redis, new RedisOutputOptions { KeyPrefix = prefix, KeyLayout = RedisKeyLayout.Cluster });
     }
 
     public GatewayScenario Scenario { get; }
 
     public ConnectionMultiplexer Redis { get; }
 
-    public RedisEventSink Publisher { get; }
+    public RedisEventPublisher Publisher { get; }
 
     public string Prefix { get; }
 

@@ -169,7 +169,7 @@ public sealed partial class BatchedDeliveryTests(RedisServerFixture redis, ITest
     /// <summary>One shard on the simulator, its sink the real one behind a <see cref="GatedSink"/>.</summary>
     private sealed class RedisShard : IAsyncDisposable
     {
-        private RedisShard(GatewayScenario scenario, ConnectionMultiplexer redis, RedisEventSink publisher, string prefix)
+        private RedisShard(GatewayScenario scenario, ConnectionMultiplexer redis, RedisEventPublisher publisher, string prefix)
         {
             Scenario = scenario;
             Redis = redis;
@@ -181,7 +181,7 @@ public sealed partial class BatchedDeliveryTests(RedisServerFixture redis, ITest
 
         public ConnectionMultiplexer Redis { get; }
 
-        public RedisEventSink Publisher { get; }
+        public RedisEventPublisher Publisher { get; }
 
         public ShardEventSink Sink { get; private set; } = null!;
 
@@ -207,7 +207,7 @@ public sealed partial class BatchedDeliveryTests(RedisServerFixture redis, ITest
             options.ReconnectRetryPolicy = new LinearRetry(50);
             var multiplexer = await ConnectionMultiplexer.ConnectAsync(options);
             var prefix = TestRedis.UniquePrefix("batched");
-            var publisher = new RedisEventSink(multiplexer, new RedisOutputOptions { KeyPrefix = prefix });
+            var publisher = new RedisEventPublisher(multiplexer, new RedisOutputOptions { KeyPrefix = prefix });
             var shard = new RedisShard(scenario, multiplexer, publisher, prefix);
             long epoch = await publisher.AcquireEpochAsync(0);
 #pragma warning disable CA2000 // the factory's meter lives as long as the test process; nothing to release

@@ -26,14 +26,14 @@ public sealed class RedisOutputBoundTests(RedisServerFixture redis) : IAsyncLife
     [Fact]
     public async Task Bound_TrimsTheOldest_CountsThem_AndMarksAtMostOncePerInterval()
     {
-        var publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix, MaxLength = 5 }, _clock);
+        var publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix, MaxLength = 5 }, _clock);
         long epoch = await publisher.AcquireEpochAsync(Shard);
 
         var first = await publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 1, 8));
         var afterFirst = await TestEvents.ReadJsonListAsync(Database, EventsKey);
         var second = await publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 9, 10));
         long lengthAfterSecond = await Database.ListLengthAsync(EventsKey);
-        _clock.Advance(RedisEventSink.TrimmedMarkerInterval);
+        _clock.Advance(RedisEventPublisher.TrimmedMarkerInterval);
         var third = await publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 11, 11));
         var afterThird = await TestEvents.ReadJsonListAsync(Database, EventsKey);
 
@@ -54,7 +54,7 @@ public sealed class RedisOutputBoundTests(RedisServerFixture redis) : IAsyncLife
     [Fact]
     public async Task NoBound_ByDefault_ListsGrow_AndReportTheirLength()
     {
-        var publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix }, _clock);
+        var publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix }, _clock);
         long epoch = await publisher.AcquireEpochAsync(Shard);
 
         await publisher.PublishAsync(Shard, epoch, "s1", null, TestEvents.Sequences("s1", 1, 8));

@@ -22,7 +22,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
 
     private readonly RedisServer _server = new();
     private ConnectionMultiplexer _connection = null!;
-    private RedisEventSink _publisher = null!;
+    private RedisEventPublisher _publisher = null!;
 
     private IDatabase Database => _connection.GetDatabase();
 
@@ -30,7 +30,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
     {
         await _server.StartAsync();
         _connection = await TestRedis.ConnectAsync(_server.ConnectionString, allowAdmin: true);
-        _publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = Prefix });
+        _publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = Prefix });
     }
 
     public async Task DisposeAsync()
@@ -186,7 +186,7 @@ public sealed class RedisStateErrorTests : IAsyncLifetime
         options.User = "sink";
         options.Password = "sink-password";
         await using var limited = await ConnectionMultiplexer.ConnectAsync(options);
-        var publisher = new RedisEventSink(limited, new RedisOutputOptions { KeyPrefix = Prefix });
+        var publisher = new RedisEventPublisher(limited, new RedisOutputOptions { KeyPrefix = Prefix });
         using var shard = await SinkHarness.StartAsync(publisher, Shard);
         await shard.IdentifiedAsync("s1", "start-1");
 

@@ -23,7 +23,7 @@ public sealed class ShardEventSinkBatchTests(RedisServerFixture redis) : IAsyncL
     [Fact]
     public async Task A_retried_batch_that_overlaps_the_last_one_repeats_nothing()
     {
-        var publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
+        var publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
         using var shard = await SinkHarness.StartAsync(publisher, Shard);
         await shard.IdentifiedAsync("s1", "start-1");
 
@@ -39,7 +39,7 @@ public sealed class ShardEventSinkBatchTests(RedisServerFixture redis) : IAsyncL
     [Fact]
     public async Task In_a_batch_the_events_bound_for_a_list_of_another_type_are_dead_lettered_and_the_rest_pushed_in_order()
     {
-        var publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix, Layout = EventListLayout.PerEventType });
+        var publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix, Layout = EventListLayout.PerEventType });
         using var shard = await SinkHarness.StartAsync(publisher, Shard);
         await shard.IdentifiedAsync("s1", "start-1");
         await Database.StringSetAsync($"{_prefix}:events:TYPING_START", "not a list");
@@ -60,7 +60,7 @@ public sealed class ShardEventSinkBatchTests(RedisServerFixture redis) : IAsyncL
     [Fact]
     public async Task A_batch_longer_than_the_list_bound_is_trimmed_to_its_newest_events()
     {
-        var publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix, MaxLength = 100 });
+        var publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix, MaxLength = 100 });
         using var shard = await SinkHarness.StartAsync(publisher, Shard);
         await shard.IdentifiedAsync("s1", "start-1");
 

@@ -16,7 +16,7 @@ public sealed class ShardEventSinkTests(RedisServerFixture redis) : IAsyncLifeti
 
     private readonly string _prefix = TestRedis.UniquePrefix("sink");
     private ConnectionMultiplexer _connection = null!;
-    private RedisEventSink _publisher = null!;
+    private RedisEventPublisher _publisher = null!;
 
     private IDatabase Database => _connection.GetDatabase();
 
@@ -25,7 +25,7 @@ public sealed class ShardEventSinkTests(RedisServerFixture redis) : IAsyncLifeti
     public async Task InitializeAsync()
     {
         _connection = await TestRedis.ConnectAsync(redis.ConnectionString);
-        _publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
+        _publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
     }
 
     public async Task DisposeAsync() => await _connection.DisposeAsync();

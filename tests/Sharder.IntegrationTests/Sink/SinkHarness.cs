@@ -60,7 +60,7 @@ internal sealed class SinkHarness : IDisposable
         return [.. _measurements];
     }
 
-    public static async Task<SinkHarness> StartAsync(RedisEventSink publisher, int shardId, TimeProvider? clock = null)
+    public static async Task<SinkHarness> StartAsync(RedisEventPublisher publisher, int shardId, TimeProvider? clock = null)
     {
         long epoch = await publisher.AcquireEpochAsync(shardId);
         var board = new DeliveryProblemBoard();

@@ -13,7 +13,7 @@ public sealed class SinkIsolationTests
     [Fact]
     public void SinkAndCommandTypes_ReferenceNoOrleansOrGatewayType()
     {
-        var types = typeof(RedisEventSink).Assembly.GetTypes()
+        var types = typeof(RedisEventPublisher).Assembly.GetTypes()
             .Where(t => t.Namespace is "Sharder.Grains.Sink" or "Sharder.Grains.Commands")
             .ToList();
 

@@ -10,13 +10,13 @@ namespace Sharder.IntegrationTests.Sink;
 /// comparing sequences of two different starts.
 /// </summary>
 [Collection(RedisServerFixture.CollectionName)]
-public sealed class RedisEventSinkSessionStartTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class RedisEventPublisherSessionStartTests(RedisServerFixture redis) : IAsyncLifetime
 {
     private const int Shard = 5;
 
     private readonly string _prefix = TestRedis.UniquePrefix("starts");
     private ConnectionMultiplexer _connection = null!;
-    private RedisEventSink _publisher = null!;
+    private RedisEventPublisher _publisher = null!;
 
     private IDatabase Database => _connection.GetDatabase();
 
@@ -25,7 +25,7 @@ public sealed class RedisEventSinkSessionStartTests(RedisServerFixture redis) : 
     public async Task InitializeAsync()
     {
         _connection = await TestRedis.ConnectAsync(redis.ConnectionString);
-        _publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
+        _publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
     }
 
     public async Task DisposeAsync() => await _connection.DisposeAsync();

@@ -5,7 +5,7 @@ using Sharder.TestKit.Redis;
 namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>Each test owns its server, so stopping it disturbs no other test.</summary>
-public sealed class RedisEventSinkOutageTests
+public sealed class RedisEventPublisherOutageTests
 {
     private static readonly TimeSpan _recoveryTimeout = TimeSpan.FromSeconds(15);
 
@@ -15,7 +15,7 @@ public sealed class RedisEventSinkOutageTests
         await using var server = new RedisServer();
         await server.StartAsync();
         await using var connection = await TestRedis.ConnectAsync(server.ConnectionString);
-        var publisher = new RedisEventSink(connection, new RedisOutputOptions { KeyPrefix = "outage" });
+        var publisher = new RedisEventPublisher(connection, new RedisOutputOptions { KeyPrefix = "outage" });
         long epoch = await publisher.AcquireEpochAsync(2);
         await publisher.PublishAsync(2, epoch, "s1", null, TestEvents.Sequences("s1", 1, 5));
         var batch = TestEvents.Sequences("s1", 6, 10);

@@ -7,7 +7,7 @@ namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>Measures push throughput (printed) while checking every event arrived once.</summary>
 [Collection(RedisServerFixture.CollectionName)]
-public sealed class RedisEventSinkThroughputTests(RedisServerFixture redis, ITestOutputHelper output)
+public sealed class RedisEventPublisherThroughputTests(RedisServerFixture redis, ITestOutputHelper output)
 {
     private const int EventsPerRun = 3_000;
 
@@ -22,7 +22,7 @@ public sealed class RedisEventSinkThroughputTests(RedisServerFixture redis, ITes
     {
         var prefix = TestRedis.UniquePrefix($"throughput{batchSize}-");
         await using var connection = await TestRedis.ConnectAsync(redis.ConnectionString);
-        var publisher = new RedisEventSink(connection, new RedisOutputOptions { KeyPrefix = prefix });
+        var publisher = new RedisEventPublisher(connection, new RedisOutputOptions { KeyPrefix = prefix });
         long epoch = await publisher.AcquireEpochAsync(0);
         var batches = Enumerable.Range(0, EventsPerRun / batchSize)
             .Select(b => Enumerable.Range(1 + (b * batchSize), batchSize)

@@ -9,13 +9,13 @@ namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>Exactly-once pushes, the checkpoint and lifecycle markers, against a real redis-server.</summary>
 [Collection(RedisServerFixture.CollectionName)]
-public sealed class RedisEventSinkTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class RedisEventPublisherTests(RedisServerFixture redis) : IAsyncLifetime
 {
     private const int Shard = 3;
 
     private readonly string _prefix = TestRedis.UniquePrefix("publisher");
     private ConnectionMultiplexer _connection = null!;
-    private RedisEventSink _publisher = null!;
+    private RedisEventPublisher _publisher = null!;
 
     private IDatabase Database => _connection.GetDatabase();
 
@@ -24,7 +24,7 @@ public sealed class RedisEventSinkTests(RedisServerFixture redis) : IAsyncLifeti
     public async Task InitializeAsync()
     {
         _connection = await TestRedis.ConnectAsync(redis.ConnectionString, allowAdmin: true);
-        _publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
+        _publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
     }
 
     public async Task DisposeAsync() => await _connection.DisposeAsync();
@@ -292,7 +292,7 @@ public sealed class RedisEventSinkTests(RedisServerFixture redis) : IAsyncLifeti
     public void InvalidOptions_AreRefused()
     {
         var error = Assert.Throws<ArgumentException>(
-            () => new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = "" }));
+            () => new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = "" }));
 
         Assert.Contains("Redis:Output:KeyPrefix", error.Message, StringComparison.Ordinal);
     }

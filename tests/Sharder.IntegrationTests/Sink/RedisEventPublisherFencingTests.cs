@@ -7,20 +7,20 @@ namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>Two activations of one shard: only the one with the newest epoch may push.</summary>
 [Collection(RedisServerFixture.CollectionName)]
-public sealed class RedisEventSinkFencingTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class RedisEventPublisherFencingTests(RedisServerFixture redis) : IAsyncLifetime
 {
     private const int Shard = 5;
 
     private readonly string _prefix = TestRedis.UniquePrefix("fencing");
     private ConnectionMultiplexer _connection = null!;
-    private RedisEventSink _publisher = null!;
+    private RedisEventPublisher _publisher = null!;
 
     private IDatabase Database => _connection.GetDatabase();
 
     public async Task InitializeAsync()
     {
         _connection = await TestRedis.ConnectAsync(redis.ConnectionString);
-        _publisher = new RedisEventSink(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
+        _publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { KeyPrefix = _prefix });
     }
 
     public async Task DisposeAsync() => await _connection.DisposeAsync();

@@ -10,7 +10,7 @@ namespace Sharder.IntegrationTests.Sink;
 
 /// <summary>Output formats, key layouts and the event-type filter.</summary>
 [Collection(RedisServerFixture.CollectionName)]
-public sealed class RedisEventSinkFormatTests(RedisServerFixture redis) : IAsyncLifetime
+public sealed class RedisEventPublisherFormatTests(RedisServerFixture redis) : IAsyncLifetime
 {
     private readonly string _prefix = TestRedis.UniquePrefix("format");
     private ConnectionMultiplexer _connection = null!;
@@ -39,7 +39,7 @@ public sealed class RedisEventSinkFormatTests(RedisServerFixture redis) : IAsync
     public async Task SharderBinary_DefaultPrefix_IsSharderFrom()
     {
         await Database.KeyDeleteAsync(["sharder:from", "sharder:shard:4:checkpoint"]);
-        var publisher = new RedisEventSink(_connection, new RedisOutputOptions { Format = RedisOutputFormat.SharderBinary });
+        var publisher = new RedisEventPublisher(_connection, new RedisOutputOptions { Format = RedisOutputFormat.SharderBinary });
         long epoch = await publisher.AcquireEpochAsync(4);
 
         await publisher.PublishAsync(4, epoch, "s1", null, TestEvents.Sequences("s1", 1, 2));
@@ -199,10 +199,10 @@ public sealed class RedisEventSinkFormatTests(RedisServerFixture redis) : IAsync
         Assert.Equal(["GUILD_CREATE", "MESSAGE_CREATE"], types);
     }
 
-    private RedisEventSink Publisher(Action<RedisOutputOptions>? configure = null)
+    private RedisEventPublisher Publisher(Action<RedisOutputOptions>? configure = null)
     {
         var options = new RedisOutputOptions { KeyPrefix = _prefix };
         configure?.Invoke(options);
-        return new RedisEventSink(_connection, options);
+        return new RedisEventPublisher(_connection, options);
     }
 }

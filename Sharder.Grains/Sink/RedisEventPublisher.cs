@@ -16,7 +16,7 @@ namespace Sharder.Grains.Sink;
 /// Pushes carry the activation's epoch; Redis refuses an older one (<see cref="StaleEpochException"/>).
 /// Thread-safe; concurrent calls for different shards pipeline on the shared multiplexer.
 /// </summary>
-internal sealed class RedisEventSink
+internal sealed class RedisEventPublisher
 {
     /// <summary>
     /// The list that receives events that cannot be written, relative to the key prefix; per shard
@@ -40,7 +40,7 @@ internal sealed class RedisEventSink
     /// <param name="options">Where and how events go.</param>
     /// <param name="timeProvider">Clock for dead-letter times and the trimmed-marker rate; the system clock when null.</param>
     /// <exception cref="ArgumentException"><paramref name="options"/> is invalid (see <see cref="RedisOutputOptionsValidator"/>).</exception>
-    public RedisEventSink(IConnectionMultiplexer redis, RedisOutputOptions options, TimeProvider? timeProvider = null)
+    public RedisEventPublisher(IConnectionMultiplexer redis, RedisOutputOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
