@@ -132,7 +132,7 @@ internal sealed partial class ShardConnection
                 await _sink.DeliverAsync(batch.AsMemory(0, count), _hardStop.Token).ConfigureAwait(false);
 
                 // The batch is in order: its last sequence is how far the session is delivered.
-                RecordDelivered(new SinkItem(batch[count - 1], generation));
+                _ledger.RecordDelivered(new SinkItem(batch[count - 1], generation));
                 return;
             }
             catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
@@ -162,7 +162,7 @@ internal sealed partial class ShardConnection
             try
             {
                 await _sink.OnSessionStartedAsync(item.SessionStart!, _hardStop.Token).ConfigureAwait(false);
-                RecordDelivered(item);
+                _ledger.RecordDelivered(item);
                 return;
             }
             catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)

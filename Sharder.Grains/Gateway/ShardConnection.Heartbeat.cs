@@ -64,9 +64,9 @@ internal sealed partial class ShardConnection
     /// <summary>Sends op 1 with the last sequence received; heartbeats bypass the command limiter but are counted by it.</summary>
     private async Task SendHeartbeatAsync(ConnectionScope scope, bool scheduled)
     {
-        var sequence = Interlocked.Read(ref _lastSequence);
+        var sequence = _ledger.LastReceived;
         var payload = new ArrayBufferWriter<byte>(32);
-        GatewayPayloads.WriteHeartbeat(payload, sequence == NoSequence ? null : sequence);
+        GatewayPayloads.WriteHeartbeat(payload, sequence == SessionLedger.NoSequence ? null : sequence);
 
         // Recorded before sending, so an ACK that arrives at once is never taken for the previous beat's.
         scope.Heartbeat.OnHeartbeatSent(scheduled);

@@ -13,20 +13,6 @@ internal sealed partial class ShardConnection
     /// <summary>Identifies in a row allowed to end without READY before the shard backs off.</summary>
     internal const int IdentifyFailuresBeforeBackoff = 3;
 
-    // Guarded by _lock.
-    private int _identifyFailures;
-    private DateTimeOffset? _identifyBackoffUntil;
-
-    /// <summary>READY arrived: the run of failed Identifies is over.</summary>
-    private void OnReadyReceived()
-    {
-        lock (_lock)
-        {
-            _identifyFailures = 0;
-            _identifyBackoffUntil = null;
-        }
-    }
-
     /// <summary>
     /// Called once per ended connection: when it sent an Identify that got no READY, counts the failure,
     /// reports it to the gate and returns the wait before the next Identify (zero while under the limit).
@@ -38,14 +24,7 @@ internal sealed partial class ShardConnection
             return TimeSpan.Zero;
         }
 
-        int failures;
-        TimeSpan backoff;
-        lock (_lock)
-        {
-            failures = ++_identifyFailures;
-            backoff = IdentifyBackoffFor(failures);
-            _identifyBackoffUntil = backoff > TimeSpan.Zero ? _timeProvider.GetUtcNow() + backoff : null;
-        }
+        var (failures, backoff) = _counters.OnIdentifyFailed(IdentifyBackoffFor, _timeProvider.GetUtcNow());
 
         _ = ReportIdentifyFailedAsync(permit);
         _metrics?.OnIdentifyFailed(ShardId, failures, backoff);

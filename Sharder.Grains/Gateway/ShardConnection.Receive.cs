@@ -2,7 +2,6 @@ using Sharder.Grains.Gateway.Compression;
 using Sharder.Grains.Gateway.Protocol;
 using Sharder.Grains.Gateway.RateLimiting;
 using Sharder.Grains.Gateway.Transport;
-using Sharder.Grains.Interfaces.Models;
 using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Gateway;
@@ -103,11 +102,7 @@ internal sealed partial class ShardConnection
                 return HandleDispatchAsync(scope, header);
             case GatewayOpcode.HeartbeatAck:
                 scope.Heartbeat.OnAckReceived();
-                Interlocked.Exchange(ref _lastAckUtcTicks, _timeProvider.GetUtcNow().UtcTicks);
-                if (scope.Heartbeat.Latency is { } latency)
-                {
-                    Interlocked.Exchange(ref _latencyTicks, latency.Ticks);
-                }
+                _counters.OnHeartbeatAck(_timeProvider.GetUtcNow(), scope.Heartbeat.Latency);
 
                 break;
             case GatewayOpcode.Heartbeat:
@@ -161,7 +156,7 @@ internal sealed partial class ShardConnection
         _backoff.Reset();
         if (scope.Plan.UsesResumeUrl)
         {
-            Volatile.Write(ref _resumeUrlFailures, 0);
+            _ledger.OnResumeUrlReached();
         }
 
         GatewayLog.HelloReceived(_logger, ShardId, interval.TotalMilliseconds);
@@ -216,7 +211,7 @@ internal sealed partial class ShardConnection
             return;
         }
 
-        Interlocked.Exchange(ref _lastSequence, sequence);
+        _ledger.OnReceived(sequence);
 
         // The payload copy is the one allocation per event: the pooled buffer is reused for the next message.
         var json = scope.JsonBuffer.WrittenSpan;
@@ -253,22 +248,9 @@ internal sealed partial class ShardConnection
         }
 
         var (resumeUrl, resumeBase) = TrustedResumeUrl(ready.ResumeGatewayUrl, "READY");
-        ShardSession? previous;
-        long generation;
-        lock (_lock)
-        {
-            // A READY always means a new session, even when the gateway reuses an id it gave before: the
-            // old one is replaced, and what was delivered of it is never compared with the new one.
-            DropSessionLocked();
-            previous = _previousSession;
-            _previousSession = null;
-            generation = ++_generation;
-            _session = new SessionInfo(ready.SessionId, resumeUrl, resumeBase, generation);
-            SetStateLocked(GatewayState.Active);
-        }
-
-        OnReadyReceived();
-        Volatile.Write(ref _resumeUrlFailures, 0);
+        var (generation, previous) = _ledger.StartNew(ready.SessionId, resumeUrl, resumeBase);
+        SetState(GatewayState.Active);
+        _counters.OnReady();
         scope.SessionId = ready.SessionId;
         scope.Generation = generation;
         GatewayLog.SessionReady(_logger, ShardId, ready.SessionId);
@@ -291,13 +273,9 @@ internal sealed partial class ShardConnection
     private SessionStart OnResumed(ConnectionScope scope)
     {
         var sessionId = scope.Plan.Resume!.SessionId;
-        string? resumeUrl;
-        lock (_lock)
-        {
-            resumeUrl = _session is { } session && session.Id == sessionId ? session.ResumeUrl : null;
-            _resumes++;
-            SetStateLocked(GatewayState.Active);
-        }
+        var resumeUrl = _ledger.ResumeUrlOf(sessionId);
+        _counters.OnResumed();
+        SetState(GatewayState.Active);
 
         GatewayLog.SessionResumed(_logger, ShardId, sessionId);
         if (scope.MarkActive())

@@ -6,15 +6,9 @@ using Sharder.Grains.Commands;
 
 namespace Sharder.Grains.Gateway;
 
-/// <summary>Outbound traffic: Identify/Resume, and user commands through the queue and the rate limiter.</summary>
+/// <summary>Outbound traffic: Identify/Resume, and user commands through the <see cref="CommandQueue"/> and the rate limiter.</summary>
 internal sealed partial class ShardConnection
 {
-    // Only the sender of the current connection touches it: the command it took but could not send yet.
-    private OutboundCommand? _heldCommand;
-
-    // Enqueued commands the shard stopped before sending, in queue order; filled once, when the run ends.
-    private List<ReadOnlyMemory<byte>>? _unsentCommands;
-
     /// <summary>
     /// Queues a command without waiting: the sender sends it on the current or next active session within
     /// the rate limit, in queue order. Never blocks; a full queue or a stopped shard is reported, not awaited.
@@ -28,7 +22,7 @@ internal sealed partial class ShardConnection
             return CommandEnqueueResult.Invalid;
         }
 
-        if (_outbound.Writer.TryWrite(new OutboundCommand(payload.ToArray(), awaited: false)))
+        if (_commands.TryWrite(new OutboundCommand(payload.ToArray(), awaited: false)))
         {
             return CommandEnqueueResult.Enqueued;
         }
@@ -41,7 +35,7 @@ internal sealed partial class ShardConnection
             }
 
             // A completed writer means the run ended (or is ending); otherwise the queue is full.
-            return _stopMode is not null || _state == GatewayState.Stopped || _outbound.Reader.Completion.IsCompleted
+            return _stopMode is not null || _state == GatewayState.Stopped || _commands.IsClosed
                 ? CommandEnqueueResult.Stopped
                 : CommandEnqueueResult.QueueFull;
         }
@@ -51,15 +45,7 @@ internal sealed partial class ShardConnection
     /// The commands queued by <see cref="TryEnqueue"/> that were never handed to the socket, oldest first,
     /// once the shard has stopped (<see cref="Completion"/>); empty before that and on later calls.
     /// </summary>
-    public IReadOnlyList<ReadOnlyMemory<byte>> TakeUnsentCommands()
-    {
-        lock (_lock)
-        {
-            var unsent = _unsentCommands ?? [];
-            _unsentCommands = [];
-            return unsent;
-        }
-    }
+    public IReadOnlyList<ReadOnlyMemory<byte>> TakeUnsentCommands() => _commands.TakeUnsent();
 
     /// <summary>
     /// Sends a command (presence update, request guild members...) on the current session, waiting for
@@ -85,7 +71,7 @@ internal sealed partial class ShardConnection
         var command = new OutboundCommand(payload.ToArray(), awaited: true);
         try
         {
-            await _outbound.Writer.WriteAsync(command, cancellationToken).ConfigureAwait(false);
+            await _commands.WriteAsync(command, cancellationToken).ConfigureAwait(false);
         }
         catch (ChannelClosedException)
         {
@@ -181,10 +167,7 @@ internal sealed partial class ShardConnection
             if (await scope.SendByAsync(payload.WrittenMemory, permit.UseBy).ConfigureAwait(false))
             {
                 var sentAfterSlotMs = Math.Round((_timeProvider.GetUtcNow() - permit.SlotAt).TotalMilliseconds, 1);
-                lock (_lock)
-                {
-                    _identifies++;
-                }
+                _counters.OnIdentified();
 
                 scope.SentIdentify = permit;
 
@@ -200,37 +183,20 @@ internal sealed partial class ShardConnection
     /// <summary>Drains the command queue on an active session, one command per rate-limiter permit.</summary>
     private async Task RunSenderAsync(ConnectionScope scope)
     {
-        var queue = _outbound.Reader;
         try
         {
-            while (true)
+            while (await _commands.TakeAsync(scope.Lifetime).ConfigureAwait(false) is { } command)
             {
-                var command = _heldCommand;
-                if (command is null)
-                {
-                    if (!await queue.WaitToReadAsync(scope.Lifetime).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-
-                    if (!queue.TryRead(out command))
-                    {
-                        continue;
-                    }
-
-                    _heldCommand = command;
-                }
-
                 if (command.IsAbandoned)
                 {
-                    _heldCommand = null;
+                    _commands.Release();
                     continue;
                 }
 
                 await scope.RateLimiter!.WaitAsync(scope.Lifetime).ConfigureAwait(false);
                 if (!command.TryBeginSend())
                 {
-                    _heldCommand = null;
+                    _commands.Release();
                     continue;
                 }
 
@@ -247,12 +213,12 @@ internal sealed partial class ShardConnection
                 catch (GatewayTransportException ex)
                 {
                     // It may be on the wire: never kept for a retry (sent at most once).
-                    _heldCommand = null;
+                    _commands.Release();
                     command.Fail(ex);
                     throw;
                 }
 
-                _heldCommand = null;
+                _commands.Release();
                 command.Complete();
             }
         }
@@ -263,40 +229,6 @@ internal sealed partial class ShardConnection
         catch (GatewayTransportException ex)
         {
             scope.Disconnect(DisconnectReason.TransportFailed(ex));
-        }
-    }
-
-    /// <summary>Ends the queue: awaited commands fail with <paramref name="error"/>, enqueued ones are kept for <see cref="TakeUnsentCommands"/>.</summary>
-    private void FailPendingCommands(Exception error)
-    {
-        _outbound.Writer.TryComplete();
-        var unsent = new List<ReadOnlyMemory<byte>>();
-        if (_heldCommand is { } held)
-        {
-            KeepOrFail(held);
-        }
-
-        _heldCommand = null;
-        while (_outbound.Reader.TryRead(out var command))
-        {
-            KeepOrFail(command);
-        }
-
-        lock (_lock)
-        {
-            _unsentCommands = [.. _unsentCommands ?? [], .. unsent];
-        }
-
-        void KeepOrFail(OutboundCommand command)
-        {
-            if (command.IsAwaited)
-            {
-                command.Fail(error);
-            }
-            else
-            {
-                unsent.Add(command.Payload);
-            }
         }
     }
 }

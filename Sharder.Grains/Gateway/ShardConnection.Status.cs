@@ -1,6 +1,6 @@
 namespace Sharder.Grains.Gateway;
 
-/// <summary>Observable state: the lifecycle state, the fatal error and the <see cref="ShardStatus"/> snapshot.</summary>
+/// <summary>Observable state: the lifecycle state, the fatal error and the <see cref="ShardStatus"/> snapshot (from the parts that own each figure).</summary>
 internal sealed partial class ShardConnection
 {
     public GatewayState State
@@ -36,41 +36,41 @@ internal sealed partial class ShardConnection
     {
         get
         {
-            var latencyTicks = Interlocked.Read(ref _latencyTicks);
-            var lastSequence = Interlocked.Read(ref _lastSequence);
-            var lastAck = Interlocked.Read(ref _lastAckUtcTicks);
+            var (sessionId, delivered) = _ledger.Snapshot();
+            var lastReceived = _ledger.LastReceived;
+            var (identifyFailures, identifyBackoffUntil) = _counters.IdentifyFailures();
+            GatewayState state;
+            DateTimeOffset stateSince;
+            GatewayFatalCloseException? fatal;
+            ConnectionScope? scope;
             lock (_lock)
             {
-                var reconnects = new Dictionary<ReconnectCause, int>();
-                for (var i = 0; i < _reconnects.Length; i++)
-                {
-                    if (_reconnects[i] > 0)
-                    {
-                        reconnects[(ReconnectCause)i] = _reconnects[i];
-                    }
-                }
-
-                return new ShardStatus
-                {
-                    ShardId = ShardId,
-                    ShardCount = ShardCount,
-                    State = _state,
-                    StateSince = _stateSince,
-                    Latency = latencyTicks < 0 ? null : TimeSpan.FromTicks(latencyTicks),
-                    LastHeartbeatAck = lastAck < 0 ? null : new DateTimeOffset(lastAck, TimeSpan.Zero),
-                    LastSequence = lastSequence == NoSequence ? null : lastSequence,
-                    LastDeliveredSequence = _session is { } session && DeliveredSequenceLocked(session.Generation) is >= 0 and var delivered ? delivered : null,
-                    SessionId = _session?.Id,
-                    Resumes = _resumes,
-                    Identifies = _identifies,
-                    Reconnects = reconnects,
-                    LastCloseCode = _lastCloseCode,
-                    FatalReason = _fatalError?.Message,
-                    ReadingPaused = _currentScope?.Heartbeat.IsReadingPaused ?? false,
-                    IdentifyFailures = _identifyFailures,
-                    IdentifyBackoffUntil = _identifyBackoffUntil is { } until && until > _timeProvider.GetUtcNow() ? until : null,
-                };
+                state = _state;
+                stateSince = _stateSince;
+                fatal = _fatalError;
+                scope = _currentScope;
             }
+
+            return new ShardStatus
+            {
+                ShardId = ShardId,
+                ShardCount = ShardCount,
+                State = state,
+                StateSince = stateSince,
+                Latency = _counters.Latency,
+                LastHeartbeatAck = _counters.LastHeartbeatAck,
+                LastSequence = lastReceived == SessionLedger.NoSequence ? null : lastReceived,
+                LastDeliveredSequence = delivered,
+                SessionId = sessionId,
+                Resumes = _counters.Resumes,
+                Identifies = _counters.Identifies,
+                Reconnects = _counters.Reconnects(),
+                LastCloseCode = _counters.LastCloseCode,
+                FatalReason = fatal?.Message,
+                ReadingPaused = scope?.Heartbeat.IsReadingPaused ?? false,
+                IdentifyFailures = identifyFailures,
+                IdentifyBackoffUntil = identifyBackoffUntil is { } until && until > _timeProvider.GetUtcNow() ? until : null,
+            };
         }
     }
 }

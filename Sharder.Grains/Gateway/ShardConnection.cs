@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Gateway.Compression;
@@ -27,6 +26,10 @@ namespace Sharder.Grains.Gateway;
 /// <see cref="ExportSession"/>) carries the last sequence the sink accepted, so events buffered but not
 /// delivered when a connection ends are replayed by Discord rather than lost.</para>
 /// <para>Heartbeat policy: see <see cref="HeartbeatMonitor"/> (an ACK is required; other traffic does not count).</para>
+/// <para>State lives in parts that each own theirs: the <see cref="SessionLedger"/> (the session, what was
+/// received and delivered of it), the <see cref="CommandQueue"/> (commands toward Discord), the
+/// <see cref="ConnectionCounters"/> (the status figures), and per connection the <see cref="ConnectionScope"/>
+/// (socket, sink buffer, heartbeat, delivery loop). This class keeps only the state machine and the run.</para>
 /// </remarks>
 internal sealed partial class ShardConnection : IAsyncDisposable
 {
@@ -54,8 +57,6 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     /// </summary>
     internal static readonly TimeSpan SinkRetryMaxDelay = TimeSpan.FromSeconds(1);
 
-    private const long NoSequence = -1;
-
     private readonly BotToken _token;
     private readonly GatewayOptions _options;
     private readonly ReadOnlyMemory<byte> _identifyPresence;
@@ -68,35 +69,22 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     private readonly IGatewayMetrics? _metrics;
     private readonly IGatewayDecompressor _decompressor;
     private readonly ReconnectBackoff _backoff;
-    private readonly Channel<OutboundCommand> _outbound;
+    private readonly SessionLedger _ledger;
+    private readonly ConnectionCounters _counters = new();
+    private readonly CommandQueue _commands = new(OutboundQueueLimit);
     private readonly CancellationTokenSource _stopSignal = new();
     private readonly CancellationTokenSource _hardStop = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // The shard's state machine and its run, guarded by _lock: a stop sees the current connection, or the
+    // connection sees the stop. The parts above own their state and locks; none calls back into this one.
     private readonly Lock _lock = new();
-    private readonly int[] _reconnects = new int[Enum.GetValues<ReconnectCause>().Length];
-
-    // Guarded by _lock.
     private GatewayState _state = GatewayState.Disconnected;
     private DateTimeOffset _stateSince;
-    private SessionInfo? _session;
-    private long _sessionLastAlive;
-    private long _generation;
-    private long _deliveredGeneration;
-    private long _deliveredSequence = NoSequence;
-    private ShardSession? _previousSession;
-    private int _resumes;
-    private int _identifies;
-    private int? _lastCloseCode;
     private GatewayFatalCloseException? _fatalError;
     private ConnectionScope? _currentScope;
     private ShardStopMode? _stopMode;
     private Task? _runTask;
     private bool _disposed;
-
-    private long _lastSequence = NoSequence;
-    private long _latencyTicks = -1;
-    private long _lastAckUtcTicks = -1;
-    private int _resumeUrlFailures;
 
     // Only the run loop touches it: the wait decided by OnConnectionEndedForIdentify.
     private TimeSpan _pendingIdentifyBackoff;
@@ -161,11 +149,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         _metrics = metrics;
         _decompressor = GatewayDecompressors.Create(options.Compression, options.MaxDecompressedMessageBytes);
         _backoff = new ReconnectBackoff(options.ReconnectBaseDelay, options.ReconnectMaxDelay, BackoffJitter.Equal, _random);
-        _outbound = Channel.CreateBounded<OutboundCommand>(new BoundedChannelOptions(OutboundQueueLimit)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _ledger = new SessionLedger(timeProvider);
 
         if (session is not null)
         {
@@ -214,7 +198,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
             {
                 if (effectiveMode == ShardStopMode.Shutdown)
                 {
-                    DropSessionLocked();
+                    _ledger.Drop();
                 }
 
                 EnterLocked(GatewayState.Stopped);
@@ -332,7 +316,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
             mode = _stopMode;
             if (mode == ShardStopMode.Shutdown)
             {
-                DropSessionLocked();
+                _ledger.Drop();
             }
 
             if (_state != GatewayState.FatallyClosed)
@@ -343,7 +327,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
 
         Exception commandError = fatal ?? failure
             ?? new InvalidOperationException($"Shard {ShardId} stopped before the command was sent.");
-        FailPendingCommands(commandError);
+        _commands.Close(commandError);
         _decompressor.Dispose();
 
         if (fatal is not null)
@@ -450,7 +434,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
 
         if (scope.Plan.UsesResumeUrl
             && !scope.HelloReceived
-            && Interlocked.Increment(ref _resumeUrlFailures) == ResumeUrlFailureLimit)
+            && _ledger.OnResumeUrlFailed() == ResumeUrlFailureLimit)
         {
             GatewayLog.ResumeUrlAbandoned(_logger, ShardId, ResumeUrlFailureLimit);
         }
@@ -459,11 +443,12 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         lock (_lock)
         {
             stopMode = _stopMode;
-            _lastCloseCode = reason.Code ?? _lastCloseCode;
-            if (scope.IsActive && _session is { } session && session.Generation == scope.Generation)
-            {
-                _sessionLastAlive = _timeProvider.GetTimestamp();
-            }
+        }
+
+        _counters.OnClosed(reason.Code);
+        if (scope.IsActive)
+        {
+            _ledger.MarkAlive(scope.Generation);
         }
 
         if (reason.IsStop || stopMode is not null)
@@ -491,28 +476,19 @@ internal sealed partial class ShardConnection : IAsyncDisposable
 
             GatewayLog.FatalClose(_logger, ShardId, fatal.CloseCode, fatal.Message);
             await AwaitDeliveriesAsync(scope, deliveries).ConfigureAwait(false);
-            lock (_lock)
-            {
-                DropSessionLocked();
-            }
+            _ledger.Drop();
 
             return NextStep.Exit;
         }
 
-        lock (_lock)
-        {
-            _reconnects[(int)reason.Cause!.Value]++;
-            SetStateLocked(GatewayState.Disconnected);
-        }
+        _counters.OnReconnect(reason.Cause!.Value);
+        SetState(GatewayState.Disconnected);
 
         // After a stall this is where the shard waits for the sink to accept again before reconnecting.
         await AwaitDeliveriesAsync(scope, deliveries).ConfigureAwait(false);
         if (action == CloseAction.Reidentify)
         {
-            lock (_lock)
-            {
-                DropSessionLocked();
-            }
+            _ledger.Drop();
         }
 
         if (scope.IsActive)
