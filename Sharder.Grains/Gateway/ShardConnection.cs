@@ -28,8 +28,9 @@ namespace Sharder.Grains.Gateway;
 /// <para>Heartbeat policy: see <see cref="HeartbeatMonitor"/> (an ACK is required; other traffic does not count).</para>
 /// <para>State lives in parts that each own theirs: the <see cref="SessionLedger"/> (the session, what was
 /// received and delivered of it), the <see cref="CommandQueue"/> (commands toward Discord), the
-/// <see cref="ConnectionCounters"/> (the status figures), and per connection the <see cref="ConnectionScope"/>
-/// (socket, sink buffer, heartbeat, delivery loop). This class keeps only the state machine and the run.</para>
+/// <see cref="ConnectionCounters"/> (the status figures), the <see cref="ShardDelivery"/> (sink buffer to sink, with
+/// retries) and per connection the <see cref="ConnectionScope"/> (socket, sink buffer, heartbeat). This class keeps
+/// only the state machine and the run.</para>
 /// </remarks>
 internal sealed partial class ShardConnection : IAsyncDisposable
 {
@@ -48,21 +49,11 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     /// <summary>How long the gateway may take to answer our close frame before the socket is aborted.</summary>
     internal static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>First delay before retrying a sink call that threw.</summary>
-    internal static readonly TimeSpan SinkRetryBaseDelay = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>
-    /// Longest delay between two retries of a sink call: after a Redis outage events flow again within about
-    /// this (the multiplexer reconnects within half of it). A retry while Redis is down costs one failed call.
-    /// </summary>
-    internal static readonly TimeSpan SinkRetryMaxDelay = TimeSpan.FromSeconds(1);
-
     private readonly BotToken _token;
     private readonly GatewayOptions _options;
     private readonly ReadOnlyMemory<byte> _identifyPresence;
     private readonly IGatewayTransportFactory _transports;
     private readonly IIdentifyGate _identifyGate;
-    private readonly IDispatchSink _sink;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Random _random;
@@ -70,6 +61,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
     private readonly IGatewayDecompressor _decompressor;
     private readonly ReconnectBackoff _backoff;
     private readonly SessionLedger _ledger;
+    private readonly ShardDelivery _delivery;
     private readonly ConnectionCounters _counters = new();
     private readonly CommandQueue _commands = new(OutboundQueueLimit);
     private readonly CancellationTokenSource _stopSignal = new();
@@ -141,7 +133,6 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         _identifyPresence = options.Presence?.ToIdentifyJson() ?? ReadOnlyMemory<byte>.Empty;
         _transports = transports;
         _identifyGate = identifyGate;
-        _sink = sink;
         _timeProvider = timeProvider;
         _stateSince = timeProvider.GetUtcNow();
         _logger = logger;
@@ -150,6 +141,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         _decompressor = GatewayDecompressors.Create(options.Compression, options.MaxDecompressedMessageBytes);
         _backoff = new ReconnectBackoff(options.ReconnectBaseDelay, options.ReconnectMaxDelay, BackoffJitter.Equal, _random);
         _ledger = new SessionLedger(timeProvider);
+        _delivery = new ShardDelivery(shardId, sink, _ledger, _random, timeProvider, logger, _hardStop.Token);
 
         if (session is not null)
         {
@@ -369,7 +361,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
             try
             {
                 _decompressor.Reset();
-                scope.StartDeliveries(DeliverAsync(scope));
+                scope.StartDeliveries(_delivery.RunAsync(scope));
                 if (await ConnectAsync(scope).ConfigureAwait(false))
                 {
                     scope.ArmHelloTimeout(_options.HelloTimeout, () => OnHelloTimeout(scope));
@@ -455,7 +447,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         {
             var stopped = scope.EndDeliveries(drain: stopMode == ShardStopMode.Shutdown);
             SetState(GatewayState.Disconnected);
-            await AwaitDeliveriesAsync(scope, stopped).ConfigureAwait(false);
+            await _delivery.AwaitAsync(scope, stopped).ConfigureAwait(false);
             return NextStep.Exit;
         }
 
@@ -475,7 +467,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
             }
 
             GatewayLog.FatalClose(_logger, ShardId, fatal.CloseCode, fatal.Message);
-            await AwaitDeliveriesAsync(scope, deliveries).ConfigureAwait(false);
+            await _delivery.AwaitAsync(scope, deliveries).ConfigureAwait(false);
             _ledger.Drop();
 
             return NextStep.Exit;
@@ -485,7 +477,7 @@ internal sealed partial class ShardConnection : IAsyncDisposable
         SetState(GatewayState.Disconnected);
 
         // After a stall this is where the shard waits for the sink to accept again before reconnecting.
-        await AwaitDeliveriesAsync(scope, deliveries).ConfigureAwait(false);
+        await _delivery.AwaitAsync(scope, deliveries).ConfigureAwait(false);
         if (action == CloseAction.Reidentify)
         {
             _ledger.Drop();

@@ -52,8 +52,8 @@ public sealed class ShardConnectionBatchTests
         await using var harness = new ShardHarness();
         harness.Start();
         var connection = await harness.IdentifyAsync();
-        var quarter = Data((int)(ShardConnection.MaxBatchBytes / 4) - 200);
-        var oversized = Data((int)ShardConnection.MaxBatchBytes + 1000);
+        var quarter = Data((int)(ShardDelivery.MaxBatchBytes / 4) - 200);
+        var oversized = Data((int)ShardDelivery.MaxBatchBytes + 1000);
         harness.Sink.Block();
         connection.SendDispatch(2);
         await Waits.UntilAsync(() => harness.Sink.WaitingCalls == 1, "event 2 is held in the sink");

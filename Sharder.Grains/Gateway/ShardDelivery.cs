@@ -1,14 +1,16 @@
 using System.Buffers;
+using Microsoft.Extensions.Logging;
 using Sharder.Grains.Gateway.RateLimiting;
 using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Gateway;
 
 /// <summary>
-/// The delivery loop: moves buffered events to the sink in order, in batches, retrying failures, never
-/// skipping one.
+/// One shard's delivery: per connection, a loop that moves the buffered events to the sink in order, in
+/// batches, retrying failures, never skipping one, and records in the <see cref="SessionLedger"/> what the
+/// sink accepted. Holds no state of its own between connections.
 /// </summary>
-internal sealed partial class ShardConnection
+internal sealed class ShardDelivery
 {
     /// <summary>At most this many dispatches go to the sink in one call.</summary>
     internal const int MaxBatchEvents = 512;
@@ -17,6 +19,42 @@ internal sealed partial class ShardConnection
     /// At most this many payload bytes go to the sink in one call; a single larger dispatch goes alone.
     /// </summary>
     internal const long MaxBatchBytes = 1024 * 1024;
+
+    /// <summary>First delay before retrying a sink call that threw.</summary>
+    internal static readonly TimeSpan SinkRetryBaseDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Longest delay between two retries of a sink call: after a Redis outage events flow again within about
+    /// this (the multiplexer reconnects within half of it). A retry while Redis is down costs one failed call.
+    /// </summary>
+    internal static readonly TimeSpan SinkRetryMaxDelay = TimeSpan.FromSeconds(1);
+
+    private readonly int _shardId;
+    private readonly IDispatchSink _sink;
+    private readonly SessionLedger _ledger;
+    private readonly CancellationToken _hardStop;
+    private readonly Random _random;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    /// <param name="shardId">The shard, for the log.</param>
+    /// <param name="sink">Receives the shard's events, in order.</param>
+    /// <param name="ledger">Told what the sink accepted.</param>
+    /// <param name="random">Retry jitter.</param>
+    /// <param name="timeProvider">Retry delays.</param>
+    /// <param name="logger">Gets the failed deliveries.</param>
+    /// <param name="hardStop">The shard's hard stop: the only thing that abandons an event being delivered.</param>
+    public ShardDelivery(
+        int shardId, IDispatchSink sink, SessionLedger ledger, Random random, TimeProvider timeProvider, ILogger logger, CancellationToken hardStop)
+    {
+        _shardId = shardId;
+        _sink = sink;
+        _ledger = ledger;
+        _hardStop = hardStop;
+        _random = random;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
 
     /// <summary>
     /// Runs for one connection. Sink calls get the shard's hard-stop token, not the connection's: an event
@@ -29,13 +67,13 @@ internal sealed partial class ShardConnection
     /// fill, so at low rates every event goes alone and at once, and under load the next batch builds up
     /// in the buffer while one is in flight. A session start ends a batch and goes alone.
     /// </remarks>
-    private async Task DeliverAsync(ConnectionScope scope)
+    public async Task RunAsync(ConnectionScope scope)
     {
         var buffer = scope.SinkReader;
         ShardDispatch[]? batch = null;
         try
         {
-            while (await buffer.WaitToReadAsync(_hardStop.Token).ConfigureAwait(false))
+            while (await buffer.WaitToReadAsync(_hardStop).ConfigureAwait(false))
             {
                 while (!scope.DropUndelivered && scope.TryTakeBuffered(out var item))
                 {
@@ -84,13 +122,13 @@ internal sealed partial class ShardConnection
     }
 
     /// <summary>Waits for the delivery loop ended by <see cref="ConnectionScope.EndDeliveries"/>.</summary>
-    private async Task AwaitDeliveriesAsync(ConnectionScope scope, Task deliveries)
+    public async Task AwaitAsync(ConnectionScope scope, Task deliveries)
     {
         await deliveries.ConfigureAwait(false);
         var dropped = scope.SinkReader.Count;
         if (dropped > 0 && scope.DropUndelivered)
         {
-            GatewayLog.UndeliveredDropped(_logger, ShardId, dropped);
+            GatewayLog.UndeliveredDropped(_logger, _shardId, dropped);
         }
     }
 
@@ -129,7 +167,7 @@ internal sealed partial class ShardConnection
         {
             try
             {
-                await _sink.DeliverAsync(batch.AsMemory(0, count), _hardStop.Token).ConfigureAwait(false);
+                await _sink.DeliverAsync(batch.AsMemory(0, count), _hardStop).ConfigureAwait(false);
 
                 // The batch is in order: its last sequence is how far the session is delivered.
                 _ledger.RecordDelivered(new SinkItem(batch[count - 1], generation));
@@ -148,8 +186,8 @@ internal sealed partial class ShardConnection
                 var what = count == 1
                     ? $"event {batch[0].Sequence}"
                     : $"events {batch[0].Sequence}..{batch[count - 1].Sequence} ({count})";
-                GatewayLog.SinkDeliveryFailed(_logger, ShardId, what, backoff.Attempt, delay, ex);
-                await Task.Delay(delay, _timeProvider, _hardStop.Token).ConfigureAwait(false);
+                GatewayLog.SinkDeliveryFailed(_logger, _shardId, what, backoff.Attempt, delay, ex);
+                await Task.Delay(delay, _timeProvider, _hardStop).ConfigureAwait(false);
             }
         }
     }
@@ -161,7 +199,7 @@ internal sealed partial class ShardConnection
         {
             try
             {
-                await _sink.OnSessionStartedAsync(item.SessionStart!, _hardStop.Token).ConfigureAwait(false);
+                await _sink.OnSessionStartedAsync(item.SessionStart!, _hardStop).ConfigureAwait(false);
                 _ledger.RecordDelivered(item);
                 return;
             }
@@ -175,8 +213,8 @@ internal sealed partial class ShardConnection
             {
                 backoff ??= new ReconnectBackoff(SinkRetryBaseDelay, SinkRetryMaxDelay, BackoffJitter.Equal, _random);
                 var delay = backoff.NextDelay();
-                GatewayLog.SinkDeliveryFailed(_logger, ShardId, "the session start", backoff.Attempt, delay, ex);
-                await Task.Delay(delay, _timeProvider, _hardStop.Token).ConfigureAwait(false);
+                GatewayLog.SinkDeliveryFailed(_logger, _shardId, "the session start", backoff.Attempt, delay, ex);
+                await Task.Delay(delay, _timeProvider, _hardStop).ConfigureAwait(false);
             }
         }
     }
