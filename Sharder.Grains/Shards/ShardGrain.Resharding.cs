@@ -26,6 +26,12 @@ internal sealed partial class ShardGrain
 
     public Task SetCutoverAsync(DateTimeOffset cutover, TimeSpan window)
     {
+        if (_cutover is { Role: GenerationRole.Sole })
+        {
+            // Activated before the run started: the generation in service is the one being replaced.
+            _cutover.SetRole(GenerationRole.Old);
+        }
+
         _cutover?.SetCutover(cutover, window);
         return Task.CompletedTask;
     }
