@@ -41,6 +41,7 @@ internal sealed class SharderInstruments : IGatewayMetrics
     private readonly Histogram<double> _gatewayToRedis;
     private readonly Counter<long> _closes;
     private IdentifyBudgetSample? _identifyBudget;
+    private int _reshardState = -1;
 
     private readonly Counter<long> _activations;
     private readonly Counter<long> _handoffs;
@@ -138,6 +139,10 @@ internal sealed class SharderInstruments : IGatewayMetrics
             unit: "s",
             description: "Round trip of each shard's last acknowledged heartbeat.");
         meter.CreateObservableGauge(InstrumentNames.GatewayShardState, ObserveStates, description: "1 for each shard running here, tagged with its connection state.");
+        meter.CreateObservableGauge(
+            InstrumentNames.ReshardState,
+            ObserveReshardState,
+            description: "1 tagged with the state of the last resharding run the supervisor on this silo advanced (starting ... completed, rolled_back).");
         meter.CreateObservableCounter(
             InstrumentNames.GatewayReconnects, ObserveReconnects, description: "Reconnects of each shard's current activation, by cause.");
         meter.CreateObservableCounter(
@@ -274,11 +279,24 @@ internal sealed class SharderInstruments : IGatewayMetrics
         }
     }
 
+    /// <summary>The supervisor reports each state a resharding run enters.</summary>
+    public void OnReshardState(Interfaces.Models.ReshardState state) => Volatile.Write(ref _reshardState, (int)state);
+
+    private IEnumerable<Measurement<long>> ObserveReshardState()
+    {
+        var state = Volatile.Read(ref _reshardState);
+        if (state >= 0)
+        {
+            yield return new Measurement<long>(1, new KeyValuePair<string, object?>(
+                "state", Resharding.ShardingStore.ToText((Interfaces.Models.ReshardState)state)));
+        }
+    }
+
     private IEnumerable<Measurement<long>> ObserveStates()
     {
         foreach (var status in _shards?.Statuses() ?? [])
         {
-            yield return new Measurement<long>(1, new TagList { { "shard", status.ShardId }, { "state", status.State.ToString() } });
+            yield return new Measurement<long>(1, new TagList { { "shard", status.ShardId }, { "total", status.ShardCount }, { "state", status.State.ToString() } });
         }
     }
 
