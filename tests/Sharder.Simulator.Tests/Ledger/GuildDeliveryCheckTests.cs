@@ -129,6 +129,7 @@ public sealed class GuildDeliveryCheckTests
         long ready = scenario.SessionDispatch("old", "READY");
         var message = scenario.Produce(Message, ReshardScenario.GuildA);
         scenario.Popped.Add(new PoppedEvent(ready, "READY", null, Overlap: false));
+        scenario.Popped.Add(new PoppedEvent(0, "READY", null, Overlap: false));
         scenario.Pop(message);
 
         var clean = scenario.Check();
@@ -136,7 +137,7 @@ public sealed class GuildDeliveryCheckTests
         var withUnknown = scenario.Check();
 
         clean.AssertOk();
-        Assert.Equal((1, 1, 1), (clean.Produced, clean.NeverSent, clean.SessionScoped));
+        Assert.Equal((1, 1, 2), (clean.Produced, clean.NeverSent, clean.SessionScoped));
         Assert.NotEqual(unsent.EventUid, message.EventUid);
         Assert.Equal(1, withUnknown.Unknown);
         Assert.Contains(withUnknown.Violations, v => v.StartsWith("unknown:", StringComparison.Ordinal) && v.Contains("999999999", StringComparison.Ordinal));

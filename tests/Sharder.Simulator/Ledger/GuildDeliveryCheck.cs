@@ -44,7 +44,7 @@ public static class GuildDeliveryCheck
                 copies[pop.EventUid] = (count + 1, marked + (pop.Overlap ? 1 : 0));
                 poppedProduced++;
             }
-            else if (sentUids.Contains(pop.EventUid))
+            else if (sentUids.Contains(pop.EventUid) || IsSessionControl(pop))
             {
                 sessionScoped++;
             }
@@ -183,6 +183,9 @@ public static class GuildDeliveryCheck
 
         return tally;
     }
+
+    // READY and RESUMED describe the session; the simulator does not put a uid in their d.
+    private static bool IsSessionControl(PoppedEvent pop) => pop.EventUid <= 0 && pop.Type is "READY" or "RESUMED";
 
     private static string Guild(ulong? guildId) => guildId?.ToString(CultureInfo.InvariantCulture) ?? "DM";
 
