@@ -37,6 +37,14 @@ internal static class PoppedEnvelopes
         return (events, markers);
     }
 
+    /// <summary>T and W from a <c>resharded</c> marker (<c>cutover_ms</c>, <c>window_ms</c>); null for other markers.</summary>
+    public static (DateTimeOffset At, TimeSpan Window)? Cutover(JsonElement marker) =>
+        MarkerName(marker) == "resharded"
+            && marker.TryGetProperty("cutover_ms", out var at) && at.TryGetInt64(out long atMs)
+            && marker.TryGetProperty("window_ms", out var window) && window.TryGetInt64(out long windowMs)
+            ? (DateTimeOffset.FromUnixTimeMilliseconds(atMs), TimeSpan.FromMilliseconds(windowMs))
+            : null;
+
     /// <summary>The marker's name (<c>"marker":"resharded"</c>).</summary>
     public static string? MarkerName(JsonElement marker) =>
         marker.TryGetProperty("marker", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;

@@ -32,6 +32,9 @@ public sealed class ReshardClusterTests(RedisServerFixture redis, ITestOutputHel
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxGuildGap = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How much earlier than its receive time an event may have been produced (simulator → silo latency).</summary>
+    private static readonly TimeSpan LatencySlack = TimeSpan.FromMilliseconds(500);
+
     private readonly ReshardAdmin _admin = new(AdminToken);
 
     [Fact]
@@ -155,7 +158,7 @@ public sealed class ReshardClusterTests(RedisServerFixture redis, ITestOutputHel
             // the old generation learns T, and a clockless event it received in between is published unmarked
             // while the new generation publishes it marked (seen in this test; reported on the reshard branch).
             ["Reshard__CutoverLead"] = "00:00:03",
-            ["Reshard__ReadyTimeout"] = "00:02:00",
+            ["Reshard__ReadyTimeout"] = "00:01:30",
             ["Reshard__GuildTimeout"] = "00:00:05",
             ["Reshard__PollInterval"] = "00:00:00.250",
             ["Reshard__Auto"] = auto ? "true" : "false",
@@ -259,14 +262,15 @@ public sealed class ReshardClusterTests(RedisServerFixture redis, ITestOutputHel
         int before = cluster.Simulator.Ledger.Snapshot().Produced.Count;
         await Eventually(() => cluster.Simulator.Ledger.Snapshot().Produced.Count >= before + (int)EventsPerSecond, "a second more of load");
         cluster.Simulator.StopLoad();
-        var options = new GuildDeliveryOptions { GapFrom = since };
         GuildDeliveryReport? report = null;
         IReadOnlyList<System.Text.Json.JsonElement> markers = [];
+        (DateTimeOffset At, TimeSpan Window)? cutover = null;
         var started = cluster.Time.GetTimestamp();
         while (true)
         {
             (var popped, markers) = await PoppedEnvelopes.ReadAsync(cluster.Redis, $"{cluster.KeyPrefix}:events");
-            report = cluster.Simulator.CheckPerGuild(popped, options);
+            cutover = markers.Select(PoppedEnvelopes.Cutover).LastOrDefault(c => c is not null);
+            report = cluster.Simulator.CheckPerGuild(popped, new GuildDeliveryOptions { GapFrom = since, Cutover = cutover?.At });
             if (report.Ok || cluster.Time.GetElapsedTime(started) > SiloCluster.WaitTimeout)
             {
                 break;
@@ -279,6 +283,21 @@ public sealed class ReshardClusterTests(RedisServerFixture redis, ITestOutputHel
         foreach (var marker in markers.Where(m => PoppedEnvelopes.MarkerName(m) is "resharded" or "reshard_rolled_back"))
         {
             output.WriteLine($"marker: {marker.GetRawText()}");
+        }
+
+        foreach (var violation in report.Violations.Take(20))
+        {
+            output.WriteLine($"  violation: {violation}");
+        }
+
+        if (cutover is { } switched && report.OverlapWindow is { } window)
+        {
+            // The stated bound: clockless events popped twice were received within W of T (produce → receive
+            // latency aside).
+            output.WriteLine(
+                $"overlap duplicates produced T {(window.First - switched.At).TotalMilliseconds:+0;-0} ms .. T {(window.Last - switched.At).TotalMilliseconds:+0;-0} ms (W = {Ms(switched.Window)})");
+            Assert.InRange(window.First, switched.At - switched.Window - LatencySlack, switched.At + switched.Window);
+            Assert.InRange(window.Last, switched.At - switched.Window - LatencySlack, switched.At + switched.Window);
         }
 
         var closes = cluster.Simulator.Ledger.Snapshot().Closes.Where(c => !c.ByServer && c.Code == 1000).Count();

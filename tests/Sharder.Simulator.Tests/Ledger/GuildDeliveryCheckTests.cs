@@ -88,9 +88,13 @@ public sealed class GuildDeliveryCheckTests
 
         var report = scenario.Check();
 
+        var relative = scenario.Check(new GuildDeliveryOptions { Cutover = events[10].ProducedAt });
+
         var violation = Assert.Single(report.Violations);
         Assert.StartsWith($"unmarked duplicate: guild {presence.GuildId} {Presence} uid {presence.EventUid}", violation, StringComparison.Ordinal);
         Assert.Equal(1, report.Duplicates);
+        var offset = (events[10].ProducedAt - presence.ProducedAt).TotalMilliseconds;
+        Assert.Contains($"(T − {offset:0} ms)", Assert.Single(relative.Violations), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public static class GuildDeliveryCheck
             var (count, marked) = copies.GetValueOrDefault(record.EventUid);
             tally.Popped += count;
             overlapMarked += marked > 0 ? 1 : 0;
-            string what = $"guild {Guild(record.GuildId)} {record.Type} uid {record.EventUid} produced at {record.ProducedAt:HH:mm:ss.fff}";
+            string what = $"guild {Guild(record.GuildId)} {record.Type} uid {record.EventUid} produced at {record.ProducedAt:HH:mm:ss.fff}{RelativeToCutover(record.ProducedAt, options)}";
             if (count == 0)
             {
                 lost++;
@@ -186,6 +186,11 @@ public static class GuildDeliveryCheck
 
     // READY and RESUMED describe the session; the simulator does not put a uid in their d.
     private static bool IsSessionControl(PoppedEvent pop) => pop.EventUid <= 0 && pop.Type is "READY" or "RESUMED";
+
+    private static string RelativeToCutover(DateTimeOffset at, GuildDeliveryOptions options) =>
+        options.Cutover is { } cutover
+            ? string.Create(CultureInfo.InvariantCulture, $" (T {(at >= cutover ? "+" : "−")} {Math.Abs((at - cutover).TotalMilliseconds):0} ms)")
+            : string.Empty;
 
     private static string Guild(ulong? guildId) => guildId?.ToString(CultureInfo.InvariantCulture) ?? "DM";
 

@@ -21,6 +21,9 @@ public sealed class GuildDeliveryOptions
     /// <summary>Only gaps that end at or before this produce time count.</summary>
     public DateTimeOffset? GapTo { get; set; }
 
+    /// <summary>The run's cut-over instant T, when known: violations then say where the event lies relative to it.</summary>
+    public DateTimeOffset? Cutover { get; set; }
+
     /// <summary>Violations listed in the report; the rest are summarised in one line.</summary>
     public int MaxViolationsListed { get; set; } = 200;
 }
