@@ -48,4 +48,7 @@ public interface IShardSupervisorGrain : IGrainWithIntegerKey
     /// Returns the run as it is afterwards: rolled back, or still switching/completed when too late; null when none ran.
     /// </summary>
     Task<ReshardRun?> CancelReshardAsync();
+
+    /// <summary>A shard was closed with 4011 (sharding required): with <c>Reshard:Auto</c>, reads <c>/gateway/bot</c> and reshards to its recommendation.</summary>
+    Task ReportShardingRequiredAsync(int shardId);
 }

@@ -37,4 +37,12 @@ internal static partial class ReshardLog
     [LoggerMessage(EventId = 5108, Level = LogLevel.Warning,
         Message = "{Stored} shards are in service (stored in Redis after a resharding run); DISCORD_SHARD_TOTAL / Sharding:ShardTotal says {Configured} and is ignored until it changes")]
     public static partial void StoredTotalWins(ILogger logger, int stored, int configured);
+
+    [LoggerMessage(EventId = 5109, Level = LogLevel.Warning,
+        Message = "Shard {ShardId} was closed with 4011 (sharding required); automatic resharding (Reshard:Auto) is {Auto}")]
+    public static partial void ShardingRequired(ILogger logger, int shardId, bool auto);
+
+    [LoggerMessage(EventId = 5110, Level = LogLevel.Information,
+        Message = "Automatic resharding {From} → {To} (recommended by /gateway/bot): {Outcome} {Message}")]
+    public static partial void AutoRun(ILogger logger, int from, int to, Interfaces.Models.ReshardStartOutcome outcome, string? message);
 }

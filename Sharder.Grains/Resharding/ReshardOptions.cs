@@ -54,14 +54,14 @@ public sealed class ReshardOptions
     /// <summary>Session starts that must remain beyond the new shards before a run starts; null: 10 % of the new total, at least 1.</summary>
     public int? SessionStartReserve { get; set; }
 
-    /// <summary>Whether the supervisor starts runs by itself when <c>/gateway/bot</c> recommends more shards. Default false.</summary>
+    /// <summary>
+    /// Whether the supervisor starts runs by itself when <c>/gateway/bot</c> recommends more shards than run (checked every
+    /// <see cref="AutoCheckInterval"/> and when a shard is closed with 4011). Default false.
+    /// </summary>
     public bool Auto { get; set; }
 
     /// <summary>How often the automatic trigger reads <c>/gateway/bot</c>. Default 1 h.</summary>
     public TimeSpan AutoCheckInterval { get; set; } = DEFAULT_AUTO_CHECK_INTERVAL;
-
-    /// <summary>With <see cref="Auto"/>: also reshard when the guilds per shard pass this (to the recommended count, or double); null: off.</summary>
-    public int? AutoGuildsPerShard { get; set; }
 
     /// <summary>The reserve for a run to <paramref name="newTotal"/> shards.</summary>
     public int ReserveFor(int newTotal) => SessionStartReserve ?? Math.Max(1, (int)Math.Ceiling(newTotal * 0.1));

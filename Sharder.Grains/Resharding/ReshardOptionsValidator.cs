@@ -27,12 +27,6 @@ public sealed class ReshardOptionsValidator : IValidateOptions<ReshardOptions>
                 + "or leave it unset for 10 % of the new total (at least 1).");
         }
 
-        if (options.AutoGuildsPerShard is < 1 or > 2500)
-        {
-            failures.Add($"{Name}:{nameof(ReshardOptions.AutoGuildsPerShard)} is {options.AutoGuildsPerShard}; set it between 1 and 2500 "
-                + "(Discord closes a shard with 4011 past 2500 guilds), or leave it unset.");
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

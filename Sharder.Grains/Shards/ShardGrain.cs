@@ -5,6 +5,7 @@ using Sharder.Grains.Commands;
 using Sharder.Grains.Coordination;
 using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Gateway;
+using Sharder.Grains.Gateway.Protocol;
 using Sharder.Grains.Gateway.Transport;
 using Sharder.Grains.Interfaces;
 using Sharder.Grains.Interfaces.Models;
@@ -265,6 +266,12 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         catch (GatewayFatalCloseException ex)
         {
             ShardLog.FatallyClosed(_logger, connection.ShardId, ex.Message);
+            if (ex.CloseCode == (int)GatewayCloseCode.ShardingRequired)
+            {
+                await GrainFactory.GetGrain<IShardSupervisorGrain>(IShardSupervisorGrain.SingletonKey)
+                    .ReportShardingRequiredAsync(connection.ShardId).ConfigureAwait(true);
+            }
+
             await _commandPump.DeadLetterUnsentAsync(
                 connection.ShardId, connection.TakeUnsentCommands(), CommandRejectReason.ShardFatallyClosed, ex.Message).ConfigureAwait(true);
         }

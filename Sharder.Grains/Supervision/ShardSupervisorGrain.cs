@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Placement;
+using Sharder.Grains.Coordination;
 using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Interfaces;
 using Sharder.Grains.Interfaces.Models;
@@ -44,8 +45,10 @@ internal sealed partial class ShardSupervisorGrain : Grain, IShardSupervisorGrai
         ShardingStore sharding,
         RedisEventSink redisSink,
         IOptions<ReshardOptions> reshardOptions,
-        IOptions<ShardingOptions> shardingOptions)
+        IOptions<ShardingOptions> shardingOptions,
+        GatewayBotClient gatewayBot)
     {
+        _gatewayBot = gatewayBot;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(reshardOptions);
         ArgumentNullException.ThrowIfNull(shardingOptions);
@@ -94,6 +97,7 @@ internal sealed partial class ShardSupervisorGrain : Grain, IShardSupervisorGrai
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await ResumeReshardAsync().ConfigureAwait(true);
+        StartAutoReshardTimer();
         this.RegisterGrainTimer(
             static (grain, _) => grain.EnsureShardsAsync(),
             this,

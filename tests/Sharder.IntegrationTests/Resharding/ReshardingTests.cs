@@ -139,6 +139,29 @@ public sealed class ReshardingTests(RedisServerFixture redis, ITestOutputHelper 
         Assert.Equal(2, (await cluster.Supervisor.GetStatusAsync()).Shards.Length);
     }
 
+    [Fact]
+    public async Task With_auto_on_a_higher_recommendation_from_gateway_bot_starts_a_run_to_it()
+    {
+        var settings = FastRunSettings();
+        settings["Reshard:Auto"] = "true";
+        settings["Reshard:AutoCheckInterval"] = "00:00:00.500";
+        await using var cluster = await ShardCluster.StartAsync(redis, new ShardClusterOptions { Silos = 1, Shards = 2, Settings = settings });
+        await cluster.Supervisor.EnsureShardsAsync();
+        await cluster.Simulator.WaitForShardsReadyAsync(2, ClusterWaits.Timeout);
+
+        cluster.Simulator.SetRecommendedShards(3);
+        ReshardRun? run = null;
+        await Eventually.TrueAsync(
+            async () => (run = await cluster.Supervisor.GetReshardAsync()) is { State: ReshardState.Completed or ReshardState.RolledBack },
+            RunTimeout,
+            "the automatic run ends");
+
+        Assert.Equal(ReshardState.Completed, run!.State);
+        Assert.Equal((2, 3), (run.From, run.To));
+        Assert.StartsWith("auto", run.Reason, StringComparison.Ordinal);
+        Assert.Equal(3, (await cluster.Supervisor.GetStatusAsync()).ShardTotal);
+    }
+
     private static Dictionary<string, string?> FastRunSettings() => new()
     {
         ["Reshard:PollInterval"] = "00:00:00.200",
