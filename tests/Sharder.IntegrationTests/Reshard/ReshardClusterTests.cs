@@ -78,6 +78,12 @@ public sealed class ReshardClusterTests(RedisServerFixture redis, ITestOutputHel
         }
         else
         {
+            // Why it rolled back, from the survivors' logs (the run's own lines).
+            foreach (var line in survivors.SelectMany(s => s.RecentOutput.Split(Environment.NewLine)).Where(l => l.Contains("Reshard", StringComparison.Ordinal)))
+            {
+                output.WriteLine($"  {line}");
+            }
+
             await ServingAsync(cluster, From, survivors);
             Assert.Contains(markers, m => PoppedEnvelopes.MarkerName(m) == "reshard_rolled_back");
         }
