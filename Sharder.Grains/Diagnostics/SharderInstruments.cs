@@ -263,7 +263,7 @@ internal sealed class SharderInstruments : IGatewayMetrics
         {
             if (value(status) is { } measured)
             {
-                yield return new Measurement<double>(measured, new KeyValuePair<string, object?>("shard", status.ShardId));
+                yield return new Measurement<double>(measured, new TagList { { "shard", status.ShardId }, { "total", status.ShardCount } });
             }
         }
     }
@@ -274,7 +274,7 @@ internal sealed class SharderInstruments : IGatewayMetrics
         {
             if (value(status) is { } measured)
             {
-                yield return new Measurement<long>(measured, new KeyValuePair<string, object?>("shard", status.ShardId));
+                yield return new Measurement<long>(measured, new TagList { { "shard", status.ShardId }, { "total", status.ShardCount } });
             }
         }
     }
@@ -306,7 +306,7 @@ internal sealed class SharderInstruments : IGatewayMetrics
         {
             foreach (var (cause, count) in status.Reconnects)
             {
-                yield return new Measurement<long>(count, new TagList { { "shard", status.ShardId }, { "cause", cause.ToString() } });
+                yield return new Measurement<long>(count, new TagList { { "shard", status.ShardId }, { "total", status.ShardCount }, { "cause", cause.ToString() } });
             }
         }
     }

@@ -106,15 +106,15 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         var role = sharding.RoleOf(shardCount)
             ?? throw new InvalidOperationException(
                 $"Shard {shard} is not live: {sharding.Total} shards are in service and no resharding run involves {shardCount}.");
-        if (role == GenerationRole.Old && sharding.ActiveRun?.Cutover is { } closedAt
-            && _timeProvider.GetUtcNow() >= closedAt + sharding.ActiveRun.Window + _reshardOptions.DrainLag)
-        {
-            throw new InvalidOperationException($"Shard {shard} belongs to the generation a resharding run is closing; it does not reconnect.");
-        }
-
         _keyTotal = sharding.KeyTotalOf(shardCount);
         _epoch = await _redisSink.AcquireEpochAsync(shardId, _keyTotal).ConfigureAwait(true);
         var session = await ChooseSessionAsync(shardId, shardCount).ConfigureAwait(true);
+        if (role == GenerationRole.Old && sharding.ActiveRun?.Cutover is not null && session is null)
+        {
+            // Resuming replays what it missed before T; a new session after T would only receive events the new generation publishes.
+            throw new InvalidOperationException($"Shard {shard} belongs to the generation a resharding run is replacing; it does not identify again after the cut-over.");
+        }
+
         var token = new BotToken(_discordOptions.Token
             ?? throw new InvalidOperationException($"{DiscordOptions.DISCORD_TOKEN} is not set; a shard cannot connect without it."));
 

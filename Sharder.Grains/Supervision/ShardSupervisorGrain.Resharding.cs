@@ -19,6 +19,9 @@ internal sealed partial class ShardSupervisorGrain
     /// <summary>How long a retired checkpoint keeps fencing a straggling activation of the old generation.</summary>
     internal static readonly TimeSpan RetiredFenceLifetime = TimeSpan.FromDays(7);
 
+    /// <summary>How long past T + W + DrainLag the close waits for old shards that are reconnecting (a silo died).</summary>
+    internal static readonly TimeSpan MaxCatchUpWait = TimeSpan.FromMinutes(1);
+
     private readonly ShardingStore _sharding;
     private readonly RedisEventSink _redisSink;
     private readonly ReshardOptions _reshard;
@@ -187,7 +190,7 @@ internal sealed partial class ShardSupervisorGrain
 
                     break;
                 case ReshardState.Switching when run.Cutover is { } cutover:
-                    if (now < cutover + run.Window + _reshard.DrainLag)
+                    if (now < cutover + run.Window + _reshard.DrainLag || !await OldGenerationCaughtUpAsync(run, now).ConfigureAwait(true))
                     {
                         // Repeated until the close: a shard reactivated meanwhile reads T from Redis, this covers a missed call.
                         await SendCutoverAsync(run).ConfigureAwait(true);
@@ -205,6 +208,22 @@ internal sealed partial class ShardSupervisorGrain
         {
             ReshardLog.StepFailed(_logger, ex);
         }
+    }
+
+    /// <summary>
+    /// Whether every old shard has had its session long enough to have received every event created before T:
+    /// Active for <see cref="ReshardOptions.DrainLag"/> (one that resumed after a crash replayed what it missed),
+    /// or not running at all (it cannot resume). Waits at most <see cref="MaxCatchUpWait"/> past the close time.
+    /// </summary>
+    private async Task<bool> OldGenerationCaughtUpAsync(ReshardRun run, DateTimeOffset now)
+    {
+        if (now >= run.Cutover!.Value + run.Window + _reshard.DrainLag + MaxCatchUpWait)
+        {
+            return true;
+        }
+
+        var statuses = await GetShardStatusesAsync(run.From).ConfigureAwait(true);
+        return statuses.All(s => s.ConnectionState == "Active" && s.StateSince is { } since && now - since >= _reshard.DrainLag);
     }
 
     private async Task CompleteAsync(ReshardRun run, ShardingRecord record)

@@ -107,6 +107,61 @@ public sealed class ReshardingTests(RedisServerFixture redis, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_silo_killed_while_the_run_switches_loses_and_duplicates_no_message()
+    {
+        await using var cluster = await ShardCluster.StartAsync(redis, new ShardClusterOptions
+        {
+            Silos = 3,
+            Shards = 2,
+            Settings = FastRunSettings(),
+        });
+        await cluster.Supervisor.EnsureShardsAsync();
+        await cluster.Simulator.WaitForShardsReadyAsync(2, ClusterWaits.Timeout);
+
+        cluster.Simulator.StartLoad(eventsPerSecond: 200);
+        Assert.Equal(ReshardStartOutcome.Started, (await cluster.Supervisor.StartReshardAsync(4, "test")).Outcome);
+        await Eventually.TrueAsync(
+            async () => (await cluster.Supervisor.GetReshardAsync())?.State is ReshardState.Switching or ReshardState.Completed,
+            RunTimeout,
+            "the run fixes its cut-over");
+
+        // A secondary silo running shards of either generation dies without a goodbye.
+        var statuses = await cluster.ShardStatusesAsync();
+        var victim = cluster.Cluster.SecondarySilos
+            .OrderByDescending(silo => statuses.Count(s => s.Silo.Equals(silo.SiloAddress)))
+            .First();
+        output.WriteLine($"killing {victim.SiloAddress}, running {statuses.Count(s => s.Silo.Equals(victim.SiloAddress))} shard(s)");
+        await cluster.Cluster.KillSiloAsync(victim);
+
+        ReshardRun? run = null;
+        await Eventually.TrueAsync(
+            async () => (run = await cluster.Supervisor.GetReshardAsync()) is { State: ReshardState.Completed or ReshardState.RolledBack },
+            RunTimeout,
+            "the run ends");
+        Assert.Equal(ReshardState.Completed, run!.State);
+        await Eventually.TrueAsync(
+            async () => (await cluster.ShardStatusesAsync()) is { Count: 4 } shards && shards.All(s => s.ConnectionState == "Active"),
+            ClusterWaits.Timeout,
+            "the new generation is active on the surviving silos");
+        var afterSwitch = cluster.Simulator.Ledger.RoutedCount;
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.Simulator.Ledger.RoutedCount > afterSwitch + 200), ClusterWaits.Timeout, "load after the switch");
+        cluster.Simulator.StopLoad();
+
+        var produced = ProducedMessages(cluster.Simulator.Ledger.Snapshot());
+        Dictionary<long, int> counts = [];
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                counts = await PublishedMessageCountsAsync(cluster);
+                return produced.All(counts.ContainsKey);
+            },
+            ClusterWaits.Timeout,
+            "every MESSAGE_CREATE the simulator delivered is in Redis");
+        output.WriteLine($"{produced.Count} messages produced, {counts.Count} published, {counts.Count(c => c.Value > 1)} duplicated");
+        Assert.DoesNotContain(counts, c => c.Value > 1);
+    }
+
+    [Fact]
     public async Task A_run_the_budget_cannot_pay_for_is_refused_and_changes_nothing()
     {
         // 2 of 20 starts used by the cluster itself; 17 shards need 17 + a reserve of 2 (10 %, rounded up).
