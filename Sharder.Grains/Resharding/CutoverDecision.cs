@@ -5,10 +5,12 @@ namespace Sharder.Grains.Resharding;
 /// two generations never coordinate per event. With a cut-over instant T and an overlap window W:
 /// an event with an <see cref="EventClock"/> c goes out from the old generation iff c &lt; T and from the new
 /// one iff c ≥ T (exactly one publishes it); an event without one goes by its receive time r: the old
-/// generation publishes it iff r &lt; T + W, the new one iff r ≥ T − W, and both mark the ones with r in
-/// [T − W, T + W) as overlap (each such event reaches a worker once or twice, never zero times, while the
-/// two sessions receive it less than W apart). Before a cut-over is fixed the new generation publishes
-/// nothing and the old one everything. Pure.
+/// generation publishes it iff r &lt; T + W, the new one iff r ≥ T − W. While the two sessions receive an
+/// event less than W apart it is never lost, and when both publish it, both copies are marked overlap: each
+/// generation marks one W beyond where the other publishes (the old r ≥ T − 2W, the new r &lt; T + 2W), since
+/// the other copy of an event received near the edge of a range can lie on the far side of it. Before a
+/// cut-over is fixed the new generation publishes nothing and the old one everything (unmarked: hence
+/// <see cref="ReshardOptions.CutoverLead"/> ≥ 2W, so the old generation knows T before T − 2W). Pure.
 /// </summary>
 internal static class CutoverDecision
 {
@@ -42,13 +44,15 @@ internal static class CutoverDecision
         }
 
         long w = (long)window.TotalMilliseconds;
-        bool inWindow = receivedAt >= t - w && receivedAt < t + w;
-        bool mine = role == GenerationRole.Old ? receivedAt < t + w : receivedAt >= t - w && receivedAt >= cutoverKnownAt;
-        if (!mine)
+        if (role == GenerationRole.Old)
         {
-            return CutoverVerdict.Drop;
+            return receivedAt >= t + w ? CutoverVerdict.Drop
+                : receivedAt >= t - (2 * w) ? CutoverVerdict.PublishOverlap
+                : CutoverVerdict.Publish;
         }
 
-        return inWindow ? CutoverVerdict.PublishOverlap : CutoverVerdict.Publish;
+        return receivedAt < t - w || receivedAt < cutoverKnownAt ? CutoverVerdict.Drop
+            : receivedAt < t + (2 * w) ? CutoverVerdict.PublishOverlap
+            : CutoverVerdict.Publish;
     }
 }

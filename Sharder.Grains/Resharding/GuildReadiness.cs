@@ -5,7 +5,8 @@ namespace Sharder.Grains.Resharding;
 
 /// <summary>
 /// Whether a new generation's shard has caught up: its READY arrived and every guild it lists has had its
-/// GUILD_CREATE (a GUILD_DELETE, or <see cref="GuildTimeout"/> after READY, settles an unavailable guild).
+/// GUILD_CREATE (a GUILD_DELETE, or <see cref="GuildTimeout"/> after READY, settles an unavailable guild), or
+/// the activation resumed the session and its RESUMED arrived.
 /// Fed each dispatch's type and <c>d</c>; READY is parsed once, the rest only peeked. Thread-safe.
 /// </summary>
 internal sealed class GuildReadiness
@@ -52,6 +53,15 @@ internal sealed class GuildReadiness
                     _pending.Clear();
                     _pending.UnionWith(guilds);
                     _readyAt = now;
+                }
+
+                break;
+            case "RESUMED":
+                // An activation that resumed the session (a move, or a crash recovered from the checkpoint) sees no
+                // READY: RESUMED comes after the replay of everything since the checkpoint, GUILD_CREATEs included.
+                lock (_lock)
+                {
+                    _readyAt ??= now;
                 }
 
                 break;

@@ -13,10 +13,10 @@ public sealed class ReshardOptions
     public const string SectionName = "Reshard";
 
     /// <summary>Default for <see cref="CutoverLead"/>.</summary>
-    public static readonly TimeSpan DEFAULT_CUTOVER_LEAD = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DEFAULT_CUTOVER_LEAD = TimeSpan.FromSeconds(3);
 
     /// <summary>Default for <see cref="OverlapWindow"/>.</summary>
-    public static readonly TimeSpan DEFAULT_OVERLAP_WINDOW = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan DEFAULT_OVERLAP_WINDOW = TimeSpan.FromSeconds(1);
 
     /// <summary>Default for <see cref="DrainLag"/>.</summary>
     public static readonly TimeSpan DEFAULT_DRAIN_LAG = TimeSpan.FromSeconds(2);
@@ -33,10 +33,14 @@ public sealed class ReshardOptions
     /// <summary>Default for <see cref="AutoCheckInterval"/>.</summary>
     public static readonly TimeSpan DEFAULT_AUTO_CHECK_INTERVAL = TimeSpan.FromHours(1);
 
-    /// <summary>How far ahead of "every new shard is ready" the cut-over instant T is set, so both generations learn it before it passes. Default 1 s.</summary>
+    /// <summary>How far ahead of "every new shard is ready" the cut-over instant T is set, so both generations learn it before it passes. At least 2 × <see cref="OverlapWindow"/>: the old generation marks
+    /// overlap from T − 2W, and what it publishes before it knows T goes unmarked. Default 3 s.</summary>
     public TimeSpan CutoverLead { get; set; } = DEFAULT_CUTOVER_LEAD;
 
-    /// <summary>W: events without an identity received within W of T are published by both generations, marked overlap. Default 2 s.</summary>
+    /// <summary>
+    /// W: events without an identity received within W of T may be published by both generations; both copies are
+    /// marked overlap while the two sessions receive an event less than W apart. Default 1 s.
+    /// </summary>
     public TimeSpan OverlapWindow { get; set; } = DEFAULT_OVERLAP_WINDOW;
 
     /// <summary>The old generation stays connected until T + W + this, to receive every event created before T. Default 2 s.</summary>

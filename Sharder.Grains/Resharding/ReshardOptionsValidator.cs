@@ -21,6 +21,13 @@ public sealed class ReshardOptionsValidator : IValidateOptions<ReshardOptions>
         Check(failures, nameof(ReshardOptions.GuildTimeout), options.GuildTimeout, TimeSpan.Zero, TimeSpan.FromHours(1), ReshardOptions.DEFAULT_GUILD_TIMEOUT);
         Check(failures, nameof(ReshardOptions.PollInterval), options.PollInterval, TimeSpan.FromMilliseconds(10), MaxShort, ReshardOptions.DEFAULT_POLL_INTERVAL);
         Check(failures, nameof(ReshardOptions.AutoCheckInterval), options.AutoCheckInterval, TimeSpan.FromMilliseconds(10), MaxLong, ReshardOptions.DEFAULT_AUTO_CHECK_INTERVAL);
+        if (options.CutoverLead < 2 * options.OverlapWindow)
+        {
+            failures.Add($"{Name}:{nameof(ReshardOptions.CutoverLead)} is {options.CutoverLead}; set it to at least twice "
+                + $"{Name}:{nameof(ReshardOptions.OverlapWindow)} ({2 * options.OverlapWindow}), so the old generation knows the "
+                + "cut-over before the window it marks begins.");
+        }
+
         if (options.SessionStartReserve is < 0)
         {
             failures.Add($"{Name}:{nameof(ReshardOptions.SessionStartReserve)} is {options.SessionStartReserve}; set it to 0 or more, "

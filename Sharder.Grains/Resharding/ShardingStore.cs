@@ -46,14 +46,21 @@ internal sealed class ShardingStore
         ArgumentOutOfRangeException.ThrowIfLessThan(configuredTotal, 1);
         try
         {
-            var batch = _database.CreateBatch();
-            var total = batch.HashSetAsync(Key, TotalField, configuredTotal, When.NotExists);
-            var baseTotal = batch.HashSetAsync(Key, BaseTotalField, configuredTotal, When.NotExists);
-            var configured = batch.HashSetAsync(Key, ConfiguredField, configuredTotal, When.NotExists);
-            var all = batch.HashGetAllAsync(Key);
-            batch.Execute();
-            await Task.WhenAll(total, baseTotal, configured).ConfigureAwait(false);
-            return Parse((await all.ConfigureAwait(false)).ToDictionary(), configuredTotal);
+            var fields = await _database.HashGetAllAsync(Key).ConfigureAwait(false);
+            if (!fields.Any(static field => field.Name == TotalField))
+            {
+                // First read of this bot's record: written from configuration, unless another silo did it meanwhile.
+                var batch = _database.CreateBatch();
+                var total = batch.HashSetAsync(Key, TotalField, configuredTotal, When.NotExists);
+                var baseTotal = batch.HashSetAsync(Key, BaseTotalField, configuredTotal, When.NotExists);
+                var configured = batch.HashSetAsync(Key, ConfiguredField, configuredTotal, When.NotExists);
+                var all = batch.HashGetAllAsync(Key);
+                batch.Execute();
+                await Task.WhenAll(total, baseTotal, configured).ConfigureAwait(false);
+                fields = await all.ConfigureAwait(false);
+            }
+
+            return Parse(fields.ToDictionary(), configuredTotal);
         }
         catch (Exception exception) when (RedisFailures.IsUnavailable(exception))
         {

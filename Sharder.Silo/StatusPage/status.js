@@ -51,8 +51,6 @@ function renderShards(status) {
   for (const shard of status.shards) {
     const row = document.createElement("tr");
     row.dataset.shard = shard.shard;
-    row.dataset.total = shard.total;
-    row.dataset.generation = shard.generation || "in_service";
     const state = shard.state || "Unplaced";
     row.dataset.state = state;
     cell(row, shard.shard, "num");

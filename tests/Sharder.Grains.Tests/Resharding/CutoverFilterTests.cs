@@ -78,6 +78,21 @@ public sealed class CutoverFilterTests
     }
 
     [Fact]
+    public void An_activation_that_resumed_the_session_is_ready_at_RESUMED_which_follows_the_replay()
+    {
+        // A new-generation shard recovered on another silo mid-run resumes: it sees no READY again.
+        var time = new FakeTimeProvider(Now);
+        var readiness = new GuildReadiness(TimeSpan.FromSeconds(30));
+        var filter = new CutoverFilter(GenerationRole.New, time, readiness);
+
+        filter.Apply(new[] { Dispatch(7, "GUILD_CREATE", """{"id":"41","name":"a"}""", time) });
+        Assert.False(readiness.IsReady(time.GetUtcNow()));
+        filter.Apply(new[] { Dispatch(8, "RESUMED", "null", time) });
+
+        Assert.True(readiness.IsReady(time.GetUtcNow()));
+    }
+
+    [Fact]
     public void Before_READY_a_shard_is_not_ready()
         => Assert.False(new GuildReadiness(TimeSpan.Zero).IsReady(Now));
 

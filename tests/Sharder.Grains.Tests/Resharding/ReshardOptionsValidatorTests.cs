@@ -24,6 +24,19 @@ public sealed class ReshardOptionsValidatorTests
         Assert.Contains("Reshard:SessionStartReserve", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_cutover_lead_shorter_than_twice_the_overlap_window_is_refused_naming_both_settings()
+    {
+        var options = new ReshardOptions { OverlapWindow = TimeSpan.FromSeconds(2), CutoverLead = TimeSpan.FromSeconds(3) };
+
+        var result = new ReshardOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("Reshard:CutoverLead is 00:00:03; set it to at least twice Reshard:OverlapWindow (00:00:04)", result.FailureMessage, StringComparison.Ordinal);
+        options.CutoverLead = TimeSpan.FromSeconds(4);
+        Assert.True(new ReshardOptionsValidator().Validate(null, options).Succeeded);
+    }
+
     [Theory]
     [InlineData(8, 1)]
     [InlineData(10, 1)]
