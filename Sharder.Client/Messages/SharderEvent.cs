@@ -40,6 +40,12 @@ public sealed class SharderEvent : SharderMessage
     /// <summary><c>guild_id</c> when the event has one (Discord's <c>d.guild_id</c>); null for DMs and guild-less events.</summary>
     public ulong? GuildId { get; }
 
+    /// <summary>
+    /// True when the entry says <c>"overlap":true</c>: published during a resharding switch inside the overlap window,
+    /// so the other shard generation may publish the same event too (docs/resharding.md). Handle it idempotently.
+    /// </summary>
+    public bool IsOverlap { get; init; }
+
     /// <summary>The raw <c>d</c> value (UTF-8 JSON), a slice of the list entry: no copy was made.</summary>
     public ReadOnlyMemory<byte> Data { get; }
 

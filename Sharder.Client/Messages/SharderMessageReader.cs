@@ -80,6 +80,7 @@ public static class SharderMessageReader
         ulong? guildId = null;
         string? marker = null;
         Range? data = null;
+        bool overlap = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.ValueTextEquals("shard"u8) ? Field.Shard
@@ -89,6 +90,7 @@ public static class SharderMessageReader
                 : reader.ValueTextEquals("guild_id"u8) ? Field.GuildId
                 : reader.ValueTextEquals("d"u8) ? Field.Data
                 : reader.ValueTextEquals("marker"u8) ? Field.Marker
+                : reader.ValueTextEquals("overlap"u8) ? Field.Overlap
                 : Field.Other;
             reader.Read();
             switch (name)
@@ -110,6 +112,9 @@ public static class SharderMessageReader
                     break;
                 case Field.Marker when reader.TokenType == JsonTokenType.String:
                     marker = reader.GetString();
+                    break;
+                case Field.Overlap:
+                    overlap = reader.TokenType == JsonTokenType.True;
                     break;
                 case Field.Data:
                     int start = (int)reader.TokenStartIndex;
@@ -137,7 +142,7 @@ public static class SharderMessageReader
             throw new SharderFormatException("An event has shard, seq, t, session and d; a marker has marker.");
         }
 
-        return new SharderEvent(shardId, seq, type, session, guildId, entry[range]);
+        return new SharderEvent(shardId, seq, type, session, guildId, entry[range]) { IsOverlap = overlap };
     }
 
     private static SharderMarker ReadMarker(ReadOnlyMemory<byte> entry, string kind, int? shard)
@@ -183,5 +188,6 @@ public static class SharderMessageReader
         GuildId,
         Data,
         Marker,
+        Overlap,
     }
 }

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Sharder.Grains.Interfaces.Models;
 
 /// <summary>What the supervisor sees: every configured shard and the silos that can run them.</summary>
-/// <param name="ShardTotal">The bot's shard count.</param>
+/// <param name="ShardTotal">The bot's shard count in service.</param>
 /// <param name="Shards">Each configured shard's status, by shard id.</param>
 /// <param name="ActiveSilos">Silos that are Active in membership.</param>
 /// <param name="LastRebalanceAt">When the last rebalance ran; null if none did.</param>
@@ -20,4 +20,8 @@ public sealed record ClusterStatus(
     /// <summary>Active silos drained by an operator: they take no shards until they leave the cluster.</summary>
     [Id(5)]
     public ImmutableArray<SiloAddress> DrainedSilos { get; init; } = [];
+
+    /// <summary>The current or last resharding run; null when none ran. While one is active, <see cref="Shards"/> holds both generations.</summary>
+    [Id(6)]
+    public ReshardRun? Reshard { get; init; }
 }

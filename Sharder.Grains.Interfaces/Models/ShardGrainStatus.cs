@@ -66,4 +66,11 @@ public sealed record ShardGrainStatus(
     /// <summary>When the last event reached Redis; null before the first.</summary>
     [Id(28)]
     public DateTimeOffset? LastEventAt { get; init; }
+
+    /// <summary>
+    /// The shard's generation: <c>in_service</c>, or during a resharding run <c>old</c> (being replaced) or
+    /// <c>new</c> (taking over); <see cref="ShardCount"/> is its total.
+    /// </summary>
+    [Id(29)]
+    public string Generation { get; init; } = "in_service";
 }

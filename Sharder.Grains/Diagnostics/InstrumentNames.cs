@@ -42,6 +42,7 @@ internal static class InstrumentNames
     public const string IdentifyBudgetRemaining = "sharder.coordinator.identify.budget.remaining";
     public const string IdentifyWaitingShards = "sharder.coordinator.identify.waiting_shards";
     public const string RebalanceMoves = "sharder.supervisor.rebalance.moves";
+    public const string ReshardState = "sharder.supervisor.reshard.state";
 
     // Worker commands.
     public const string CommandsAccepted = "sharder.commands.accepted";

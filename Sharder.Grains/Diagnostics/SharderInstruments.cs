@@ -38,6 +38,7 @@ internal sealed class SharderInstruments : IGatewayMetrics
     private readonly Histogram<double> _gatewayToRedis;
     private readonly Counter<long> _closes;
     private IdentifyBudgetSample? _identifyBudget;
+    private int _reshardState = -1;
 
     private readonly Counter<long> _activations;
     private readonly Counter<long> _handoffs;
@@ -135,6 +136,10 @@ internal sealed class SharderInstruments : IGatewayMetrics
             unit: "s",
             description: "Round trip of each shard's last acknowledged heartbeat.");
         meter.CreateObservableGauge(InstrumentNames.GatewayShardState, ObserveStates, description: "1 for each shard running here, tagged with its connection state.");
+        meter.CreateObservableGauge(
+            InstrumentNames.ReshardState,
+            ObserveReshardState,
+            description: "1 tagged with the state of the last resharding run the supervisor on this silo advanced (starting ... completed, rolled_back).");
         meter.CreateObservableCounter(
             InstrumentNames.GatewayReconnects, ObserveReconnects, description: "Reconnects of each shard's current activation, by cause.");
         meter.CreateObservableCounter(
@@ -259,7 +264,7 @@ internal sealed class SharderInstruments : IGatewayMetrics
         {
             if (value(status) is { } measured)
             {
-                yield return new Measurement<double>(measured, new KeyValuePair<string, object?>("shard", status.ShardId));
+                yield return new Measurement<double>(measured, new TagList { { "shard", status.ShardId }, { "total", status.ShardCount } });
             }
         }
     }
@@ -270,8 +275,21 @@ internal sealed class SharderInstruments : IGatewayMetrics
         {
             if (value(status) is { } measured)
             {
-                yield return new Measurement<long>(measured, new KeyValuePair<string, object?>("shard", status.ShardId));
+                yield return new Measurement<long>(measured, new TagList { { "shard", status.ShardId }, { "total", status.ShardCount } });
             }
+        }
+    }
+
+    /// <summary>The supervisor reports each state a resharding run enters.</summary>
+    public void OnReshardState(Interfaces.Models.ReshardState state) => Volatile.Write(ref _reshardState, (int)state);
+
+    private IEnumerable<Measurement<long>> ObserveReshardState()
+    {
+        var state = Volatile.Read(ref _reshardState);
+        if (state >= 0)
+        {
+            yield return new Measurement<long>(1, new KeyValuePair<string, object?>(
+                "state", Resharding.ShardingStore.ToText((Interfaces.Models.ReshardState)state)));
         }
     }
 
@@ -279,7 +297,7 @@ internal sealed class SharderInstruments : IGatewayMetrics
     {
         foreach (var status in _shards?.ReadGauges() ?? [])
         {
-            yield return new Measurement<long>(1, new TagList { { "shard", status.ShardId }, { "state", status.State } });
+            yield return new Measurement<long>(1, new TagList { { "shard", status.ShardId }, { "total", status.ShardCount }, { "state", status.State } });
         }
     }
 
@@ -289,7 +307,7 @@ internal sealed class SharderInstruments : IGatewayMetrics
         {
             foreach (var (cause, count) in status.Reconnects)
             {
-                yield return new Measurement<long>(count, new TagList { { "shard", status.ShardId }, { "cause", cause } });
+                yield return new Measurement<long>(count, new TagList { { "shard", status.ShardId }, { "total", status.ShardCount }, { "cause", cause } });
             }
         }
     }

@@ -11,6 +11,7 @@ using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Gateway;
 using Sharder.Grains.Gateway.Transport;
 using Sharder.Grains.Options;
+using Sharder.Grains.Resharding;
 using Sharder.Grains.Shards;
 using Sharder.Grains.Sink;
 using Sharder.Grains.Supervision;
@@ -94,6 +95,8 @@ public static class SharderSiloBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CommandPumpOptions>, CommandPumpOptionsValidator>());
         services.AddOptions<SupervisorOptions>().BindStrictly(configuration.GetSection(SupervisorOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SupervisorOptions>, SupervisorOptionsValidator>());
+        services.AddOptions<ReshardOptions>().BindStrictly(configuration.GetSection(ReshardOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReshardOptions>, ReshardOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -103,6 +106,8 @@ public static class SharderSiloBuilderExtensions
             sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetRequiredService<IOptions<RedisOutputOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ShardingStore(
+            sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<RedisOutputOptions>>().Value));
         services.TryAddSingleton<LocalShardRegistry>();
         services.TryAddSingleton<IShardGaugeSource>(sp => sp.GetRequiredService<LocalShardRegistry>());
         services.TryAddSingleton<DeliveryProblemBoard>();

@@ -42,6 +42,12 @@ public sealed class ShardingOptions
     /// <summary>Last shard id this cluster runs, inclusive. Needs <see cref="ShardTotal"/>.</summary>
     public int? ShardUntil { get; set; }
 
+    /// <summary>
+    /// Whether a changed <see cref="ShardTotal"/> starts a resharding run (docs/resharding.md) instead of being ignored
+    /// in favour of the total in service stored in Redis. Default true. Needs a cluster that runs every shard.
+    /// </summary>
+    public bool ReshardOnConfigChange { get; set; } = true;
+
     /// <summary>True when the shard count must come from Discord's recommendation.</summary>
     public bool UsesGatewayRecommendation => ShardTotal is null;
 

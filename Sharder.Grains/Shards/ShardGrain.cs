@@ -5,17 +5,21 @@ using Sharder.Grains.Commands;
 using Sharder.Grains.Coordination;
 using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Gateway;
+using Sharder.Grains.Gateway.Protocol;
 using Sharder.Grains.Gateway.Transport;
 using Sharder.Grains.Interfaces;
 using Sharder.Grains.Interfaces.Models;
 using Sharder.Grains.Options;
+using Sharder.Grains.Resharding;
 using Sharder.Grains.Sink;
 using Sharder.Grains.Supervision;
 
 namespace Sharder.Grains.Shards;
 
 /// <summary>
-/// One shard: owns a <see cref="ShardConnection"/> for as long as it is active. On activation it takes a
+/// One shard (id and total, <see cref="ShardRef"/>): owns a <see cref="ShardConnection"/> for as long as it is
+/// active. Its generation must be in service or part of the active resharding run (<see cref="ShardingStore"/>);
+/// its role there sets the <see cref="CutoverFilter"/> its sink applies. On activation it takes a
 /// new fencing epoch in Redis, then starts the connection with the session handed over by a migration, or
 /// else the one in the Redis checkpoint (crash recovery), or else none (it identifies through the
 /// coordinator). Events go from the connection's own loop straight to Redis; the grain only starts, stops
@@ -34,12 +38,17 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
     private readonly IGatewayTransportFactory _transports;
     private readonly SharderInstruments _instruments;
     private readonly DeliveryProblemBoard _deliveryProblems;
+    private readonly ShardingStore _sharding;
+    private readonly ReshardOptions _reshardOptions;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
     private ShardConnection? _connection;
     private ShardEventSink? _sink;
     private CoordinatorIdentifyGate? _identifyGate;
+    private CutoverFilter? _cutover;
+    private bool _hostsCommands;
+    private int _keyTotal;
     private long _epoch;
     private ShardStartKind _startKind;
     private DateTimeOffset _activatedAt;
@@ -58,9 +67,14 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         ILocalSiloDetails localSilo,
         TimeProvider timeProvider,
         ILogger<ShardGrain> logger,
-        DeliveryProblemBoard deliveryProblems)
+        DeliveryProblemBoard deliveryProblems,
+        ShardingStore sharding,
+        IOptions<ReshardOptions> reshardOptions)
     {
         ArgumentNullException.ThrowIfNull(gatewayOptions);
+        ArgumentNullException.ThrowIfNull(reshardOptions);
+        _sharding = sharding;
+        _reshardOptions = reshardOptions.Value;
         ArgumentNullException.ThrowIfNull(discordOptions);
         _publisher = publisher;
         _registry = registry;
@@ -77,26 +91,43 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         _deliveryProblems = deliveryProblems;
     }
 
-    private int ShardId => (int)this.GetPrimaryKeyLong();
+    private ShardRef Shard => ShardRef.FromGrainKey(this.GetPrimaryKeyLong());
+
+    private int ShardId => Shard.Id;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var shardId = ShardId;
+        var shard = Shard;
+        var shardId = shard.Id;
+        var shardCount = shard.Total;
         _activatedAt = _timeProvider.GetUtcNow();
         var selection = await _selection.GetAsync().ConfigureAwait(true);
-        var shardCount = selection.Total;
-        if (shardId >= shardCount)
+        var sharding = await _sharding.LoadAsync(selection.Total).ConfigureAwait(true);
+        var role = sharding.RoleOf(shardCount)
+            ?? throw new InvalidOperationException(
+                $"Shard {shard} is not live: {sharding.Total} shards are in service and no resharding run involves {shardCount}.");
+        _keyTotal = sharding.KeyTotalOf(shardCount);
+        _epoch = await _publisher.AcquireEpochAsync(shardId, _keyTotal).ConfigureAwait(true);
+        var session = await ChooseSessionAsync(shardId, shardCount).ConfigureAwait(true);
+        if (role == GenerationRole.Old && sharding.ActiveRun?.Cutover is not null && session is null)
         {
-            throw new InvalidOperationException($"Shard {shardId} does not exist: the bot has {shardCount} shards.");
+            // Resuming replays what it missed before T; a new session after T would only receive events the new generation publishes.
+            throw new InvalidOperationException($"Shard {shard} belongs to the generation a resharding run is replacing; it does not identify again after the cut-over.");
         }
 
-        _epoch = await _publisher.AcquireEpochAsync(shardId).ConfigureAwait(true);
-        var session = await ChooseSessionAsync(shardId, shardCount).ConfigureAwait(true);
         var token = new BotToken(_discordOptions.Token
             ?? throw new InvalidOperationException($"{DiscordOptions.DISCORD_TOKEN} is not set; a shard cannot connect without it."));
 
+        _cutover = new CutoverFilter(
+            role, _timeProvider, role == GenerationRole.New ? new GuildReadiness(_reshardOptions.GuildTimeout) : null);
+        if (role != GenerationRole.Sole && sharding.ActiveRun is { Cutover: { } cutover } run)
+        {
+            _cutover.SetCutover(cutover, run.Window);
+        }
+
         _sink = new ShardEventSink(
-            shardId, _epoch, _publisher, session?.Sequence ?? 0, OnFenced, _instruments, _deliveryProblems, _timeProvider, _logger);
+            shardId, _epoch, _publisher, session?.Sequence ?? 0, OnFenced, _instruments, _deliveryProblems, _timeProvider, _logger,
+            _keyTotal, _cutover);
         var gate = new CoordinatorIdentifyGate(
             GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey), shardCount, _timeProvider, _logger, _inheritedSlot);
         _identifyGate = gate;
@@ -105,8 +136,14 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
             metrics: _instruments);
         _connection = connection;
 
-        _registry.Register(connection);
-        _commandPump.Host(shardId, shardCount);
+        // During a run the generation in service keeps the commands; the new one takes them when it is promoted.
+        _hostsCommands = role != GenerationRole.New;
+        _registry.Register(connection, _hostsCommands);
+        if (_hostsCommands)
+        {
+            _commandPump.Host(shardId, shardCount);
+        }
+
         connection.Start();
         _ = ReportFatalCloseAsync(connection);
         _instruments.OnShardActivated(_startKind);
@@ -142,6 +179,12 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
             status?.Identifies ?? 0,
             _sink?.IsFenced ?? false)
         {
+            Generation = _cutover?.Role switch
+            {
+                GenerationRole.Old => "old",
+                GenerationRole.New => "new",
+                _ => "in_service",
+            },
             IdentifyFailures = status?.IdentifyFailures ?? 0,
             IdentifyBackoffUntil = status?.IdentifyBackoffUntil,
             StateSince = status?.StateSince,
@@ -191,7 +234,7 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
 
         // The checkpoint is what reached Redis, so resuming from it replays exactly what is missing. Anyone who can
         // write Redis can write it: its fields are checked here and its resume URL by the connection's ResumeUrlPolicy.
-        if (await _publisher.ReadCheckpointAsync(shardId).ConfigureAwait(true) is { } checkpoint)
+        if (await _publisher.ReadCheckpointAsync(shardId, _keyTotal).ConfigureAwait(true) is { } checkpoint)
         {
             if (SessionFieldRules.IsUsable(checkpoint.Session.SessionId, checkpoint.Session.Sequence, out var checkpointProblem))
             {
@@ -223,6 +266,12 @@ internal sealed partial class ShardGrain : Grain, IShardGrain
         catch (GatewayFatalCloseException ex)
         {
             ShardLog.FatallyClosed(_logger, connection.ShardId, ex.Message);
+            if (ex.CloseCode == (int)GatewayCloseCode.ShardingRequired)
+            {
+                await GrainFactory.GetGrain<IShardSupervisorGrain>(IShardSupervisorGrain.SingletonKey)
+                    .ReportShardingRequiredAsync(connection.ShardId).ConfigureAwait(true);
+            }
+
             await _commandPump.DeadLetterUnsentAsync(
                 connection.ShardId, connection.TakeUnsentCommands(), CommandRejectReason.ShardFatallyClosed, ex.Message).ConfigureAwait(true);
         }

@@ -35,4 +35,8 @@ internal static partial class ShardLog
     [LoggerMessage(EventId = 4040, Level = LogLevel.Warning,
         Message = "Shard {ShardId} ignores its stored session ({Source}): {Problem}; it identifies a new session")]
     public static partial void StoredSessionIgnored(ILogger logger, int shardId, string source, string problem);
+
+    [LoggerMessage(EventId = 4050, Level = LogLevel.Information,
+        Message = "Shard {Shard} retired by resharding (closed 1000) after publishing up to sequence {LastSequence}")]
+    public static partial void Retired(ILogger logger, Interfaces.Models.ShardRef shard, long lastSequence);
 }

@@ -51,6 +51,7 @@ internal sealed class BatchEncoder
     /// </summary>
     /// <param name="position">The writer's session start and position in it (see <see cref="PublishPosition"/>).</param>
     /// <param name="skippedLists">Lists whose events are left out (dead-lettered); they still advance the checkpoint.</param>
+    /// <param name="keyTotal">The generation total the shard's keys carry; 0 for unqualified keys (<see cref="ShardKeys"/>).</param>
     /// <exception cref="ArgumentException">An event belongs to another session.</exception>
     public ScriptArguments EncodeBatch(
         int shardId,
@@ -59,10 +60,11 @@ internal sealed class BatchEncoder
         string? resumeUrl,
         IReadOnlyList<ShardDispatch> batch,
         PublishPosition position = default,
-        IReadOnlySet<string>? skippedLists = null)
+        IReadOnlySet<string>? skippedLists = null,
+        int keyTotal = 0)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var shardKeys = Layout.For(shardId);
+        var shardKeys = Layout.For(shardId, keyTotal);
         var keys = new List<RedisKey> { shardKeys.Checkpoint };
         var keyIndexes = new Dictionary<string, int>(StringComparer.Ordinal);
         var slots = new List<(long Sequence, int KeyIndex, int Start, int Length)>(batch.Count);
@@ -80,7 +82,7 @@ internal sealed class BatchEncoder
             }
 
             highest = Math.Max(highest, dispatch.Sequence);
-            if (!IsPushed(dispatch.EventType))
+            if (dispatch.Withheld || !IsPushed(dispatch.EventType))
             {
                 continue;
             }
@@ -141,10 +143,10 @@ internal sealed class BatchEncoder
     }
 
     /// <summary>Arguments for <see cref="RedisScripts.MarkerText"/>; no marker lists for sharder-binary.</summary>
-    public ScriptArguments EncodeMarker(int shardId, long epoch, ShardLifecycleMarker marker)
+    public ScriptArguments EncodeMarker(int shardId, long epoch, ShardLifecycleMarker marker, int keyTotal = 0)
     {
         ArgumentNullException.ThrowIfNull(marker);
-        var shardKeys = Layout.For(shardId);
+        var shardKeys = Layout.For(shardId, keyTotal);
         var kind = marker.Kind == ShardLifecycleMarkerKind.Resumed ? "resumed" : "reidentified";
         RedisValue position = marker.Kind == ShardLifecycleMarkerKind.Resumed && marker.KnownPosition is { } known
             ? known
@@ -190,8 +192,8 @@ internal sealed class BatchEncoder
     }
 
     /// <summary>The list an event goes to, or null when the event-type filter leaves it out.</summary>
-    public string? ListOf(int shardId, in ShardDispatch dispatch)
-        => IsPushed(dispatch.EventType) ? Layout.For(shardId).EventKey(dispatch.EventType, dispatch.GuildId) : null;
+    public string? ListOf(int shardId, in ShardDispatch dispatch, int keyTotal = 0)
+        => IsPushed(dispatch.EventType) && !dispatch.Withheld ? Layout.For(shardId, keyTotal).EventKey(dispatch.EventType, dispatch.GuildId) : null;
 
     /// <summary>At most <paramref name="limit"/> bytes, cut before a partial UTF-8 character, as text.</summary>
     private static string CutUtf8(ReadOnlySpan<byte> bytes, int limit)

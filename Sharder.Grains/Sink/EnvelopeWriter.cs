@@ -20,12 +20,14 @@ internal static class EnvelopeWriter
     private static ReadOnlySpan<byte> SessionProperty => "\",\"session\":\""u8;
     private static ReadOnlySpan<byte> GuildProperty => "\",\"guild_id\":\""u8;
     private static ReadOnlySpan<byte> DataProperty => "\",\"d\":"u8;
+    private static ReadOnlySpan<byte> OverlapProperty => ",\"overlap\":true"u8;
     private static ReadOnlySpan<byte> MarkerProperty => ",\"marker\":\""u8;
     private static ReadOnlySpan<byte> MarkerSessionProperty => "\",\"session\":\""u8;
 
     /// <summary>
     /// Appends <c>{"shard":…,"seq":…,"t":"…","session":"…","guild_id":"…","d":&lt;raw d&gt;}</c>;
-    /// <c>guild_id</c> (a string, as Discord sends snowflakes) only when the event has one.
+    /// <c>guild_id</c> (a string, as Discord sends snowflakes) only when the event has one; after <c>d</c>,
+    /// <c>"overlap":true</c> when a resharding run may publish the event from both generations (docs/resharding.md).
     /// </summary>
     /// <param name="eventType">The event's <c>t</c>, already JSON-encoded (callers cache these).</param>
     /// <param name="sessionId">The event's session, already JSON-encoded (one per batch).</param>
@@ -37,7 +39,7 @@ internal static class EnvelopeWriter
         var type = eventType.EncodedUtf8Bytes;
         var session = sessionId.EncodedUtf8Bytes;
         int maxLength = ShardOpening.Length + SequenceProperty.Length + TypeProperty.Length + SessionProperty.Length
-            + GuildProperty.Length + DataProperty.Length + 1 + (3 * MaxNumberLength) + type.Length + session.Length + data.Length;
+            + GuildProperty.Length + DataProperty.Length + OverlapProperty.Length + 1 + (3 * MaxNumberLength) + type.Length + session.Length + data.Length;
 
         var span = output.GetSpan(maxLength);
         int written = 0;
@@ -57,6 +59,11 @@ internal static class EnvelopeWriter
 
         Append(span, ref written, DataProperty);
         Append(span, ref written, data);
+        if (dispatch.Overlap)
+        {
+            Append(span, ref written, OverlapProperty);
+        }
+
         span[written++] = (byte)'}';
         output.Advance(written);
     }

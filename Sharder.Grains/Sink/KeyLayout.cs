@@ -26,7 +26,7 @@ internal sealed class KeyLayout
     private readonly EventListLayout _layout;
     private readonly string[] _partitionLists;
     private readonly ConcurrentDictionary<string, string> _eventTypeLists = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<int, ShardKeys> _shards = new();
+    private readonly ConcurrentDictionary<(int ShardId, int KeyTotal), ShardKeys> _shards = new();
 
     public KeyLayout(RedisOutputFormat format, EventListLayout layout, int partitions, RedisKeyLayout keyLayout = RedisKeyLayout.Standalone)
     {
@@ -63,15 +63,23 @@ internal sealed class KeyLayout
     internal IReadOnlyList<string> SharedPartitionLists => _partitionLists;
 
     /// <summary>The keys of one shard's output: the ones scripts name for it (checkpoint, event, marker and dead lists).</summary>
-    public ShardKeys For(int shardId)
+    /// <param name="shardId">The shard.</param>
+    /// <param name="keyTotal">0 for the first generation's unqualified names, else the generation's total (<see cref="ShardKeys"/>).</param>
+    public ShardKeys For(int shardId, int keyTotal = 0)
     {
-        if (_shards.TryGetValue(shardId, out var keys))
+        if (_shards.TryGetValue((shardId, keyTotal), out var keys))
         {
             return keys;
         }
 
-        return _shards.GetOrAdd(shardId, id => new ShardKeys(this, id));
+        return _shards.GetOrAdd((shardId, keyTotal), key => new ShardKeys(this, key.ShardId, key.KeyTotal));
     }
+
+    /// <summary>How a shard is named in its keys: <c>3</c>, or <c>3/8</c> for shard 3 of a later generation of 8.</summary>
+    public static string ShardName(int shardId, int keyTotal = 0)
+        => keyTotal == 0
+            ? shardId.ToString(CultureInfo.InvariantCulture)
+            : string.Create(CultureInfo.InvariantCulture, $"{shardId}/{keyTotal}");
 
     /// <summary>The partition of a guild: <c>(guild_id &gt;&gt; 22) % partitions</c>; 0 without a guild.</summary>
     public static int GuildPartition(ulong? guildId, int partitions)
@@ -81,7 +89,7 @@ internal sealed class KeyLayout
     }
 
     /// <summary>The shard's checkpoint hash (session, seq, resume_url, epoch, marker) in <see cref="RedisKeyLayout.Standalone"/>.</summary>
-    public static string CheckpointKey(int shardId) => $"shard:{shardId.ToString(CultureInfo.InvariantCulture)}:checkpoint";
+    public static string CheckpointKey(int shardId, int keyTotal = 0) => $"shard:{ShardName(shardId, keyTotal)}:checkpoint";
 
     /// <summary>The list an event goes to in <see cref="RedisKeyLayout.Standalone"/> (Cluster: <see cref="For"/>).</summary>
     public string EventKey(string eventType, ulong? guildId)

@@ -63,13 +63,15 @@ internal sealed class RedisEventPublisher
     /// epoch are refused.
     /// </summary>
     /// <exception cref="RedisUnavailableException">Redis could not be reached.</exception>
-    public async Task<long> AcquireEpochAsync(int shardId)
+    /// <param name="shardId">The shard.</param>
+    /// <param name="keyTotal">The generation total its keys carry; 0 for unqualified keys (<see cref="ShardKeys"/>).</param>
+    public async Task<long> AcquireEpochAsync(int shardId, int keyTotal = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shardId);
         try
         {
             var result = await RedisScripts.AcquireEpoch
-                .EvaluateAsync(_database, [_encoder.Layout.For(shardId).Checkpoint], [])
+                .EvaluateAsync(_database, [_encoder.Layout.For(shardId, keyTotal).Checkpoint], [])
                 .ConfigureAwait(false);
             return (long)result;
         }
@@ -79,15 +81,62 @@ internal sealed class RedisEventPublisher
         }
     }
 
+    /// <summary>
+    /// Retires the checkpoint of a shard whose generation a resharding run closed: no session to resume any
+    /// more, and a raised epoch that fences an activation still running; the key expires after <paramref name="fenceLifetime"/>.
+    /// </summary>
+    /// <exception cref="RedisUnavailableException">Redis could not be reached.</exception>
+    public async Task RetireCheckpointAsync(int shardId, int keyTotal, TimeSpan fenceLifetime)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shardId);
+        try
+        {
+            await RedisScripts.RetireCheckpoint
+                .EvaluateAsync(_database, [_encoder.Layout.For(shardId, keyTotal).Checkpoint], [(long)fenceLifetime.TotalMilliseconds])
+                .ConfigureAwait(false);
+        }
+        catch (Exception exception) when (RedisFailures.IsUnavailable(exception))
+        {
+            throw new RedisUnavailableException(shardId, exception);
+        }
+    }
+
+    /// <summary>
+    /// Pushes a generation-wide marker (<c>resharded</c>, <c>reshard_rolled_back</c>) to every list a worker
+    /// reads: the shared marker lists, or with per-shard lists (Cluster) those of each shard in <paramref name="shards"/>.
+    /// Nothing for sharder-binary. Returns the lists written.
+    /// </summary>
+    /// <exception cref="RedisUnavailableException">Redis could not be reached.</exception>
+    public async Task<int> PublishGenerationMarkerAsync(string json, IEnumerable<(int ShardId, int KeyTotal)> shards)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(json);
+        ArgumentNullException.ThrowIfNull(shards);
+        var lists = _encoder.Layout.KeyLayoutKind == RedisKeyLayout.Cluster
+            ? shards.SelectMany(shard => _encoder.Layout.For(shard.ShardId, shard.KeyTotal).MarkerLists).Distinct(StringComparer.Ordinal).ToArray()
+            : [.. _encoder.Layout.MarkerLists];
+        try
+        {
+            await Task.WhenAll(lists.Select(list => _database.ListRightPushAsync(list, json))).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (RedisFailures.IsUnavailable(exception))
+        {
+            throw new RedisUnavailableException("Redis could not be reached to push a resharding marker.", exception);
+        }
+
+        return lists.Length;
+    }
+
     /// <summary>The shard's checkpoint, or null when no session was ever recorded for it.</summary>
     /// <exception cref="RedisUnavailableException">Redis could not be reached.</exception>
-    public async Task<ShardCheckpoint?> ReadCheckpointAsync(int shardId)
+    /// <param name="shardId">The shard.</param>
+    /// <param name="keyTotal">The generation total its keys carry; 0 for unqualified keys (<see cref="ShardKeys"/>).</param>
+    public async Task<ShardCheckpoint?> ReadCheckpointAsync(int shardId, int keyTotal = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shardId);
         RedisValue[] fields;
         try
         {
-            fields = await _database.HashGetAsync(_encoder.Layout.For(shardId).Checkpoint, _checkpointFields).ConfigureAwait(false);
+            fields = await _database.HashGetAsync(_encoder.Layout.For(shardId, keyTotal).Checkpoint, _checkpointFields).ConfigureAwait(false);
         }
         catch (Exception exception) when (RedisFailures.IsUnavailable(exception))
         {
@@ -114,11 +163,12 @@ internal sealed class RedisEventPublisher
     /// </summary>
     /// <param name="resumeUrl">The session's resume URL to store; null keeps the stored one.</param>
     /// <param name="position">The writer's session start and position in it; default: unknown (not compared).</param>
+    /// <param name="keyTotal">The generation total the shard's keys carry; 0 for unqualified keys (<see cref="ShardKeys"/>).</param>
     /// <exception cref="StaleEpochException">A newer activation holds the shard; nothing was pushed.</exception>
     /// <exception cref="RedisUnavailableException">Redis could not be reached; retry the same batch.</exception>
     /// <exception cref="RedisRefusedException">Redis refused the write (OOM, NOPERM, ...); retry later, someone must look.</exception>
     public async Task<PublishResult> PublishAsync(
-        int shardId, long epoch, string sessionId, string? resumeUrl, IReadOnlyList<ShardDispatch> batch, PublishPosition position = default)
+        int shardId, long epoch, string sessionId, string? resumeUrl, IReadOnlyList<ShardDispatch> batch, PublishPosition position = default, int keyTotal = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shardId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epoch);
@@ -127,7 +177,7 @@ internal sealed class RedisEventPublisher
         int deadLettered = 0;
         while (true)
         {
-            var arguments = _encoder.EncodeBatch(shardId, epoch, sessionId, resumeUrl, batch, position, skipped);
+            var arguments = _encoder.EncodeBatch(shardId, epoch, sessionId, resumeUrl, batch, position, skipped, keyTotal);
             RedisResult[] reply;
             try
             {
@@ -144,7 +194,7 @@ internal sealed class RedisEventPublisher
             {
                 var list = (string)arguments.Keys[(int)reply[1] - 1]!;
                 var reason = $"WRONGTYPE: {_keyPrefix}{list} holds a {(string?)reply[2]}, not a list";
-                deadLettered += await DeadLetterAsync(shardId, epoch, batch, list, reason, position).ConfigureAwait(false);
+                deadLettered += await DeadLetterAsync(shardId, epoch, batch, list, reason, position, keyTotal).ConfigureAwait(false);
                 (skipped ??= new HashSet<string>(StringComparer.Ordinal)).Add(list);
                 continue;
             }
@@ -171,17 +221,17 @@ internal sealed class RedisEventPublisher
     /// <exception cref="StaleEpochException">A newer activation holds the shard; nothing changed.</exception>
     /// <exception cref="RedisUnavailableException">Redis could not be reached; retry the same marker.</exception>
     /// <exception cref="RedisRefusedException">Redis refused the write (OOM, NOPERM, ...).</exception>
-    public async Task<bool> PublishMarkerAsync(int shardId, long epoch, ShardLifecycleMarker marker)
-        => (await RecordMarkerAsync(shardId, epoch, marker).ConfigureAwait(false)).Pushed;
+    public async Task<bool> PublishMarkerAsync(int shardId, long epoch, ShardLifecycleMarker marker, int keyTotal = 0)
+        => (await RecordMarkerAsync(shardId, epoch, marker, keyTotal).ConfigureAwait(false)).Pushed;
 
     /// <inheritdoc cref="PublishMarkerAsync"/>
     /// <returns>The marker's outcome, with the checkpoint's start and sequence afterwards.</returns>
-    public async Task<MarkerResult> RecordMarkerAsync(int shardId, long epoch, ShardLifecycleMarker marker)
+    public async Task<MarkerResult> RecordMarkerAsync(int shardId, long epoch, ShardLifecycleMarker marker, int keyTotal = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shardId);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epoch);
         ArgumentNullException.ThrowIfNull(marker);
-        var arguments = _encoder.EncodeMarker(shardId, epoch, marker);
+        var arguments = _encoder.EncodeMarker(shardId, epoch, marker, keyTotal);
 
         var reply = await EvaluateAsync(RedisScripts.Marker, shardId, arguments).ConfigureAwait(false);
         ThrowIfRefused(reply, shardId, epoch);
@@ -191,7 +241,7 @@ internal sealed class RedisEventPublisher
 
     /// <summary>Writes a dead-letter entry for every event of the batch bound for <paramref name="list"/>.</summary>
     private async Task<int> DeadLetterAsync(
-        int shardId, long epoch, IReadOnlyList<ShardDispatch> batch, string list, string reason, PublishPosition position)
+        int shardId, long epoch, IReadOnlyList<ShardDispatch> batch, string list, string reason, PublishPosition position, int keyTotal)
     {
         var now = _timeProvider.GetUtcNow();
         var values = new List<RedisValue> { epoch };
@@ -202,7 +252,7 @@ internal sealed class RedisEventPublisher
                 continue; // already pushed before the list went bad: not this event's problem
             }
 
-            if (string.Equals(_encoder.ListOf(shardId, dispatch), list, StringComparison.Ordinal))
+            if (string.Equals(_encoder.ListOf(shardId, dispatch, keyTotal), list, StringComparison.Ordinal))
             {
                 values.Add(BatchEncoder.EncodeDeadLetter(shardId, dispatch, _keyPrefix + list, reason, now));
             }
@@ -213,7 +263,7 @@ internal sealed class RedisEventPublisher
             return 0;
         }
 
-        var shardKeys = _encoder.Layout.For(shardId);
+        var shardKeys = _encoder.Layout.For(shardId, keyTotal);
         var reply = await EvaluateAsync(
             RedisScripts.DeadLetter, shardId, new ScriptArguments([shardKeys.Checkpoint, shardKeys.DeadList], [.. values])).ConfigureAwait(false);
         if ((long)reply[0] == RedisScripts.NotAList)

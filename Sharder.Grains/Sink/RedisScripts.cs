@@ -267,6 +267,21 @@ internal static class RedisScripts
         return epoch
         """;
 
+    /// <summary>
+    /// Retires a shard's checkpoint after resharding (KEYS[1] the checkpoint, ARGV[1] its lifetime in ms): the
+    /// session and position go, the epoch is raised like an activation's so any activation still running is
+    /// fenced, and the fence expires after ARGV[1].
+    /// </summary>
+    public const string RetireCheckpointText = """
+        local stored = tonumber(redis.call('HGET', KEYS[1], 'epoch') or '0')
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+        redis.call('HDEL', KEYS[1], 'session', 'seq', 'start', 'resume_url', 'marker')
+        redis.call('HSET', KEYS[1], 'epoch', string.format('%.0f', math.max(stored + 1, now)))
+        redis.call('PEXPIRE', KEYS[1], ARGV[1])
+        return 1
+        """;
+
     /// <summary>Status codes in the first element of every script reply.</summary>
     public const long Ok = 0;
 
@@ -283,6 +298,8 @@ internal static class RedisScripts
     public static RedisScript Marker { get; } = new(MarkerText);
 
     public static RedisScript AcquireEpoch { get; } = new(AcquireEpochText);
+
+    public static RedisScript RetireCheckpoint { get; } = new(RetireCheckpointText);
 
     public static RedisScript DeadLetter { get; } = new(DeadLetterText);
 }

@@ -8,6 +8,15 @@ namespace Sharder.Grains.Sink;
 /// </summary>
 internal readonly struct ShardDispatch
 {
+    /// <summary>This dispatch with a resharding verdict applied.</summary>
+    public ShardDispatch WithVerdict(bool withheld, bool overlap)
+        => new(SessionId, Sequence, EventType, GuildId, Payload, DataRange)
+        {
+            ReceivedTimestamp = ReceivedTimestamp,
+            Withheld = withheld,
+            Overlap = overlap,
+        };
+
     public ShardDispatch(string sessionId, long sequence, string eventType, ulong? guildId, ReadOnlyMemory<byte> payload, Range dataRange)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
@@ -42,6 +51,15 @@ internal readonly struct ShardDispatch
 
     /// <summary>When the frame was read off the socket (<see cref="TimeProvider.GetTimestamp"/>); 0 when unknown.</summary>
     public long ReceivedTimestamp { get; init; }
+
+    /// <summary>
+    /// Set during a resharding run when the other generation publishes this event (<see cref="Resharding.CutoverDecision"/>):
+    /// it is not pushed but still advances the checkpoint, like an event the type filter leaves out.
+    /// </summary>
+    public bool Withheld { get; init; }
+
+    /// <summary>Set for a clockless event inside a run's overlap window: the envelope says <c>"overlap":true</c>.</summary>
+    public bool Overlap { get; init; }
 
     /// <summary>The raw <c>d</c> bytes: a slice of <see cref="Payload"/>, not a copy.</summary>
     public ReadOnlyMemory<byte> Data => Payload[DataRange];

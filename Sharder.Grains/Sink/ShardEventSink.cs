@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sharder.Grains.Diagnostics;
+using Sharder.Grains.Resharding;
 
 namespace Sharder.Grains.Sink;
 
@@ -33,6 +34,8 @@ internal sealed class ShardEventSink : IDispatchSink
     private readonly DeliveryProblemBoard? _problems;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly int _keyTotal;
+    private readonly CutoverFilter? _cutover;
     private long _lastSequence;
     private int _fenced;
 
@@ -54,6 +57,8 @@ internal sealed class ShardEventSink : IDispatchSink
     /// <param name="problems">Where delivery problems are reported for health checks; none when null.</param>
     /// <param name="timeProvider">Clock for problem times; the system clock when null.</param>
     /// <param name="logger">Logs refusals, re-syncs and dead letters; none when null.</param>
+    /// <param name="keyTotal">The generation total the shard's keys carry; 0 for unqualified keys (<see cref="ShardKeys"/>).</param>
+    /// <param name="cutover">The resharding switch applied to each batch; none (publish everything) when null.</param>
     public ShardEventSink(
         int shardId,
         long epoch,
@@ -63,7 +68,9 @@ internal sealed class ShardEventSink : IDispatchSink
         SharderInstruments instruments,
         DeliveryProblemBoard? problems = null,
         TimeProvider? timeProvider = null,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        int keyTotal = 0,
+        CutoverFilter? cutover = null)
     {
         ArgumentNullException.ThrowIfNull(publisher);
         ArgumentNullException.ThrowIfNull(onFenced);
@@ -77,6 +84,8 @@ internal sealed class ShardEventSink : IDispatchSink
         _problems = problems;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _keyTotal = keyTotal;
+        _cutover = cutover;
         _problems?.Report(shardId, null);
     }
 
@@ -99,6 +108,11 @@ internal sealed class ShardEventSink : IDispatchSink
         }
 
         ThrowIfFenced();
+        if (_cutover is not null)
+        {
+            batch = _cutover.Apply(batch);
+        }
+
         var sessionId = batch.Span[0].SessionId;
         long lastSequence = batch.Span[^1].Sequence;
         int count = batch.Length;
@@ -106,7 +120,7 @@ internal sealed class ShardEventSink : IDispatchSink
         var started = _timeProvider.GetTimestamp();
         try
         {
-            result = await _publisher.PublishAsync(_shardId, _epoch, sessionId, null, AsList(batch), PositionIn(sessionId)).ConfigureAwait(false);
+            result = await _publisher.PublishAsync(_shardId, _epoch, sessionId, null, AsList(batch), PositionIn(sessionId), _keyTotal).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
@@ -158,7 +172,7 @@ internal sealed class ShardEventSink : IDispatchSink
         MarkerResult result;
         try
         {
-            result = await _publisher.RecordMarkerAsync(_shardId, _epoch, marker).ConfigureAwait(false);
+            result = await _publisher.RecordMarkerAsync(_shardId, _epoch, marker, _keyTotal).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {

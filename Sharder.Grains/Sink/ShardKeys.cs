@@ -19,13 +19,21 @@ internal sealed class ShardKeys
     private readonly string _singleList;
     private readonly ConcurrentDictionary<string, string>? _eventTypeLists;
 
-    public ShardKeys(KeyLayout layout, int shardId)
+    /// <param name="layout">The output's layout.</param>
+    /// <param name="shardId">The shard.</param>
+    /// <param name="keyTotal">
+    /// 0 for the unqualified names (<c>shard:3</c>) of the bot's first generation; otherwise the total of a
+    /// later generation, whose names carry it (<c>shard:3/8</c>) so two generations live at once never share a key.
+    /// </param>
+    public ShardKeys(KeyLayout layout, int shardId, int keyTotal = 0)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentOutOfRangeException.ThrowIfNegative(shardId);
+        ArgumentOutOfRangeException.ThrowIfNegative(keyTotal);
         _layout = layout;
         ShardId = shardId;
-        var id = shardId.ToString(CultureInfo.InvariantCulture);
+        KeyTotal = keyTotal;
+        var id = KeyLayout.ShardName(shardId, keyTotal);
         if (layout.KeyLayoutKind == RedisKeyLayout.Cluster)
         {
             // The tag is "shard:N" (the prefix is added outside it by WithKeyPrefix); the validator keeps braces
@@ -41,7 +49,7 @@ internal sealed class ShardKeys
         else
         {
             _stem = string.Empty;
-            Checkpoint = KeyLayout.CheckpointKey(shardId);
+            Checkpoint = KeyLayout.CheckpointKey(shardId, keyTotal);
             DeadList = RedisEventPublisher.DeadList;
             _partitionLists = [];
             _singleList = KeyLayout.EventsList;
@@ -50,6 +58,9 @@ internal sealed class ShardKeys
     }
 
     public int ShardId { get; }
+
+    /// <summary>The generation total the names carry; 0 for unqualified names.</summary>
+    public int KeyTotal { get; }
 
     /// <summary>The checkpoint hash (session, seq, resume_url, epoch, marker).</summary>
     public string Checkpoint { get; }

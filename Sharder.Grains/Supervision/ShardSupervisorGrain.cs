@@ -2,9 +2,13 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Placement;
+using Sharder.Grains.Coordination;
 using Sharder.Grains.Diagnostics;
 using Sharder.Grains.Interfaces;
 using Sharder.Grains.Interfaces.Models;
+using Sharder.Grains.Options;
+using Sharder.Grains.Resharding;
+using Sharder.Grains.Sink;
 
 namespace Sharder.Grains.Supervision;
 
@@ -17,7 +21,7 @@ namespace Sharder.Grains.Supervision;
 /// memory, handed to the next activation when this silo stops gracefully, and forgotten for a silo once it
 /// leaves the cluster (a restarted silo has a new address, so it takes shards again).
 /// </summary>
-internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrainMigrationParticipant
+internal sealed partial class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrainMigrationParticipant
 {
     private const string DrainedKey = "sharder.drained-silos";
 
@@ -37,9 +41,22 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrai
         IOptions<SupervisorOptions> options,
         SharderInstruments instruments,
         TimeProvider timeProvider,
-        ILogger<ShardSupervisorGrain> logger)
+        ILogger<ShardSupervisorGrain> logger,
+        ShardingStore sharding,
+        RedisEventPublisher publisher,
+        IOptions<ReshardOptions> reshardOptions,
+        IOptions<ShardingOptions> shardingOptions,
+        GatewayBotClient gatewayBot)
     {
+        _gatewayBot = gatewayBot;
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(reshardOptions);
+        ArgumentNullException.ThrowIfNull(shardingOptions);
+        _selectionFromGateway = shardingOptions.Value.UsesGatewayRecommendation;
+        _reshardOnConfigChange = shardingOptions.Value.ReshardOnConfigChange;
+        _sharding = sharding;
+        _publisher = publisher;
+        _reshard = reshardOptions.Value;
         _selection = selection;
         _membership = membership;
         _options = options.Value;
@@ -77,8 +94,10 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrai
         }
     }
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await ResumeReshardAsync().ConfigureAwait(true);
+        StartAutoReshardTimer();
         this.RegisterGrainTimer(
             static (grain, _) => grain.EnsureShardsAsync(),
             this,
@@ -89,7 +108,6 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrai
                 KeepAlive = true,
                 Interleave = false,
             });
-        return Task.CompletedTask;
     }
 
     public async Task EnsureShardsAsync()
@@ -97,6 +115,11 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrai
         if (await TryGetShardIdsAsync().ConfigureAwait(true) is not { } shardIds)
         {
             return;
+        }
+
+        if (_closingOldGeneration)
+        {
+            shardIds = []; // the old generation is being closed: only the new one (ensured by the run) stays up
         }
 
         // Started in increasing shard order, so on a cold start identify requests reach the coordinator
@@ -126,7 +149,7 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrai
 
     public async Task<ShardMoveResult> MoveShardAsync(int shardId, SiloAddress? target)
     {
-        var shardIds = (await _selection.GetAsync().ConfigureAwait(true)).ShardIds;
+        var shardIds = await InServiceShardIdsAsync().ConfigureAwait(true);
         if (!shardIds.Contains(shardId))
         {
             return new ShardMoveResult(shardId, null, target, ShardMoveOutcome.UnknownShard);
@@ -191,7 +214,7 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrai
             SupervisionLog.Draining(_logger, silo);
         }
 
-        var shardIds = (await _selection.GetAsync().ConfigureAwait(true)).ShardIds;
+        var shardIds = await InServiceShardIdsAsync().ConfigureAwait(true);
         var moves = await MoveOffDrainedAsync(shardIds).ConfigureAwait(true);
         return new SiloDrainResult(silo, SiloDrainOutcome.Drained, [.. moves.Where(m => silo.Equals(m.From))]);
     }
@@ -214,7 +237,7 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrai
             SupervisionLog.Moving(_logger, move.ShardId, move.FromSilo, move.ToSilo);
             try
             {
-                await GrainFactory.GetGrain<IShardGrain>(move.ShardId)
+                await GrainFactory.GetShard(InService(move.ShardId))
                     .MoveToAsync(SiloAddress.FromParsableString(move.ToSilo)).ConfigureAwait(true);
             }
 #pragma warning disable CA1031 // One shard that cannot move must not stop the others; the next rebalance retries.
@@ -232,16 +255,24 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrai
 
     public async Task<ClusterStatus> GetStatusAsync()
     {
-        var selection = await _selection.GetAsync().ConfigureAwait(true);
-        var statuses = await GetShardStatusesAsync(selection.ShardIds).ConfigureAwait(true);
+        var shardIds = await InServiceShardIdsAsync().ConfigureAwait(true);
+        var statuses = await GetShardStatusesAsync(shardIds).ConfigureAwait(true);
+        var run = _record?.Run;
+        if (run is { IsActive: true, State: not ReshardState.Starting })
+        {
+            // Both generations during a run: the new one's rows carry its total.
+            statuses = statuses.AddRange(await GetShardStatusesAsync(run.To).ConfigureAwait(true));
+        }
+
         return new ClusterStatus(
-            selection.Total,
-            [.. statuses.OrderBy(s => s.ShardId)],
+            _inServiceTotal,
+            [.. statuses.OrderBy(s => s.ShardCount == _inServiceTotal ? 0 : 1).ThenBy(s => s.ShardId)],
             [.. ActiveSilos()],
             _lastRebalanceAt,
             _lastRebalanceMoves)
         {
             DrainedSilos = [.. PruneDrained().OrderBy(s => s.ToParsableString(), StringComparer.Ordinal)],
+            Reshard = run,
         };
     }
 
@@ -249,7 +280,7 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrai
     {
         try
         {
-            return (await _selection.GetAsync().ConfigureAwait(true)).ShardIds;
+            return await InServiceShardIdsAsync().ConfigureAwait(true);
         }
 #pragma warning disable CA1031 // Logged; the timer asks again.
         catch (Exception ex)
@@ -260,7 +291,9 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrai
         }
     }
 
-    private async Task EnsureShardAsync(int shardId, SiloAddress? placementHint)
+    private Task EnsureShardAsync(int shardId, SiloAddress? placementHint) => EnsureShardAsync(InService(shardId), placementHint);
+
+    private async Task EnsureShardAsync(ShardRef shard, SiloAddress? placementHint)
     {
         try
         {
@@ -270,23 +303,30 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrai
                 RequestContext.Set(IPlacementDirector.PlacementHintKey, placementHint);
             }
 
-            await GrainFactory.GetGrain<IShardGrain>(shardId).EnsureActiveAsync().ConfigureAwait(true);
+            await GrainFactory.GetShard(shard).EnsureActiveAsync().ConfigureAwait(true);
         }
 #pragma warning disable CA1031 // One shard failing to activate must not stop the others; the timer retries it.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            SupervisionLog.EnsureFailed(_logger, shardId, ex);
+            SupervisionLog.EnsureFailed(_logger, shard.Id, ex);
         }
     }
 
-    private async Task<ImmutableArray<ShardGrainStatus>> GetShardStatusesAsync(IReadOnlyList<int> shardIds)
+    private Task<ImmutableArray<ShardGrainStatus>> GetShardStatusesAsync(IReadOnlyList<int> shardIds)
+        => GetShardStatusesAsync([.. shardIds.Select(InService)]);
+
+    private Task<ImmutableArray<ShardGrainStatus>> GetShardStatusesAsync(int generationTotal)
+        => GetShardStatusesAsync([.. Enumerable.Range(0, generationTotal).Select(id => new ShardRef(id, generationTotal))]);
+
+    private async Task<ImmutableArray<ShardGrainStatus>> GetShardStatusesAsync(ShardRef[] shards)
     {
-        var calls = shardIds.Select(async shardId =>
+        var calls = shards.Select(async shard =>
         {
+            var shardId = shard.Id;
             try
             {
-                return await GrainFactory.GetGrain<IShardGrain>(shardId).GetStatusAsync().ConfigureAwait(true);
+                return await GrainFactory.GetShard(shard).GetStatusAsync().ConfigureAwait(true);
             }
 #pragma warning disable CA1031 // A shard that cannot answer is left out; it has no known silo.
             catch (Exception ex)
@@ -326,7 +366,7 @@ internal sealed class ShardSupervisorGrain : Grain, IShardSupervisorGrain, IGrai
         SupervisionLog.Moving(_logger, move.ShardId, move.FromSilo, move.ToSilo);
         try
         {
-            await GrainFactory.GetGrain<IShardGrain>(move.ShardId).MoveToAsync(to).ConfigureAwait(true);
+            await GrainFactory.GetShard(InService(move.ShardId)).MoveToAsync(to).ConfigureAwait(true);
             return new ShardMoveResult(move.ShardId, from, to, ShardMoveOutcome.Moving);
         }
 #pragma warning disable CA1031 // Reported in the result; a drain retries on the next ensure pass.

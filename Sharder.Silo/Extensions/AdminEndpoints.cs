@@ -6,7 +6,7 @@ using Sharder.Silo.Security;
 namespace Sharder.Silo.Extensions;
 
 /// <summary>
-/// The operator's routes under <c>/admin/</c>, all POST and guarded by <see cref="AdminTokenFilter"/>; the work is
+/// The operator's routes under <c>/admin/</c>, guarded by <see cref="AdminTokenFilter"/>; the work is
 /// the supervisor grain's (<see cref="IShardSupervisorGrain.MoveShardAsync"/>, <see cref="IShardSupervisorGrain.DrainSiloAsync"/>,
 /// <see cref="IShardSupervisorGrain.EnsureShardsAsync"/>). Moves answer once the shards were asked to migrate; each
 /// resumes on its new silo shortly after (watch <c>/status</c>).
@@ -23,6 +23,7 @@ internal static class AdminEndpoints
         admin.MapPost("/shards/{id:int}/move", MoveAsync);
         admin.MapPost("/silos/{address}/drain", DrainAsync);
         admin.MapPost("/shards/ensure", EnsureAsync);
+        admin.MapReshardRoutes();
         return endpoints;
     }
 

@@ -41,9 +41,12 @@ internal static class StatusEndpoint
         drainedSilos = cluster.DrainedSilos.Select(static silo => silo.ToString()),
         lastRebalanceAt = cluster.LastRebalanceAt,
         lastRebalanceMoves = cluster.LastRebalanceMoves,
+        reshard = cluster.Reshard is { } run ? ReshardEndpoints.Describe(run) : null,
         shards = cluster.Shards.Select(static shard => new
         {
             shard = shard.ShardId,
+            total = shard.ShardCount,
+            generation = shard.Generation,
             silo = shard.Silo?.ToString(),
             state = shard.ConnectionState,
             session = shard.SessionId,

@@ -32,7 +32,7 @@ function cell(row, value, className) {
 const minRateWindowMs = 1000;
 
 function eventsPerSecond(shard, now) {
-  const key = shard.shard + "@" + shard.silo;
+  const key = shard.shard + "/" + shard.total + "@" + shard.silo;
   const sample = { count: shard.eventsPublished || 0, at: Date.parse(now) };
   const last = previous.get(key);
   if (!last || sample.count < last.count || sample.at < last.at) {
@@ -54,6 +54,7 @@ function renderShards(status) {
     const state = shard.state || "Unplaced";
     row.dataset.state = state;
     cell(row, shard.shard, "num");
+    cell(row, shard.generation && shard.generation !== "in_service" ? shard.total + " (" + shard.generation + ")" : text(shard.total), "num");
     cell(row, text(shard.silo));
     cell(row, state, "state state-" + state);
     cell(row, state === "Active" ? age(shard.stateSince, status.now) : "–", "num");
@@ -111,6 +112,16 @@ function render(status) {
   document.getElementById("summary").textContent =
     active + " of " + status.shards.length + " shards active (shard total " + status.shardTotal + ") on " +
     status.activeSilos.length + " silo(s)";
+  const reshard = document.getElementById("reshard");
+  if (status.reshard) {
+    const run = status.reshard;
+    reshard.textContent = "Resharding run " + run.run + ": " + run.from + " → " + run.to + " shards, " + run.state +
+      (run.cutover ? ", cut-over " + new Date(run.cutover).toISOString().replace("T", " ").slice(0, 23) + " UTC" : "") +
+      (run.endedAt ? ", ended " + age(run.endedAt, status.now) + " ago" : "") + ".";
+    reshard.hidden = false;
+  } else {
+    reshard.hidden = true;
+  }
   renderShards(status);
   renderIdentify(status.identify, status.now);
   renderSilos(status);

@@ -253,6 +253,10 @@ public sealed class GatewaySimulator : IAsyncDisposable
     public InvariantReport Check(IReadOnlyList<SinkRecord> published, InvariantOptions? options = null) =>
         InvariantChecker.Check(Ledger.Snapshot(), published, options);
 
+    /// <summary>Checks what a worker popped per guild, across shard generations (a reshard).</summary>
+    public GuildDeliveryReport CheckPerGuild(IReadOnlyList<PoppedEvent> popped, GuildDeliveryOptions? options = null) =>
+        GuildDeliveryCheck.Check(Ledger.Snapshot(), popped, options);
+
     // ---------------- await (R-8.4) ----------------
 
     public Task WaitUntilAsync(Func<GatewaySimulator, bool> condition, TimeSpan timeout, string what, CancellationToken ct = default) =>

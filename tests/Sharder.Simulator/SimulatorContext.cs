@@ -22,7 +22,7 @@ internal sealed class SimulatorContext
         _rng = new Random(options.Seed);
         Ledger = new GatewayLedger(time);
         World = new SimWorld(options.World, time);
-        Uids = new EventUidSource();
+        Uids = new EventUidSource(time);
         Events = new EventFactory(World, Uids, time, options.Seed);
         App = new SimApp(World.ApplicationId, options.Token,
             new IdentifyLimiter(time, options.MaxConcurrency, options.IdentifyWindowMs, options.DailyIdentifyTotal, options.DailyIdentifyWindowMs));

@@ -1,4 +1,5 @@
 using Sharder.Grains.Interfaces;
+using Sharder.Grains.Interfaces.Models;
 using Sharder.Simulator.Sessions;
 using Sharder.TestKit;
 using Sharder.TestKit.Redis;
@@ -37,7 +38,7 @@ public sealed class SlotHandoverTests(RedisServerFixture redis, ITestOutputHelpe
         // Two shards wait for slots one and two windows away: move one of them now.
         var waiting = Enumerable.Range(0, Shards).Last(shard => cluster.Simulator.Sessions().All(s => s.ShardId != shard));
         var elsewhere = cluster.Cluster.GetActiveSilos().Select(s => s.SiloAddress).First(s => !s.Equals(placement[waiting]));
-        await cluster.Cluster.GrainFactory.GetGrain<IShardGrain>(waiting).MoveToAsync(elsewhere);
+        await cluster.Cluster.GrainFactory.GetShard(new ShardRef(waiting, Shards)).MoveToAsync(elsewhere);
         await cluster.Simulator.WaitUntilAsync(
             s => s.Sessions().Count(x => x.State == SessionState.Attached) == Shards,
             ClusterWaits.Timeout,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Sharder.Grains.Interfaces;
+using Sharder.Grains.Interfaces.Models;
 using Sharder.IntegrationTests.Cluster;
 using Sharder.TestKit;
 using Sharder.TestKit.Redis;
@@ -38,7 +39,7 @@ public sealed class CommandMigrationTests(RedisServerFixture redis, ITestOutputH
         var sentBeforeMove = Sent(cluster).Count;
         Assert.True(sentBeforeMove < Count, "every command went out before the move; the test needs some still queued");
 
-        await cluster.Cluster.GrainFactory.GetGrain<IShardGrain>(0).MoveToAsync(to);
+        await cluster.Cluster.GrainFactory.GetShard(new ShardRef(0, 1)).MoveToAsync(to);
         await cluster.Simulator.WaitUntilAsync(_ => Sent(cluster).Count >= Count, ClusterWaits.Timeout, $"all {Count} commands reached the gateway");
 
         var sent = Sent(cluster);

@@ -71,16 +71,25 @@ internal sealed class SiloCluster : IAsyncDisposable
         => CreateAsync(redis.ConnectionString, shards, time);
 
     /// <summary>A cluster on the Redis at <paramref name="redisConnectionString"/> (a test's own server, to stop it).</summary>
-    public static async Task<SiloCluster> CreateAsync(string redisConnectionString, int shards, TimeProvider? time = null)
+    /// <param name="configureSimulator">Changes to the simulator's options (e.g. the world, the identify budget).</param>
+    /// <param name="settings">Extra silo settings (environment variables), added to or replacing the defaults.</param>
+    public static async Task<SiloCluster> CreateAsync(
+        string redisConnectionString,
+        int shards,
+        TimeProvider? time = null,
+        Action<SimulatorOptions>? configureSimulator = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         time ??= TimeProvider.System;
-        var simulator = new GatewaySimulator(new SimulatorOptions
+        var options = new SimulatorOptions
         {
             MaxConcurrency = MaxConcurrency,
             IdentifyWindowMs = (int)IdentifyWindow.TotalMilliseconds,
             HeartbeatIntervalMs = HeartbeatIntervalMs,
             World = new() { GuildCount = shards * 4 },
-        }, time);
+        };
+        configureSimulator?.Invoke(options);
+        var simulator = new GatewaySimulator(options, time);
         await simulator.StartAsync();
 
         var keyPrefix = string.Create(
@@ -112,6 +121,10 @@ internal sealed class SiloCluster : IAsyncDisposable
             // Several silos share the test machine; workstation GC keeps each one small.
             ["DOTNET_gcServer"] = "0",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
 
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(redisConnectionString);
         return new SiloCluster(simulator, multiplexer, keyPrefix, environment, time);
@@ -181,6 +194,9 @@ internal sealed class SiloCluster : IAsyncDisposable
 
         return status!;
     }
+
+    /// <summary>The cluster's Redis (for tests that read more than the event list).</summary>
+    public IDatabase Redis => _redis.GetDatabase();
 
     /// <summary>Every dispatch in the Redis event list, in list order (markers left out).</summary>
     public Task<IReadOnlyList<SinkRecord>> PublishedAsync() => PublishedEvents.ReadAsync(_redis.GetDatabase(), $"{KeyPrefix}:events");

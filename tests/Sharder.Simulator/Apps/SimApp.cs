@@ -13,6 +13,7 @@ internal sealed class SimApp
     private readonly Dictionary<string, SimSession> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<(int NumShards, int ShardId), string> _lastLossReason = [];
     private readonly Dictionary<ulong, DateTimeOffset> _lastAllMembersRequest = [];
+    private readonly HashSet<int> _closingTotals = [];
     private ShardLayout[] _layouts = [];
     private string _token;
 
@@ -76,16 +77,26 @@ internal sealed class SimApp
         lock (_gate)
         {
             _sessions[session.Id] = session;
+            _closingTotals.Remove(session.NumShards);
             RebuildLocked();
         }
     }
 
-    /// <summary>Drops invalidated sessions from routing and remembers why the shard lost its session.</summary>
-    public void Forget(SimSession session, string reason)
+    /// <summary>
+    /// Drops invalidated sessions from routing and remembers why the shard lost its session.
+    /// <paramref name="closedByClient"/>: the client ended the session with 1000/1001, as a sharder retiring a
+    /// generation after a reshard does (see <see cref="RebuildLocked"/>).
+    /// </summary>
+    public void Forget(SimSession session, string reason, bool closedByClient = false)
     {
         lock (_gate)
         {
             _lastLossReason[(session.NumShards, session.ShardId)] = reason;
+            if (closedByClient)
+            {
+                _closingTotals.Add(session.NumShards);
+            }
+
             RebuildLocked();
         }
     }
@@ -112,14 +123,24 @@ internal sealed class SimApp
         }
     }
 
+    /// <summary>
+    /// Keeps every layout ever identified (so events for a shard without a session are recorded as
+    /// undeliverable), but only live sessions in it. A layout is retired (dropped from routing) once the client
+    /// has closed its last session with 1000/1001 while another layout still has sessions: that is a reshard's
+    /// old generation going away, as Discord forgets a shard count nobody is connected with. Its events then
+    /// are neither sent nor counted undeliverable. A new session of that total brings it back.
+    /// </summary>
     private void RebuildLocked()
     {
-        // Keep every layout ever identified (so events for a shard without a session are recorded as
-        // undeliverable), but only live sessions in it.
         var counts = new SortedSet<int>(_layouts.Select(l => l.NumShards));
         foreach (var s in _sessions.Values) counts.Add(s.NumShards);
         var stale = _sessions.Values.Where(s => s.State == SessionState.Invalidated).Select(s => s.Id).ToList();
         foreach (var id in stale) _sessions.Remove(id);
+        var withSessions = _sessions.Values.Select(s => s.NumShards).ToHashSet();
+        foreach (var total in _closingTotals)
+        {
+            if (!withSessions.Contains(total) && withSessions.Count > 0) counts.Remove(total);
+        }
 
         var layouts = new List<ShardLayout>();
         foreach (var n in counts)

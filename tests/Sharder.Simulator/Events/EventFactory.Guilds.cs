@@ -21,8 +21,8 @@ public sealed partial class EventFactory
     public SimEvent GuildCreate(SimGuild guild, int intents, int largeThreshold)
     {
         ArgumentNullException.ThrowIfNull(guild);
-        long uid = _uids.Next();
         var now = _time.GetUtcNow();
+        long uid = _uids.Next(now);
         if (guild.Unavailable)
         {
             ReadOnlySpan<TemplateValue> stub = [TemplateValue.Number(uid), TemplateValue.Number(guild.Id)];
@@ -63,10 +63,11 @@ public sealed partial class EventFactory
     /// <summary>GUILD_DELETE: <c>unavailable:true</c> for an outage (F27), without it when the bot left the guild.</summary>
     public SimEvent GuildDelete(ulong guildId, bool unavailable)
     {
-        long uid = _uids.Next();
+        var now = _time.GetUtcNow();
+        long uid = _uids.Next(now);
         ReadOnlySpan<TemplateValue> values = [TemplateValue.Number(uid), TemplateValue.Number(guildId)];
         var template = unavailable ? PayloadTemplates.GuildDeleteUnavailable : PayloadTemplates.GuildDeleteRemoved;
-        return new SimEvent(uid, "GUILD_DELETE", guildId, template.Render(values), null, _time.GetUtcNow());
+        return new SimEvent(uid, "GUILD_DELETE", guildId, template.Render(values), null, now);
     }
 
     /// <summary>
@@ -88,7 +89,7 @@ public sealed partial class EventFactory
         var chunks = new SimEvent[chunkCount];
         for (int chunk = 0; chunk < chunkCount; chunk++)
         {
-            long uid = _uids.Next();
+            long uid = _uids.Next(now);
             var writer = new ArrayBufferWriter<byte>(256 + (MaxMembersPerChunk * 400));
             ReadOnlySpan<TemplateValue> header =
             [

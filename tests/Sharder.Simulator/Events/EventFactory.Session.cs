@@ -108,7 +108,8 @@ public sealed partial class EventFactory
     /// </summary>
     public SimEvent RateLimited(int opcode, double retryAfterSeconds, ulong guildId, string? nonce)
     {
-        long uid = _uids.Next();
+        var now = _time.GetUtcNow();
+        long uid = _uids.Next(now);
         var buffer = new ArrayBufferWriter<byte>(160);
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -127,7 +128,7 @@ public sealed partial class EventFactory
             json.WriteEndObject();
         }
 
-        return new SimEvent(uid, "RATE_LIMITED", guildId, buffer.WrittenSpan.ToArray(), null, _time.GetUtcNow());
+        return new SimEvent(uid, "RATE_LIMITED", guildId, buffer.WrittenSpan.ToArray(), null, now);
     }
 
     private static void WriteUid(Utf8JsonWriter json, long? eventUid)

@@ -53,8 +53,8 @@ public sealed partial class EventFactory
         var templates = MessageTemplates(approxBytes, isDm: guild is null, mentionsBot);
         var author = guild is null ? PickDmUser() : PickMember(guild, onlineOnly: false);
         ulong channel = guild is null ? SimIds.DmChannel(author.UserId) : PickTextChannel(guild);
-        long uid = _uids.Next();
         var now = _time.GetUtcNow();
+        long uid = _uids.Next(now);
 
         Span<TemplateValue> values =
         [
@@ -85,8 +85,8 @@ public sealed partial class EventFactory
     {
         var guild = RequireGuild(guildId);
         var member = PickMember(guild, onlineOnly: true);
-        long uid = _uids.Next();
         var now = _time.GetUtcNow();
+        long uid = _uids.Next(now);
         long nowMs = now.ToUnixTimeMilliseconds();
         int game = NextInt(PayloadTemplates.Games.Length);
         ReadOnlySpan<TemplateValue> values =
@@ -112,8 +112,8 @@ public sealed partial class EventFactory
         var guild = guildId is { } id ? RequireGuild(id) : null;
         var user = guild is null ? PickDmUser() : PickMember(guild, onlineOnly: true);
         ulong channel = guild is null ? SimIds.DmChannel(user.UserId) : PickTextChannel(guild);
-        long uid = _uids.Next();
         var now = _time.GetUtcNow();
+        long uid = _uids.Next(now);
         ReadOnlySpan<TemplateValue> values =
         [
             TemplateValue.Number(uid),
@@ -136,8 +136,8 @@ public sealed partial class EventFactory
         var user = guild is null ? PickDmUser() : PickMember(guild, onlineOnly: true);
         var author = guild is null ? user : PickMember(guild, onlineOnly: false);
         ulong channel = guild is null ? SimIds.DmChannel(user.UserId) : PickTextChannel(guild);
-        long uid = _uids.Next();
         var now = _time.GetUtcNow();
+        long uid = _uids.Next(now);
         // An older message: the uid moved back by up to ~17 minutes of snowflake time.
         ulong age = (ulong)(NextInt(1_000_000) + 1) << 22;
         ulong messageId = (ulong)uid > age ? (ulong)uid - age : (ulong)uid;
@@ -172,13 +172,14 @@ public sealed partial class EventFactory
             throw new ArgumentException("The d JSON of a custom event must be an object.", nameof(dJson));
         }
 
-        long uid = _uids.Next();
+        var now = _time.GetUtcNow();
+        long uid = _uids.Next(now);
         bool isEmpty = body.AsSpan(1, body.Length - 2).Trim(" \t\r\n"u8).IsEmpty;
         var prefix = Encoding.UTF8.GetBytes($"{{\"{SimEventUid.PropertyName}\":{uid}{(isEmpty ? string.Empty : ",")}");
         var data = new byte[prefix.Length + body.Length - 1];
         prefix.CopyTo(data, 0);
         body.AsSpan(1).CopyTo(data.AsSpan(prefix.Length));
-        return new SimEvent(uid, type, guildId, data, null, _time.GetUtcNow());
+        return new SimEvent(uid, type, guildId, data, null, now);
     }
 
     /// <summary>One event of a type drawn from <paramref name="mix"/>, for a random available guild (or a DM).</summary>
@@ -205,6 +206,8 @@ public sealed partial class EventFactory
             EventMix.EventKind.PresenceUpdate => PresenceUpdate(guild!.Id),
             EventMix.EventKind.TypingStart => TypingStart(guildId),
             EventMix.EventKind.MessageReactionAdd => MessageReactionAdd(guildId),
+            EventMix.EventKind.MessageUpdate => MessageUpdate(guild!.Id),
+            EventMix.EventKind.GuildMemberAdd => GuildMemberAdd(guild!.Id),
             EventMix.EventKind.GuildCreate => GuildCreate(guild!, IntentRules.AllDocumented, largeThreshold: 250),
             _ => throw new InvalidOperationException($"Unknown event kind {kind}."),
         };

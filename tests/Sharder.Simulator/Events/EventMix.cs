@@ -11,6 +11,12 @@ public sealed class EventMix
 
     public double MessageReactionAdd { get; set; }
 
+    /// <summary>MESSAGE_UPDATE of an earlier guild message (<c>edited_timestamp</c> = now).</summary>
+    public double MessageUpdate { get; set; }
+
+    /// <summary>GUILD_MEMBER_ADD (privileged GUILD_MEMBERS intent; <c>joined_at</c> = now).</summary>
+    public double GuildMemberAdd { get; set; }
+
     /// <summary>
     /// GUILD_CREATE of a random guild ("guild became available"), rendered for a session with every intent
     /// and large_threshold 250, so it is not trimmed per session.
@@ -25,7 +31,7 @@ public sealed class EventMix
 
     internal EventKind Pick(double roll)
     {
-        double total = MessageCreate + PresenceUpdate + TypingStart + MessageReactionAdd + GuildCreate;
+        double total = MessageCreate + PresenceUpdate + TypingStart + MessageReactionAdd + MessageUpdate + GuildMemberAdd + GuildCreate;
         double point = roll * total;
         if ((point -= MessageCreate) < 0)
         {
@@ -47,12 +53,22 @@ public sealed class EventMix
             return EventKind.MessageReactionAdd;
         }
 
+        if ((point -= MessageUpdate) < 0)
+        {
+            return EventKind.MessageUpdate;
+        }
+
+        if ((point -= GuildMemberAdd) < 0)
+        {
+            return EventKind.GuildMemberAdd;
+        }
+
         return GuildCreate > 0 ? EventKind.GuildCreate : EventKind.MessageCreate;
     }
 
     internal void Validate()
     {
-        double[] weights = [MessageCreate, PresenceUpdate, TypingStart, MessageReactionAdd, GuildCreate];
+        double[] weights = [MessageCreate, PresenceUpdate, TypingStart, MessageReactionAdd, MessageUpdate, GuildMemberAdd, GuildCreate];
         if (weights.Any(w => w < 0 || double.IsNaN(w) || double.IsInfinity(w)) || weights.Sum() <= 0)
         {
             throw new ArgumentException("EventMix weights must be finite, non-negative and not all zero.");
@@ -72,6 +88,8 @@ public sealed class EventMix
         PresenceUpdate,
         TypingStart,
         MessageReactionAdd,
+        MessageUpdate,
+        GuildMemberAdd,
         GuildCreate,
     }
 }

@@ -32,6 +32,23 @@ internal static class PayloadTemplates
         """{"x_sim_uid":{{uid}},"user_id":"{{user}}","type":0,"message_id":"{{message}}","message_author_id":"{{author}}","emoji":{"name":"{{emoji}}","id":null},"channel_id":"{{channel}}","burst":false}""",
         ReactionSlots);
 
+    public static readonly string[] MessageUpdateSlots =
+        ["uid", "timestamp", "message", "edited", "content", "channel", "author", "author_prefix", "author_index", "joined_at", "guild"];
+
+    public static readonly JsonTemplate MessageUpdate = JsonTemplate.Parse(
+        """{"x_sim_uid":{{uid}},"type":0,"tts":false,"timestamp":"{{timestamp}}","pinned":false,"mentions":[],"mention_roles":[],"mention_everyone":false,"member":{"roles":[],"premium_since":null,"pending":false,"nick":null,"mute":false,"joined_at":"{{joined_at}}","flags":0,"deaf":false,"communication_disabled_until":null,"banner":null,"avatar":null},"id":"{{message}}","flags":0,"embeds":[],"edited_timestamp":"{{edited}}","content":"{{content}}","components":[],"channel_type":0,"channel_id":"{{channel}}","author":{"username":"{{author_prefix}}{{author_index}}","public_flags":0,"id":"{{author}}","global_name":null,"discriminator":"0","clan":null,"avatar_decoration_data":null,"avatar":null},"attachments":[],"guild_id":"{{guild}}"}""",
+        MessageUpdateSlots);
+
+    public static readonly JsonTemplate MessageUpdateBlank = JsonTemplate.Parse(
+        """{"x_sim_uid":{{uid}},"type":0,"tts":false,"timestamp":"{{timestamp}}","pinned":false,"mentions":[],"mention_roles":[],"mention_everyone":false,"member":{"roles":[],"premium_since":null,"pending":false,"nick":null,"mute":false,"joined_at":"{{joined_at}}","flags":0,"deaf":false,"communication_disabled_until":null,"banner":null,"avatar":null},"id":"{{message}}","flags":0,"embeds":[],"edited_timestamp":"{{edited}}","content":"","components":[],"channel_type":0,"channel_id":"{{channel}}","author":{"username":"{{author_prefix}}{{author_index}}","public_flags":0,"id":"{{author}}","global_name":null,"discriminator":"0","clan":null,"avatar_decoration_data":null,"avatar":null},"attachments":[],"guild_id":"{{guild}}"}""",
+        MessageUpdateSlots);
+
+    public static readonly string[] MemberAddSlots = ["uid", "user", "prefix", "index", "joined_at", "guild"];
+
+    public static readonly JsonTemplate GuildMemberAdd = JsonTemplate.Parse(
+        """{"x_sim_uid":{{uid}},"user":{"username":"{{prefix}}{{index}}","public_flags":0,"id":"{{user}}","global_name":null,"discriminator":"0","avatar_decoration_data":null,"avatar":null},"roles":[],"premium_since":null,"pending":false,"nick":null,"mute":false,"joined_at":"{{joined_at}}","flags":0,"deaf":false,"communication_disabled_until":null,"banner":null,"avatar":null,"guild_id":"{{guild}}"}""",
+        MemberAddSlots);
+
     public static readonly string[] GuildDeleteSlots = ["uid", "guild"];
 
     public static readonly JsonTemplate GuildDeleteUnavailable = JsonTemplate.Parse(

@@ -275,12 +275,12 @@ internal sealed partial class GatewayConnection : IDisposable
     {
         _context.Ledger.Close(Id, Session?.Id, ShardId, byServer: false, code, closeFrame: true);
         // only 1000/1001 from the client invalidate the session.
-        if (code is 1000 or 1001) EndSession(detachOnly: false, reason: $"client close {code}", injected: false);
+        if (code is 1000 or 1001) EndSession(detachOnly: false, reason: $"client close {code}", injected: false, closedByClient: true);
         else EndSession(detachOnly: true, reason: $"client close {code}", injected: false);
     }
 
     /// <summary>The one place a connection lets go of its session.</summary>
-    private void EndSession(bool detachOnly, string reason, bool injected, int? serverCloseCode = null)
+    private void EndSession(bool detachOnly, string reason, bool injected, int? serverCloseCode = null, bool closedByClient = false)
     {
         SimSession? session;
         lock (_stateGate)
@@ -303,7 +303,7 @@ internal sealed partial class GatewayConnection : IDisposable
         else if (session.Invalidate(reason))
         {
             _context.Ledger.Session(SessionEventKind.Invalidated, app.Id, session.ShardId, session.NumShards, session.Id, Id, Listener, reason, injected, serverCloseCode);
-            app.Forget(session, reason);
+            app.Forget(session, reason, closedByClient);
         }
 
         _context.Changed.Pulse();

@@ -9,6 +9,7 @@ public sealed class GatewayLedger
 {
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
+    private readonly List<ProducedRecord> _produced = [];
     private readonly List<RoutedRecord> _routed = [];
     private readonly List<SentRecord> _sent = [];
     private readonly List<UndeliverableRecord> _undeliverable = [];
@@ -44,6 +45,16 @@ public sealed class GatewayLedger
             {
                 return _sent.Count;
             }
+        }
+    }
+
+    /// <summary>The world produced an event and the router offers it to every identified layout.</summary>
+    public void Produced(long eventUid, string type, ulong? guildId, DateTimeOffset producedAt)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        lock (_gate)
+        {
+            _produced.Add(new ProducedRecord(++_order, eventUid, type, guildId, producedAt));
         }
     }
 
@@ -143,7 +154,8 @@ public sealed class GatewayLedger
                 Array.AsReadOnly(_heartbeats.ToArray()),
                 Array.AsReadOnly(_closes.ToArray()),
                 Array.AsReadOnly(_identifyViolations.ToArray()),
-                Array.AsReadOnly(_commandPeaks.ToArray()));
+                Array.AsReadOnly(_commandPeaks.ToArray()),
+                Array.AsReadOnly(_produced.ToArray()));
         }
     }
 }

@@ -12,8 +12,10 @@ public sealed class LedgerSnapshot
         IReadOnlyList<HeartbeatRecord> heartbeats,
         IReadOnlyList<CloseRecord> closes,
         IReadOnlyList<IdentifyViolationRecord> identifyViolations,
-        IReadOnlyList<CommandPeakRecord> commandPeaks)
+        IReadOnlyList<CommandPeakRecord> commandPeaks,
+        IReadOnlyList<ProducedRecord>? produced = null)
     {
+        Produced = produced ?? [];
         TakenAt = takenAt;
         Routed = routed;
         Sent = sent;
@@ -26,6 +28,9 @@ public sealed class LedgerSnapshot
     }
 
     public DateTimeOffset TakenAt { get; }
+
+    /// <summary>Events the world produced (through the router), in production order.</summary>
+    public IReadOnlyList<ProducedRecord> Produced { get; }
 
     public IReadOnlyList<RoutedRecord> Routed { get; }
 

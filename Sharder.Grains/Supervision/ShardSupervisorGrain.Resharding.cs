@@ -1,0 +1,447 @@
+using System.Globalization;
+using System.Text.Json;
+using Sharder.Grains.Interfaces;
+using Sharder.Grains.Interfaces.Models;
+using Sharder.Grains.Resharding;
+using Sharder.Grains.Sink;
+
+namespace Sharder.Grains.Supervision;
+
+/// <summary>
+/// Resharding runs (docs/resharding.md). A run is persisted in <c>{prefix}:sharding</c> at every step and
+/// advanced by a timer, so a supervisor reactivated on another silo (its silo killed) picks it up where it
+/// was: <c>starting</c> → <c>identifying</c> (the new generation identifies through the coordinator while the
+/// old one publishes) → <c>ready</c> → <c>switching</c> (T fixed and sent to both generations; the old one
+/// closes with 1000 at T + W + <see cref="ReshardOptions.DrainLag"/>) → <c>completed</c>; or <c>rolled_back</c>.
+/// </summary>
+internal sealed partial class ShardSupervisorGrain
+{
+    /// <summary>How long a retired checkpoint keeps fencing a straggling activation of the old generation.</summary>
+    internal static readonly TimeSpan RetiredFenceLifetime = TimeSpan.FromDays(7);
+
+    /// <summary>How long past T + W + DrainLag the close waits for old shards that are reconnecting (a silo died).</summary>
+    internal static readonly TimeSpan MaxCatchUpWait = TimeSpan.FromMinutes(1);
+
+    private readonly ShardingStore _sharding;
+    private readonly RedisEventPublisher _publisher;
+    private readonly ReshardOptions _reshard;
+    private readonly bool _selectionFromGateway;
+    private readonly bool _reshardOnConfigChange;
+    private bool _warnedStoredTotal;
+    private ShardingRecord? _record;
+    private int _inServiceTotal;
+    private bool _closingOldGeneration;
+    private IGrainTimer? _reshardTimer;
+
+    public async Task<ReshardStartResult> StartReshardAsync(int total, string reason)
+    {
+        var selection = await _selection.GetAsync().ConfigureAwait(true);
+        var record = await LoadAsync(selection.Total).ConfigureAwait(true);
+        if (record.ActiveRun is { } active)
+        {
+            return new ReshardStartResult(
+                ReshardStartOutcome.AlreadyActive,
+                active,
+                $"Run {active.RunId} ({active.From} → {active.To} shards) is {ShardingStore.ToText(active.State)}; wait for it to end, "
+                + "or roll it back with DELETE /admin/reshard before it switches.");
+        }
+
+        if (selection.ShardIds.Count != selection.Total)
+        {
+            return new ReshardStartResult(
+                ReshardStartOutcome.NotWholeBot,
+                null,
+                $"This cluster runs shards {selection.ShardIds[0]}..{selection.ShardIds[^1]} of {selection.Total} "
+                + "(DISCORD_SHARD_START / DISCORD_SHARD_UNTIL); resharding needs one cluster running every shard (START=0, UNTIL=TOTAL-1).");
+        }
+
+        if (total < 1 || total == record.Total || total > ushort.MaxValue)
+        {
+            return new ReshardStartResult(
+                ReshardStartOutcome.InvalidTotal,
+                null,
+                $"The new total must be a shard count from 1 to {ushort.MaxValue} other than the {record.Total} in service; it was {total}.");
+        }
+
+        var budget = await GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey).GetStatusAsync().ConfigureAwait(true);
+        var reserve = _reshard.ReserveFor(total);
+        var needed = total + reserve;
+        if (budget.Remaining < needed)
+        {
+            var resets = budget.ResetAt is { } at ? at.ToString("O", CultureInfo.InvariantCulture) : "unknown (no budget window runs)";
+            var message = $"Resharding to {total} shards needs {needed} session starts ({total} new shards + a reserve of {reserve}, "
+                + $"Reshard:SessionStartReserve); {budget.Remaining} remain, and the budget resets at {resets}. Nothing was changed.";
+            ReshardLog.RefusedForBudget(_logger, record.Total, total, needed, budget.Remaining);
+            return new ReshardStartResult(ReshardStartOutcome.InsufficientBudget, null, message);
+        }
+
+        var run = new ReshardRun(
+            Guid.NewGuid().ToString("N")[..12], record.Total, total, ReshardState.Starting, _timeProvider.GetUtcNow(), null, _reshard.OverlapWindow, null, reason);
+        await SaveAsync(run).ConfigureAwait(true);
+        ReshardLog.Started(_logger, run.RunId, run.From, run.To, reason);
+        _instruments.OnReshardState(run.State);
+        StartReshardTimer();
+        return new ReshardStartResult(ReshardStartOutcome.Started, run, null);
+    }
+
+    public async Task<ReshardRun?> GetReshardAsync()
+    {
+        var selection = await _selection.GetAsync().ConfigureAwait(true);
+        return (await LoadAsync(selection.Total).ConfigureAwait(true)).Run;
+    }
+
+    public async Task<ReshardRun?> CancelReshardAsync()
+    {
+        var selection = await _selection.GetAsync().ConfigureAwait(true);
+        var record = await LoadAsync(selection.Total).ConfigureAwait(true);
+        if (record.ActiveRun is not { } run || run.State == ReshardState.Switching)
+        {
+            return record.Run;
+        }
+
+        return await RollBackAsync(run, record, "cancelled by DELETE /admin/reshard").ConfigureAwait(true);
+    }
+
+    /// <summary>On activation: an active run continues; a run that completed lately makes sure its generation took over the commands.</summary>
+    private async Task ResumeReshardAsync()
+    {
+        try
+        {
+            var selection = await _selection.GetAsync().ConfigureAwait(true);
+            var record = await LoadAsync(selection.Total).ConfigureAwait(true);
+            if (record.ActiveRun is { } run)
+            {
+                ReshardLog.Resumed(_logger, run.RunId, run.State);
+                StartReshardTimer();
+            }
+            else if (record.Run is { State: ReshardState.Completed, EndedAt: { } ended } done && _timeProvider.GetUtcNow() - ended < TimeSpan.FromHours(1))
+            {
+                await ForEachShardAsync(done.To, shard => GrainFactory.GetShard(shard).PromoteAsync()).ConfigureAwait(true);
+            }
+        }
+#pragma warning disable CA1031 // Logged; the ensure timer (which reads the record too) retries.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            SupervisionLog.SelectionFailed(_logger, ex);
+        }
+    }
+
+    private void StartReshardTimer()
+    {
+        _reshardTimer ??= this.RegisterGrainTimer(
+            static (grain, _) => grain.AdvanceReshardAsync(),
+            this,
+            new GrainTimerCreationOptions
+            {
+                DueTime = TimeSpan.Zero,
+                Period = _reshard.PollInterval,
+                KeepAlive = true,
+                Interleave = false,
+            });
+    }
+
+    private void StopReshardTimer()
+    {
+        _reshardTimer?.Dispose();
+        _reshardTimer = null;
+        _closingOldGeneration = false;
+    }
+
+    /// <summary>One step of the active run; every step is persisted before it acts, and safe to repeat.</summary>
+    private async Task AdvanceReshardAsync()
+    {
+        try
+        {
+            var selection = await _selection.GetAsync().ConfigureAwait(true);
+            var record = await LoadAsync(selection.Total).ConfigureAwait(true);
+            if (record.ActiveRun is not { } run)
+            {
+                StopReshardTimer();
+                return;
+            }
+
+            var now = _timeProvider.GetUtcNow();
+            switch (run.State)
+            {
+                case ReshardState.Starting:
+                    run = await SaveAsync(run with { State = ReshardState.Identifying }).ConfigureAwait(true);
+                    await EnsureGenerationAsync(run.To).ConfigureAwait(true);
+                    break;
+                case ReshardState.Identifying or ReshardState.Ready:
+                    if (now - run.StartedAt > _reshard.ReadyTimeout)
+                    {
+                        await RollBackAsync(run, record, $"the new generation was not ready within Reshard:ReadyTimeout ({_reshard.ReadyTimeout})")
+                            .ConfigureAwait(true);
+                        return;
+                    }
+
+                    await EnsureGenerationAsync(run.To).ConfigureAwait(true);
+                    var progress = await ProgressAsync(run.To).ConfigureAwait(true);
+                    if (progress.Count == run.To && progress.Values.All(p => p.IsReady))
+                    {
+                        run = await SaveAsync(run with { State = ReshardState.Ready }).ConfigureAwait(true);
+                        var cutover = _timeProvider.GetUtcNow() + _reshard.CutoverLead;
+                        run = await SaveAsync(run with { State = ReshardState.Switching, Cutover = cutover, Window = _reshard.OverlapWindow })
+                            .ConfigureAwait(true);
+                        ReshardLog.CutoverFixed(_logger, run.RunId, cutover, run.Window);
+                        await SendCutoverAsync(run).ConfigureAwait(true);
+                    }
+
+                    break;
+                case ReshardState.Switching when run.Cutover is { } cutover:
+                    if (now < cutover + run.Window + _reshard.DrainLag || !await OldGenerationCaughtUpAsync(run, now).ConfigureAwait(true))
+                    {
+                        // Repeated until the close: a shard reactivated meanwhile reads T from Redis, this covers a missed call.
+                        await SendCutoverAsync(run).ConfigureAwait(true);
+                        await EnsureGenerationAsync(run.To).ConfigureAwait(true);
+                        break;
+                    }
+
+                    await CompleteAsync(run, record).ConfigureAwait(true);
+                    break;
+            }
+        }
+#pragma warning disable CA1031 // Logged; the next tick retries the same step (every step is safe to repeat).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            ReshardLog.StepFailed(_logger, ex);
+        }
+    }
+
+    /// <summary>
+    /// Whether every old shard has had its session long enough to have received every event created before T:
+    /// Active for <see cref="ReshardOptions.DrainLag"/> (one that resumed after a crash replayed what it missed),
+    /// or not running at all (it cannot resume). Waits at most <see cref="MaxCatchUpWait"/> past the close time.
+    /// </summary>
+    private async Task<bool> OldGenerationCaughtUpAsync(ReshardRun run, DateTimeOffset now)
+    {
+        if (now >= run.Cutover!.Value + run.Window + _reshard.DrainLag + MaxCatchUpWait)
+        {
+            return true;
+        }
+
+        var statuses = await GetShardStatusesAsync(run.From).ConfigureAwait(true);
+        return statuses.All(s => s.ConnectionState == "Active" && s.StateSince is { } since && now - since >= _reshard.DrainLag);
+    }
+
+    private async Task CompleteAsync(ReshardRun run, ShardingRecord record)
+    {
+        _closingOldGeneration = true;
+        var newProgress = await ProgressAsync(run.To).ConfigureAwait(true);
+        var oldLast = new SortedDictionary<int, long>();
+        await ForEachShardAsync(run.From, async shard =>
+        {
+            long last = -1;
+            try
+            {
+                last = await GrainFactory.GetShard(shard).RetireAsync().ConfigureAwait(true);
+            }
+#pragma warning disable CA1031 // An old shard that is not running (it refuses to reconnect after the close) has nothing left to close.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                SupervisionLog.ShardCallFailed(_logger, shard.Id, ex);
+            }
+
+            await _publisher.RetireCheckpointAsync(shard.Id, record.KeyTotalOf(run.From), RetiredFenceLifetime).ConfigureAwait(true);
+            lock (oldLast)
+            {
+                oldLast[shard.Id] = last;
+            }
+        }).ConfigureAwait(true);
+
+        var marker = ReshardedMarker(run, oldLast, newProgress);
+        await _publisher.PublishGenerationMarkerAsync(marker, NewShardKeys(run, record)).ConfigureAwait(true);
+        var done = await SaveAsync(run with { State = ReshardState.Completed, EndedAt = _timeProvider.GetUtcNow() }, totalInService: run.To)
+            .ConfigureAwait(true);
+        await ForEachShardAsync(run.To, shard => GrainFactory.GetShard(shard).PromoteAsync()).ConfigureAwait(true);
+        StopReshardTimer();
+        ReshardLog.Completed(_logger, done.RunId, done.From, done.To, done.EndedAt!.Value - done.StartedAt);
+    }
+
+    private async Task<ReshardRun> RollBackAsync(ReshardRun run, ShardingRecord record, string why)
+    {
+        await ForEachShardAsync(run.To, async shard =>
+        {
+            try
+            {
+                await GrainFactory.GetShard(shard).RetireAsync().ConfigureAwait(true);
+            }
+#pragma warning disable CA1031 // A new shard that never started has nothing to close.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                SupervisionLog.ShardCallFailed(_logger, shard.Id, ex);
+            }
+
+            await _publisher.RetireCheckpointAsync(shard.Id, record.KeyTotalOf(run.To), RetiredFenceLifetime).ConfigureAwait(true);
+        }).ConfigureAwait(true);
+
+        var rolledBack = run with { State = ReshardState.RolledBack, EndedAt = _timeProvider.GetUtcNow(), Reason = $"{run.Reason}; rolled back: {why}" };
+        var marker = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["marker"] = "reshard_rolled_back",
+            ["run"] = run.RunId,
+            ["from"] = run.From,
+            ["to"] = run.To,
+            ["reason"] = why,
+        });
+        await _publisher.PublishGenerationMarkerAsync(marker, OldShardKeys(run, record)).ConfigureAwait(true);
+        await SaveAsync(rolledBack).ConfigureAwait(true);
+        StopReshardTimer();
+        ReshardLog.RolledBack(_logger, run.RunId, run.From, run.To, why);
+        return rolledBack;
+    }
+
+    private static string ReshardedMarker(ReshardRun run, SortedDictionary<int, long> oldLast, IReadOnlyDictionary<int, ShardReshardProgress> newProgress)
+        => JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["marker"] = "resharded",
+            ["run"] = run.RunId,
+            ["from"] = run.From,
+            ["to"] = run.To,
+            ["cutover"] = run.Cutover?.ToString("O", CultureInfo.InvariantCulture),
+            ["cutover_ms"] = run.Cutover?.ToUnixTimeMilliseconds(),
+            ["window_ms"] = (long)run.Window.TotalMilliseconds,
+            ["old"] = oldLast.Select(p => new Dictionary<string, long> { ["shard"] = p.Key, ["last_seq"] = p.Value }).ToArray(),
+            ["new"] = Enumerable.Range(0, run.To)
+                .Select(id => new Dictionary<string, long>
+                {
+                    ["shard"] = id,
+                    ["first_seq"] = newProgress.TryGetValue(id, out var p) ? p.FirstPublishedSequence : -1,
+                })
+                .ToArray(),
+        });
+
+    private static IEnumerable<(int, int)> NewShardKeys(ReshardRun run, ShardingRecord record)
+        => Enumerable.Range(0, run.To).Select(id => (id, record.KeyTotalOf(run.To)));
+
+    private static IEnumerable<(int, int)> OldShardKeys(ReshardRun run, ShardingRecord record)
+        => Enumerable.Range(0, run.From).Select(id => (id, record.KeyTotalOf(run.From)));
+
+    private Task SendCutoverAsync(ReshardRun run)
+    {
+        var cutover = run.Cutover!.Value;
+        return Task.WhenAll(
+            ForEachShardAsync(run.From, shard => TryAsync(shard, GrainFactory.GetShard(shard).SetCutoverAsync(cutover, run.Window))),
+            ForEachShardAsync(run.To, shard => TryAsync(shard, GrainFactory.GetShard(shard).SetCutoverAsync(cutover, run.Window))));
+    }
+
+    private Task EnsureGenerationAsync(int total)
+        => ForEachShardAsync(total, shard => EnsureShardAsync(shard, null));
+
+    private async Task<IReadOnlyDictionary<int, ShardReshardProgress>> ProgressAsync(int total)
+    {
+        var progress = new Dictionary<int, ShardReshardProgress>();
+        await ForEachShardAsync(total, async shard =>
+        {
+            try
+            {
+                var answer = await GrainFactory.GetShard(shard).GetReshardProgressAsync().ConfigureAwait(true);
+                lock (progress)
+                {
+                    progress[shard.Id] = answer;
+                }
+            }
+#pragma warning disable CA1031 // A shard that cannot answer is not ready; asked again next tick.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                SupervisionLog.ShardCallFailed(_logger, shard.Id, ex);
+            }
+        }).ConfigureAwait(true);
+        return progress;
+    }
+
+    private async Task TryAsync(ShardRef shard, Task call)
+    {
+        try
+        {
+            await call.ConfigureAwait(true);
+        }
+#pragma warning disable CA1031 // Repeated next tick; a shard that reactivates reads the run from Redis.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            SupervisionLog.ShardCallFailed(_logger, shard.Id, ex);
+        }
+    }
+
+    /// <summary>Calls <paramref name="action"/> for every shard of a generation, at most <see cref="SupervisorOptions.MaxConcurrentActivations"/> at once.</summary>
+    private async Task ForEachShardAsync(int total, Func<ShardRef, Task> action)
+    {
+        var running = new List<Task>(_options.MaxConcurrentActivations);
+        for (int id = 0; id < total; id++)
+        {
+            if (running.Count >= _options.MaxConcurrentActivations)
+            {
+                var finished = await Task.WhenAny(running).ConfigureAwait(true);
+                running.Remove(finished);
+                await finished.ConfigureAwait(true);
+            }
+
+            running.Add(action(new ShardRef(id, total)));
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(true);
+    }
+
+    private async Task<ReshardRun> SaveAsync(ReshardRun run, int? totalInService = null)
+    {
+        await _sharding.SaveAsync(run, totalInService).ConfigureAwait(true);
+        _record = (_record ?? new ShardingRecord(totalInService ?? run.From, run.From, run)) with { Run = run };
+        if (totalInService is { } total)
+        {
+            _record = _record with { Total = total };
+            _inServiceTotal = total;
+        }
+
+        _instruments.OnReshardState(run.State);
+        return run;
+    }
+
+    private async Task<ShardingRecord> LoadAsync(int configuredTotal)
+    {
+        var record = await _sharding.LoadAsync(configuredTotal).ConfigureAwait(true);
+        _record = record;
+        _inServiceTotal = record.Total;
+        return record;
+    }
+
+    /// <summary>
+    /// The shard ids of the generation in service. With a whole-bot cluster the stored total wins over
+    /// configuration after a run; a changed configured total starts a run once (<c>Sharding:ReshardOnConfigChange</c>).
+    /// </summary>
+    private async Task<IReadOnlyList<int>> InServiceShardIdsAsync()
+    {
+        var selection = await _selection.GetAsync().ConfigureAwait(true);
+        var record = await LoadAsync(selection.Total).ConfigureAwait(true);
+        var wholeBot = selection.ShardIds.Count == selection.Total;
+        if (!wholeBot)
+        {
+            _inServiceTotal = selection.Total;
+            return selection.ShardIds;
+        }
+
+        if (record.LastConfiguredTotal != selection.Total && !_selectionFromGateway)
+        {
+            await _sharding.NoteConfiguredTotalAsync(selection.Total).ConfigureAwait(true);
+            if (_reshardOnConfigChange && record.ActiveRun is null && selection.Total != record.Total)
+            {
+                var result = await StartReshardAsync(selection.Total, "configuration").ConfigureAwait(true);
+                ReshardLog.ConfigurationRun(_logger, selection.Total, result.Outcome, result.Message);
+            }
+        }
+        else if (selection.Total != record.Total && record.ActiveRun is null && !_warnedStoredTotal)
+        {
+            _warnedStoredTotal = true;
+            ReshardLog.StoredTotalWins(_logger, record.Total, selection.Total);
+        }
+
+        return [.. Enumerable.Range(0, record.Total)];
+    }
+
+    private ShardRef InService(int shardId) => new(shardId, _inServiceTotal);
+}
