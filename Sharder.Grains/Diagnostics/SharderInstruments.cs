@@ -38,7 +38,7 @@ internal sealed class SharderInstruments : IGatewayMetrics
     private readonly Histogram<double> _gatewayToRedis;
     private readonly Counter<long> _closes;
     private IdentifyBudgetSample? _identifyBudget;
-    private int _reshardState = -1;
+    private volatile string? _reshardState;
 
     private readonly Counter<long> _activations;
     private readonly Counter<long> _handoffs;
@@ -280,16 +280,14 @@ internal sealed class SharderInstruments : IGatewayMetrics
         }
     }
 
-    /// <summary>The supervisor reports each state a resharding run enters.</summary>
-    public void OnReshardState(Interfaces.Models.ReshardState state) => Volatile.Write(ref _reshardState, (int)state);
+    /// <summary>The supervisor reports each state a resharding run enters, by its name in <c>/status</c>.</summary>
+    public void OnReshardState(string state) => _reshardState = state;
 
     private IEnumerable<Measurement<long>> ObserveReshardState()
     {
-        var state = Volatile.Read(ref _reshardState);
-        if (state >= 0)
+        if (_reshardState is { } state)
         {
-            yield return new Measurement<long>(1, new KeyValuePair<string, object?>(
-                "state", Resharding.ShardingStore.ToText((Interfaces.Models.ReshardState)state)));
+            yield return new Measurement<long>(1, new KeyValuePair<string, object?>("state", state));
         }
     }
 

@@ -1,4 +1,5 @@
 using Sharder.Grains.Interfaces.Models;
+using Sharder.Grains.Cutover;
 
 namespace Sharder.Grains.Resharding;
 

@@ -1,6 +1,7 @@
 using Sharder.Grains.Gateway;
 using Sharder.Grains.Interfaces.Models;
 using Sharder.Grains.Resharding;
+using Sharder.Grains.Cutover;
 
 namespace Sharder.Grains.Shards;
 

@@ -13,6 +13,7 @@ using Sharder.Grains.Options;
 using Sharder.Grains.Resharding;
 using Sharder.Grains.Sink;
 using Sharder.Grains.Supervision;
+using Sharder.Grains.Cutover;
 
 namespace Sharder.Grains.Shards;
 

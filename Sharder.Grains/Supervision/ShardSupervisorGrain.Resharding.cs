@@ -79,7 +79,7 @@ internal sealed partial class ShardSupervisorGrain
             Guid.NewGuid().ToString("N")[..12], record.Total, total, ReshardState.Starting, _timeProvider.GetUtcNow(), null, _reshard.OverlapWindow, null, reason);
         await SaveAsync(run).ConfigureAwait(true);
         ReshardLog.Started(_logger, run.RunId, run.From, run.To, reason);
-        _instruments.OnReshardState(run.State);
+        _instruments.OnReshardState(ShardingStore.ToText(run.State));
         StartReshardTimer();
         return new ReshardStartResult(ReshardStartOutcome.Started, run, null);
     }
@@ -398,7 +398,7 @@ internal sealed partial class ShardSupervisorGrain
             _inServiceTotal = total;
         }
 
-        _instruments.OnReshardState(run.State);
+        _instruments.OnReshardState(ShardingStore.ToText(run.State));
         return run;
     }
 

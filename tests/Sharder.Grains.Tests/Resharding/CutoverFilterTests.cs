@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using Sharder.Grains.Resharding;
 using Sharder.Grains.Sink;
+using Sharder.Grains.Cutover;
 
 namespace Sharder.Grains.Tests.Resharding;
 

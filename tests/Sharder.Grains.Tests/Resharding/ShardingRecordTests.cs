@@ -1,5 +1,6 @@
 using Sharder.Grains.Interfaces.Models;
 using Sharder.Grains.Resharding;
+using Sharder.Grains.Cutover;
 
 namespace Sharder.Grains.Tests.Resharding;
 

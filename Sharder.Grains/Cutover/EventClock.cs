@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Sharder.Grains.Resharding;
+namespace Sharder.Grains.Cutover;
 
 /// <summary>
 /// The event clock used to split a resharding overlap: a time both generations read identically from an

@@ -1,4 +1,4 @@
-namespace Sharder.Grains.Resharding;
+namespace Sharder.Grains.Cutover;
 
 /// <summary>What a shard does with one event during a resharding overlap (<see cref="CutoverDecision"/>).</summary>
 internal enum CutoverVerdict

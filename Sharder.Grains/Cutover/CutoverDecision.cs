@@ -1,4 +1,4 @@
-namespace Sharder.Grains.Resharding;
+namespace Sharder.Grains.Cutover;
 
 /// <summary>
 /// The per-event rule of a resharding switch, decided from the event alone with no shared state, so the
@@ -10,7 +10,7 @@ namespace Sharder.Grains.Resharding;
 /// generation marks one W beyond where the other publishes (the old r ≥ T − 2W, the new r &lt; T + 2W), since
 /// the other copy of an event received near the edge of a range can lie on the far side of it. Before a
 /// cut-over is fixed the new generation publishes nothing and the old one everything (unmarked: hence
-/// <see cref="ReshardOptions.CutoverLead"/> ≥ 2W, so the old generation knows T before T − 2W). Pure.
+/// <c>Reshard:CutoverLead</c> ≥ 2W, so the old generation knows T before T − 2W). Pure.
 /// </summary>
 internal static class CutoverDecision
 {

@@ -1,4 +1,4 @@
-namespace Sharder.Grains.Resharding;
+namespace Sharder.Grains.Cutover;
 
 /// <summary>Which side of a resharding run a shard is on.</summary>
 internal enum GenerationRole

@@ -1,7 +1,7 @@
 using System.Text;
-using Sharder.Grains.Resharding;
+using Sharder.Grains.Cutover;
 
-namespace Sharder.Grains.Tests.Resharding;
+namespace Sharder.Grains.Tests.Cutover;
 
 public sealed class EventClockTests
 {

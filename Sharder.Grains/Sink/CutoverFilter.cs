@@ -1,6 +1,6 @@
-using Sharder.Grains.Sink;
+using Sharder.Grains.Cutover;
 
-namespace Sharder.Grains.Resharding;
+namespace Sharder.Grains.Sink;
 
 /// <summary>
 /// One shard activation's side of a resharding switch, applied by its <see cref="ShardEventSink"/> to each

@@ -1,6 +1,6 @@
-using Sharder.Grains.Resharding;
+using Sharder.Grains.Cutover;
 
-namespace Sharder.Grains.Tests.Resharding;
+namespace Sharder.Grains.Tests.Cutover;
 
 public sealed class CutoverDecisionTests
 {

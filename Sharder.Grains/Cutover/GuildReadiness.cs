@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text.Json;
 
-namespace Sharder.Grains.Resharding;
+namespace Sharder.Grains.Cutover;
 
 /// <summary>
 /// Whether a new generation's shard has caught up: its READY arrived and every guild it lists has had its
