@@ -63,7 +63,15 @@ internal sealed partial class ShardSupervisorGrain
                 $"The new total must be a shard count from 1 to {ushort.MaxValue} other than the {record.Total} in service; it was {total}.");
         }
 
-        var budget = await GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey).GetStatusAsync().ConfigureAwait(true);
+        var coordinator = GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey);
+        var budget = await coordinator.GetStatusAsync().ConfigureAwait(true);
+        if (budget.GatewayInfoAt is null)
+        {
+            // The ledger never saw Discord's figures (a cold start): asking for the gateway URL reads /gateway/bot once.
+            await coordinator.GetGatewayUrlAsync().ConfigureAwait(true);
+            budget = await coordinator.GetStatusAsync().ConfigureAwait(true);
+        }
+
         var reserve = _reshard.ReserveFor(total);
         var needed = total + reserve;
         if (budget.Remaining < needed)

@@ -217,6 +217,40 @@ public sealed class ReshardingTests(RedisServerFixture redis, ITestOutputHelper 
         Assert.Equal(3, (await cluster.Supervisor.GetStatusAsync()).ShardTotal);
     }
 
+    [Fact]
+    public async Task A_changed_configured_total_starts_one_run_and_the_stored_total_wins_afterwards()
+    {
+        var prefix = $"reshard-config-{Guid.NewGuid():N}";
+        await using (var first = await ShardCluster.StartAsync(redis, new ShardClusterOptions { Silos = 1, Shards = 2, KeyPrefix = prefix, Settings = FastRunSettings() }))
+        {
+            await first.Supervisor.EnsureShardsAsync();
+            await first.Simulator.WaitForShardsReadyAsync(2, ClusterWaits.Timeout);
+            Assert.Null(await first.Supervisor.GetReshardAsync());
+        }
+
+        // The operator raises DISCORD_SHARD_TOTAL to 3 and restarts: one run to 3.
+        await using (var second = await ShardCluster.StartAsync(redis, new ShardClusterOptions { Silos = 1, Shards = 3, KeyPrefix = prefix, Settings = FastRunSettings() }))
+        {
+            await second.Supervisor.EnsureShardsAsync();
+            ReshardRun? run = null;
+            await Eventually.TrueAsync(
+                async () => (run = await second.Supervisor.GetReshardAsync()) is { State: ReshardState.Completed or ReshardState.RolledBack },
+                RunTimeout,
+                "the run the configuration change started ends");
+            Assert.Equal(ReshardState.Completed, run!.State);
+            Assert.Equal((2, 3, "configuration"), (run.From, run.To, run.Reason));
+            Assert.Equal(3, (await second.Supervisor.GetStatusAsync()).ShardTotal);
+        }
+
+        // Restarted with the same setting: nothing new starts, the 3 shards in service stay.
+        await using var third = await ShardCluster.StartAsync(redis, new ShardClusterOptions { Silos = 1, Shards = 3, KeyPrefix = prefix, Settings = FastRunSettings() });
+        await third.Supervisor.EnsureShardsAsync();
+        await third.Simulator.WaitForShardsReadyAsync(3, ClusterWaits.Timeout);
+        var last = await third.Supervisor.GetReshardAsync();
+        Assert.Equal(ReshardState.Completed, last!.State);
+        Assert.Equal(3, (await third.Supervisor.GetStatusAsync()).Shards.Length);
+    }
+
     private static Dictionary<string, string?> FastRunSettings() => new()
     {
         ["Reshard:PollInterval"] = "00:00:00.200",
