@@ -162,6 +162,62 @@ public sealed class ReshardingTests(RedisServerFixture redis, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_run_rolled_back_before_its_cutover_leaves_the_old_generation_in_service()
+    {
+        await using var cluster = await ShardCluster.StartAsync(redis, new ShardClusterOptions
+        {
+            Silos = 1,
+            Shards = 2,
+            // Slow identifies: the new generation is still identifying when the run is cancelled.
+            IdentifyWindow = TimeSpan.FromSeconds(2),
+            Settings = FastRunSettings(),
+        });
+        await cluster.Supervisor.EnsureShardsAsync();
+        await cluster.Simulator.WaitForShardsReadyAsync(2, ClusterWaits.Timeout);
+        cluster.Simulator.StartLoad(eventsPerSecond: 100);
+
+        Assert.Equal(ReshardStartOutcome.Started, (await cluster.Supervisor.StartReshardAsync(4, "test")).Outcome);
+        await cluster.Simulator.WaitUntilAsync(
+            s => s.Ledger.Snapshot().Sessions.Any(x => x.Kind == SessionEventKind.Identified && x.NumShards == 4),
+            ClusterWaits.Timeout,
+            "a first shard of the new generation identified");
+        Assert.Equal(ReshardState.Identifying, (await cluster.Supervisor.GetReshardAsync())!.State);
+        var rolledBack = await cluster.Supervisor.CancelReshardAsync();
+
+        Assert.Equal(ReshardState.RolledBack, rolledBack!.State);
+        Assert.Contains("cancelled", rolledBack.Reason, StringComparison.Ordinal);
+        var afterRollback = cluster.Simulator.Ledger.RoutedCount;
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.Simulator.Ledger.RoutedCount > afterRollback + 200), ClusterWaits.Timeout, "load after the rollback");
+        cluster.Simulator.StopLoad();
+
+        var produced = ProducedMessages(cluster.Simulator.Ledger.Snapshot(), numShards: 2);
+        Dictionary<long, int> counts = [];
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                counts = await PublishedMessageCountsAsync(cluster);
+                return produced.All(counts.ContainsKey);
+            },
+            ClusterWaits.Timeout,
+            "every MESSAGE_CREATE the old generation received is in Redis");
+        Assert.DoesNotContain(counts, c => c.Value > 1);
+
+        var status = await cluster.Supervisor.GetStatusAsync();
+        Assert.Equal(2, status.ShardTotal);
+        Assert.Equal(2, status.Shards.Length);
+        Assert.All(status.Shards, shard => Assert.Equal("in_service", shard.Generation));
+        Assert.Equal("2", (string?)await cluster.Redis.HashGetAsync($"{cluster.KeyPrefix}:sharding", "total"));
+        Assert.Single(await MarkersAsync(cluster, "reshard_rolled_back"));
+        var snapshot = cluster.Simulator.Ledger.Snapshot();
+        var newSessions = snapshot.Sessions.Where(s => s.Kind == SessionEventKind.Identified && s.NumShards == 4).Select(s => s.SessionId).ToHashSet();
+        var closedNew = snapshot.Closes.Where(c => c.SessionId is not null && newSessions.Contains(c.SessionId) && !c.ByServer).ToArray();
+        Assert.NotEmpty(newSessions);
+        Assert.Equal(newSessions.Count, closedNew.Length);
+        Assert.All(closedNew, close => Assert.Equal(1000, close.Code));
+        output.WriteLine($"{newSessions.Count} new session(s) had started and were closed; {produced.Count} messages published once");
+    }
+
+    [Fact]
     public async Task A_run_the_budget_cannot_pay_for_is_refused_and_changes_nothing()
     {
         // 2 of 20 starts used by the cluster itself; 17 shards need 17 + a reserve of 2 (10 %, rounded up).
@@ -259,8 +315,8 @@ public sealed class ReshardingTests(RedisServerFixture redis, ITestOutputHelper 
     };
 
     /// <summary>Uids of the MESSAGE_CREATEs the simulator put in some session (the message id is the uid).</summary>
-    private static HashSet<long> ProducedMessages(LedgerSnapshot snapshot)
-        => [.. snapshot.Routed.Where(r => r.Type == "MESSAGE_CREATE").Select(r => r.EventUid)];
+    private static HashSet<long> ProducedMessages(LedgerSnapshot snapshot, int? numShards = null)
+        => [.. snapshot.Routed.Where(r => r.Type == "MESSAGE_CREATE" && (numShards is null || r.NumShards == numShards)).Select(r => r.EventUid)];
 
     private static async Task<Dictionary<long, int>> PublishedMessageCountsAsync(ShardCluster cluster)
     {
