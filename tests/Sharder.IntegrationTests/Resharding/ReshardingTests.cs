@@ -66,9 +66,11 @@ public sealed class ReshardingTests(RedisServerFixture redis, ITestOutputHelper 
         var newStarts = snapshot.Sessions.Count(s => s.Kind == SessionEventKind.Identified && s.NumShards == 4);
         var closedOld = snapshot.Closes.Where(c => c.SessionId is not null && oldSessions.Contains(c.SessionId) && !c.ByServer).ToArray();
         var markers = await MarkersAsync(cluster, "resharded");
+        var overlapping = await OverlapCountAsync(cluster);
         output.WriteLine(
             $"{produced.Count} messages produced, {counts.Count} published, {duplicated.Length} duplicated; run {run.RunId} took "
-            + $"{(run.EndedAt!.Value - run.StartedAt).TotalSeconds:0.0} s; cut-over {run.Cutover:O}; marker: {markers.FirstOrDefault()}");
+            + $"{(run.EndedAt!.Value - run.StartedAt).TotalSeconds:0.0} s; cut-over {run.Cutover:O}; {overlapping} clockless events marked overlap; "
+            + $"marker: {markers.FirstOrDefault()}");
 
         foreach (var id in duplicated.Take(6))
         {
@@ -336,6 +338,24 @@ public sealed class ReshardingTests(RedisServerFixture redis, ITestOutputHelper 
         }
 
         return counts;
+    }
+
+    private static async Task<int> OverlapCountAsync(ShardCluster cluster)
+    {
+        var count = 0;
+        foreach (var list in cluster.EventLists)
+        {
+            foreach (var value in await cluster.Redis.ListRangeAsync(list))
+            {
+                using var document = JsonDocument.Parse((byte[])value!);
+                if (document.RootElement.TryGetProperty("overlap", out var overlap) && overlap.GetBoolean())
+                {
+                    count++;
+                }
+            }
+        }
+
+        return count;
     }
 
     private static async Task<List<string>> CopiesAsync(ShardCluster cluster, long id)
