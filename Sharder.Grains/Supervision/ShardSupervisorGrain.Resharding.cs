@@ -28,6 +28,7 @@ internal sealed partial class ShardSupervisorGrain
     private readonly bool _selectionFromGateway;
     private readonly bool _reshardOnConfigChange;
     private bool _warnedStoredTotal;
+    private string? _promotedRun;
     private ShardingRecord? _record;
     private int _inServiceTotal;
     private bool _closingOldGeneration;
@@ -63,7 +64,15 @@ internal sealed partial class ShardSupervisorGrain
                 $"The new total must be a shard count from 1 to {ushort.MaxValue} other than the {record.Total} in service; it was {total}.");
         }
 
-        var budget = await GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey).GetStatusAsync().ConfigureAwait(true);
+        var coordinator = GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey);
+        var budget = await coordinator.GetStatusAsync().ConfigureAwait(true);
+        if (budget.GatewayInfoAt is null)
+        {
+            // The ledger never saw Discord's figures (a cold start): asking for the gateway URL reads /gateway/bot once.
+            await coordinator.GetGatewayUrlAsync().ConfigureAwait(true);
+            budget = await coordinator.GetStatusAsync().ConfigureAwait(true);
+        }
+
         var reserve = _reshard.ReserveFor(total);
         var needed = total + reserve;
         if (budget.Remaining < needed)
@@ -116,7 +125,7 @@ internal sealed partial class ShardSupervisorGrain
             }
             else if (record.Run is { State: ReshardState.Completed, EndedAt: { } ended } done && _timeProvider.GetUtcNow() - ended < TimeSpan.FromHours(1))
             {
-                await ForEachShardAsync(done.To, shard => GrainFactory.GetShard(shard).PromoteAsync()).ConfigureAwait(true);
+                await PromoteAsync(done).ConfigureAwait(true);
             }
         }
 #pragma warning disable CA1031 // Logged; the ensure timer (which reads the record too) retries.
@@ -256,8 +265,8 @@ internal sealed partial class ShardSupervisorGrain
         await _publisher.PublishGenerationMarkerAsync(marker, NewShardKeys(run, record)).ConfigureAwait(true);
         var done = await SaveAsync(run with { State = ReshardState.Completed, EndedAt = _timeProvider.GetUtcNow() }, totalInService: run.To)
             .ConfigureAwait(true);
-        await ForEachShardAsync(run.To, shard => GrainFactory.GetShard(shard).PromoteAsync()).ConfigureAwait(true);
         StopReshardTimer();
+        await PromoteAsync(done).ConfigureAwait(true);
         ReshardLog.Completed(_logger, done.RunId, done.From, done.To, done.EndedAt!.Value - done.StartedAt);
     }
 
@@ -294,6 +303,36 @@ internal sealed partial class ShardSupervisorGrain
         ReshardLog.RolledBack(_logger, run.RunId, run.From, run.To, why);
         return rolledBack;
     }
+
+    /// <summary>
+    /// Tells every shard of a completed run's generation that it is in service (it takes its commands). Repeated
+    /// by each ensure pass until every shard answered, so a shard that missed the call is promoted later.
+    /// </summary>
+    private async Task PromoteAsync(ReshardRun done)
+    {
+        var failed = 0;
+        await ForEachShardAsync(done.To, async shard =>
+        {
+            try
+            {
+                await GrainFactory.GetShard(shard).PromoteAsync().ConfigureAwait(true);
+            }
+#pragma warning disable CA1031 // Retried by the next ensure pass.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Interlocked.Increment(ref failed);
+                SupervisionLog.ShardCallFailed(_logger, shard.Id, ex);
+            }
+        }).ConfigureAwait(true);
+        _promotedRun = failed == 0 ? done.RunId : null;
+    }
+
+    /// <summary>Called by each ensure pass: promotes the generation of a completed run until every shard took it.</summary>
+    private Task PromoteIfPendingAsync()
+        => _record?.Run is { State: ReshardState.Completed } done && !string.Equals(_promotedRun, done.RunId, StringComparison.Ordinal)
+            ? PromoteAsync(done)
+            : Task.CompletedTask;
 
     private static string ReshardedMarker(ReshardRun run, SortedDictionary<int, long> oldLast, IReadOnlyDictionary<int, ShardReshardProgress> newProgress)
         => JsonSerializer.Serialize(new Dictionary<string, object?>

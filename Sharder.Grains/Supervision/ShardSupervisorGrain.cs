@@ -140,6 +140,7 @@ internal sealed partial class ShardSupervisorGrain : Grain, IShardSupervisorGrai
         }
 
         await Task.WhenAll(running).ConfigureAwait(true);
+        await PromoteIfPendingAsync().ConfigureAwait(true);
         if (_drained.Count > 0)
         {
             // A shard migrated off a stopping silo lands at random, possibly on a drained one: sent away again.

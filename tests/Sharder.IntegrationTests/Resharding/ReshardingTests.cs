@@ -66,9 +66,11 @@ public sealed class ReshardingTests(RedisServerFixture redis, ITestOutputHelper 
         var newStarts = snapshot.Sessions.Count(s => s.Kind == SessionEventKind.Identified && s.NumShards == 4);
         var closedOld = snapshot.Closes.Where(c => c.SessionId is not null && oldSessions.Contains(c.SessionId) && !c.ByServer).ToArray();
         var markers = await MarkersAsync(cluster, "resharded");
+        var overlapping = await OverlapCountAsync(cluster);
         output.WriteLine(
             $"{produced.Count} messages produced, {counts.Count} published, {duplicated.Length} duplicated; run {run.RunId} took "
-            + $"{(run.EndedAt!.Value - run.StartedAt).TotalSeconds:0.0} s; cut-over {run.Cutover:O}; marker: {markers.FirstOrDefault()}");
+            + $"{(run.EndedAt!.Value - run.StartedAt).TotalSeconds:0.0} s; cut-over {run.Cutover:O}; {overlapping} clockless events marked overlap; "
+            + $"marker: {markers.FirstOrDefault()}");
 
         foreach (var id in duplicated.Take(6))
         {
@@ -162,6 +164,62 @@ public sealed class ReshardingTests(RedisServerFixture redis, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_run_rolled_back_before_its_cutover_leaves_the_old_generation_in_service()
+    {
+        await using var cluster = await ShardCluster.StartAsync(redis, new ShardClusterOptions
+        {
+            Silos = 1,
+            Shards = 2,
+            // Slow identifies: the new generation is still identifying when the run is cancelled.
+            IdentifyWindow = TimeSpan.FromSeconds(2),
+            Settings = FastRunSettings(),
+        });
+        await cluster.Supervisor.EnsureShardsAsync();
+        await cluster.Simulator.WaitForShardsReadyAsync(2, ClusterWaits.Timeout);
+        cluster.Simulator.StartLoad(eventsPerSecond: 100);
+
+        Assert.Equal(ReshardStartOutcome.Started, (await cluster.Supervisor.StartReshardAsync(4, "test")).Outcome);
+        await cluster.Simulator.WaitUntilAsync(
+            s => s.Ledger.Snapshot().Sessions.Any(x => x.Kind == SessionEventKind.Identified && x.NumShards == 4),
+            ClusterWaits.Timeout,
+            "a first shard of the new generation identified");
+        Assert.Equal(ReshardState.Identifying, (await cluster.Supervisor.GetReshardAsync())!.State);
+        var rolledBack = await cluster.Supervisor.CancelReshardAsync();
+
+        Assert.Equal(ReshardState.RolledBack, rolledBack!.State);
+        Assert.Contains("cancelled", rolledBack.Reason, StringComparison.Ordinal);
+        var afterRollback = cluster.Simulator.Ledger.RoutedCount;
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.Simulator.Ledger.RoutedCount > afterRollback + 200), ClusterWaits.Timeout, "load after the rollback");
+        cluster.Simulator.StopLoad();
+
+        var produced = ProducedMessages(cluster.Simulator.Ledger.Snapshot(), numShards: 2);
+        Dictionary<long, int> counts = [];
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                counts = await PublishedMessageCountsAsync(cluster);
+                return produced.All(counts.ContainsKey);
+            },
+            ClusterWaits.Timeout,
+            "every MESSAGE_CREATE the old generation received is in Redis");
+        Assert.DoesNotContain(counts, c => c.Value > 1);
+
+        var status = await cluster.Supervisor.GetStatusAsync();
+        Assert.Equal(2, status.ShardTotal);
+        Assert.Equal(2, status.Shards.Length);
+        Assert.All(status.Shards, shard => Assert.Equal("in_service", shard.Generation));
+        Assert.Equal("2", (string?)await cluster.Redis.HashGetAsync($"{cluster.KeyPrefix}:sharding", "total"));
+        Assert.Single(await MarkersAsync(cluster, "reshard_rolled_back"));
+        var snapshot = cluster.Simulator.Ledger.Snapshot();
+        var newSessions = snapshot.Sessions.Where(s => s.Kind == SessionEventKind.Identified && s.NumShards == 4).Select(s => s.SessionId).ToHashSet();
+        var closedNew = snapshot.Closes.Where(c => c.SessionId is not null && newSessions.Contains(c.SessionId) && !c.ByServer).ToArray();
+        Assert.NotEmpty(newSessions);
+        Assert.Equal(newSessions.Count, closedNew.Length);
+        Assert.All(closedNew, close => Assert.Equal(1000, close.Code));
+        output.WriteLine($"{newSessions.Count} new session(s) had started and were closed; {produced.Count} messages published once");
+    }
+
+    [Fact]
     public async Task A_run_the_budget_cannot_pay_for_is_refused_and_changes_nothing()
     {
         // 2 of 20 starts used by the cluster itself; 17 shards need 17 + a reserve of 2 (10 %, rounded up).
@@ -217,6 +275,40 @@ public sealed class ReshardingTests(RedisServerFixture redis, ITestOutputHelper 
         Assert.Equal(3, (await cluster.Supervisor.GetStatusAsync()).ShardTotal);
     }
 
+    [Fact]
+    public async Task A_changed_configured_total_starts_one_run_and_the_stored_total_wins_afterwards()
+    {
+        var prefix = $"reshard-config-{Guid.NewGuid():N}";
+        await using (var first = await ShardCluster.StartAsync(redis, new ShardClusterOptions { Silos = 1, Shards = 2, KeyPrefix = prefix, Settings = FastRunSettings() }))
+        {
+            await first.Supervisor.EnsureShardsAsync();
+            await first.Simulator.WaitForShardsReadyAsync(2, ClusterWaits.Timeout);
+            Assert.Null(await first.Supervisor.GetReshardAsync());
+        }
+
+        // The operator raises DISCORD_SHARD_TOTAL to 3 and restarts: one run to 3.
+        await using (var second = await ShardCluster.StartAsync(redis, new ShardClusterOptions { Silos = 1, Shards = 3, KeyPrefix = prefix, Settings = FastRunSettings() }))
+        {
+            await second.Supervisor.EnsureShardsAsync();
+            ReshardRun? run = null;
+            await Eventually.TrueAsync(
+                async () => (run = await second.Supervisor.GetReshardAsync()) is { State: ReshardState.Completed or ReshardState.RolledBack },
+                RunTimeout,
+                "the run the configuration change started ends");
+            Assert.Equal(ReshardState.Completed, run!.State);
+            Assert.Equal((2, 3, "configuration"), (run.From, run.To, run.Reason));
+            Assert.Equal(3, (await second.Supervisor.GetStatusAsync()).ShardTotal);
+        }
+
+        // Restarted with the same setting: nothing new starts, the 3 shards in service stay.
+        await using var third = await ShardCluster.StartAsync(redis, new ShardClusterOptions { Silos = 1, Shards = 3, KeyPrefix = prefix, Settings = FastRunSettings() });
+        await third.Supervisor.EnsureShardsAsync();
+        await third.Simulator.WaitForShardsReadyAsync(3, ClusterWaits.Timeout);
+        var last = await third.Supervisor.GetReshardAsync();
+        Assert.Equal(ReshardState.Completed, last!.State);
+        Assert.Equal(3, (await third.Supervisor.GetStatusAsync()).Shards.Length);
+    }
+
     private static Dictionary<string, string?> FastRunSettings() => new()
     {
         ["Reshard:PollInterval"] = "00:00:00.200",
@@ -225,8 +317,8 @@ public sealed class ReshardingTests(RedisServerFixture redis, ITestOutputHelper 
     };
 
     /// <summary>Uids of the MESSAGE_CREATEs the simulator put in some session (the message id is the uid).</summary>
-    private static HashSet<long> ProducedMessages(LedgerSnapshot snapshot)
-        => [.. snapshot.Routed.Where(r => r.Type == "MESSAGE_CREATE").Select(r => r.EventUid)];
+    private static HashSet<long> ProducedMessages(LedgerSnapshot snapshot, int? numShards = null)
+        => [.. snapshot.Routed.Where(r => r.Type == "MESSAGE_CREATE" && (numShards is null || r.NumShards == numShards)).Select(r => r.EventUid)];
 
     private static async Task<Dictionary<long, int>> PublishedMessageCountsAsync(ShardCluster cluster)
     {
@@ -246,6 +338,24 @@ public sealed class ReshardingTests(RedisServerFixture redis, ITestOutputHelper 
         }
 
         return counts;
+    }
+
+    private static async Task<int> OverlapCountAsync(ShardCluster cluster)
+    {
+        var count = 0;
+        foreach (var list in cluster.EventLists)
+        {
+            foreach (var value in await cluster.Redis.ListRangeAsync(list))
+            {
+                using var document = JsonDocument.Parse((byte[])value!);
+                if (document.RootElement.TryGetProperty("overlap", out var overlap) && overlap.GetBoolean())
+                {
+                    count++;
+                }
+            }
+        }
+
+        return count;
     }
 
     private static async Task<List<string>> CopiesAsync(ShardCluster cluster, long id)
