@@ -61,6 +61,13 @@ internal sealed class BenchRunner(BenchOptions options, ChildProcesses children,
         Record(burst);
         var after = worker.Totals;
         int valueBytes = (int)((after.Bytes - before.Bytes) / Math.Max(1, after.Entries - before.Entries));
+        if (options.WarmupSeconds > 0 && options.Rates.Length > 0)
+        {
+            // Not recorded: both systems keep compiling hot methods for tens of seconds after start.
+            Say($"  {system.Name} warm-up: {options.Rates[0]:N0}/s for {options.WarmupSeconds} s (not measured)");
+            await phase.SteadyAsync(system.Name, shards, mode, options.Rates[0], TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(60));
+        }
+
         foreach (var rate in options.Rates)
         {
             ct.ThrowIfCancellationRequested();
