@@ -44,6 +44,7 @@ internal sealed class ConfigureSiloHostOptions(IConfiguration configuration) : I
 
         options.AdvertisedIp = reader.Find(Key(nameof(SiloHostOptions.AdvertisedIp)))?.Value ?? options.AdvertisedIp;
         options.ShutdownTimeout = reader.ReadTimeSpan(options.ShutdownTimeout, Key(nameof(SiloHostOptions.ShutdownTimeout)));
+        options.DashboardInterval = reader.ReadTimeSpan(options.DashboardInterval, SiloHostOptions.DashboardIntervalKey);
         options.RedisAddress = reader.ReadString(options.RedisAddress, SiloHostOptions.RedisAddressKey, SiloHostOptions.REDIS_ADDR);
         options.RedisTlsCaFile = RedisTls.ReadCaFile(configuration) ?? options.RedisTlsCaFile;
 

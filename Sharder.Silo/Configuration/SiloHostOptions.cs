@@ -37,6 +37,11 @@ internal sealed class SiloHostOptions
 
     public static readonly TimeSpan DEFAULT_SHUTDOWN_TIMEOUT = TimeSpan.FromSeconds(30);
 
+    /// <summary>The key of <see cref="DashboardInterval"/> (not in the <c>Cluster</c> section).</summary>
+    public const string DashboardIntervalKey = "Telemetry:DashboardInterval";
+
+    public static readonly TimeSpan DEFAULT_DASHBOARD_INTERVAL = TimeSpan.FromSeconds(10);
+
     /// <summary>Orleans cluster id: silos with the same id and <see cref="ServiceId"/> form one cluster.</summary>
     public string ClusterId { get; set; } = DEFAULT_CLUSTER_ID;
 
@@ -94,6 +99,13 @@ internal sealed class SiloHostOptions
     /// certificate a private CA issued; from <c>Redis:TlsCaFile</c> or <c>REDIS_TLS_CA_FILE</c>. Null: system store only.
     /// </summary>
     public string? RedisTlsCaFile { get; set; }
+
+    /// <summary>
+    /// How often the Orleans Dashboard samples Orleans' metrics and the silo's runtime statistics (its own default is
+    /// every second, a fixed CPU cost whether or not anybody looks; see <c>DashboardSampling</c>). <c>/metrics</c> is
+    /// not affected: it reads the meters when scraped.
+    /// </summary>
+    public TimeSpan DashboardInterval { get; set; } = DEFAULT_DASHBOARD_INTERVAL;
 
     /// <summary>Settings that did not parse, each naming its key; reported by <see cref="SiloHostOptionsValidator"/>.</summary>
     internal List<string> ReadFailures { get; } = [];

@@ -14,6 +14,10 @@ internal sealed class SiloHostOptionsValidator(DotEnvDocument dotEnv) : IValidat
 {
     internal static readonly TimeSpan MaxShutdownTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>The Orleans Dashboard samples at most once a second; ten minutes leaves its charts nothing to show.</summary>
+    internal static readonly TimeSpan MinDashboardInterval = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan MaxDashboardInterval = TimeSpan.FromMinutes(10);
+
     /// <summary>Shortest HTTP token accepted: a guessable token protects nothing.</summary>
     internal const int MinHttpTokenLength = 16;
 
@@ -86,6 +90,12 @@ internal sealed class SiloHostOptionsValidator(DotEnvDocument dotEnv) : IValidat
         {
             failures.Add($"{Section}:{nameof(SiloHostOptions.ShutdownTimeout)} is {options.ShutdownTimeout:c}; set it to a "
                 + $"positive duration of at most {MaxShutdownTimeout:c} (default {SiloHostOptions.DEFAULT_SHUTDOWN_TIMEOUT:c}).");
+        }
+
+        if (options.DashboardInterval < MinDashboardInterval || options.DashboardInterval > MaxDashboardInterval)
+        {
+            failures.Add($"{SiloHostOptions.DashboardIntervalKey} is {options.DashboardInterval:c}; set it to a duration from "
+                + $"{MinDashboardInterval:c} to {MaxDashboardInterval:c} (default {SiloHostOptions.DEFAULT_DASHBOARD_INTERVAL:c}).");
         }
 
         if (!IsRedisAddress(options.RedisAddress))

@@ -8,6 +8,7 @@ using Sharder.Grains.Hosting;
 using Sharder.Grains.Options;
 using Sharder.Silo.Configuration;
 using Sharder.Silo.Health;
+using Sharder.Silo.Telemetry;
 using StackExchange.Redis;
 
 namespace Sharder.Silo.Extensions;
@@ -29,6 +30,7 @@ public static class SharderSiloConfiguration
         silo.UseRedisClustering(static _ => { });
         silo.AddSharder(WithUsableRedisAddress(configuration));
         silo.AddDashboard();
+        silo.Services.UseSharderDashboardInterval();
 
         var services = silo.Services;
         services.AddOptions<RedisClusteringOptions>().Configure<IOptions<SiloHostOptions>>(

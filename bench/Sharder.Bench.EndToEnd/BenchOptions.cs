@@ -17,8 +17,12 @@ internal sealed class BenchOptions
           --burst N                burst size (default 100000)
           --rates LIST             steady rates in events/s (default 1000,10000)
           --steady-seconds S       length of each steady phase (default 15)
+          --warmup-seconds S       before the burst, run the first steady rate this long unmeasured, so
+                                   tiered JIT has settled in both systems (default 0)
           --idle-shards LIST       idle shard counts (default 10,1000)
           --idle-seconds S         idle CPU window (default 30)
+          --idle-settle-seconds S  wait this long after all are READY before the window (default 10); tiered
+                                   JIT keeps an idle silo busy for about 90 s after start
           --no-throughput          skip the load phases
           --no-idle                skip the idle phase
         """;
@@ -33,8 +37,10 @@ internal sealed class BenchOptions
     public int Burst { get; private set; } = 100_000;
     public int[] Rates { get; private set; } = [1_000, 10_000];
     public int SteadySeconds { get; private set; } = 15;
+    public int WarmupSeconds { get; private set; }
     public int[] IdleShards { get; private set; } = [10, 1_000];
     public int IdleSeconds { get; private set; } = 30;
+    public int IdleSettleSeconds { get; private set; } = 10;
     public bool Throughput { get; private set; } = true;
     public bool Idle { get; private set; } = true;
 
@@ -68,8 +74,10 @@ internal sealed class BenchOptions
                 case "--burst": o.Burst = Int(); break;
                 case "--rates": o.Rates = Ints(); break;
                 case "--steady-seconds": o.SteadySeconds = Int(); break;
+                case "--warmup-seconds": o.WarmupSeconds = Int(); break;
                 case "--idle-shards": o.IdleShards = Ints(); break;
                 case "--idle-seconds": o.IdleSeconds = Int(); break;
+                case "--idle-settle-seconds": o.IdleSettleSeconds = Int(); break;
                 case "--no-throughput": o.Throughput = false; break;
                 case "--no-idle": o.Idle = false; break;
                 default: throw new ArgumentException($"unknown option '{name}'");

@@ -56,6 +56,16 @@ internal sealed class BenchRunner(BenchOptions options, ChildProcesses children,
         await using var worker = await ListWorker.StartAsync(redis.ConnectionString, system.ListKey);
         await Task.Delay(Settle, ct);
         var phase = new LoadPhase(simulator, worker, system.Process.Id, redis.ProcessId!.Value);
+        if (options.WarmupSeconds > 0)
+        {
+            // Not recorded: a fresh process runs tier-0 and instrumented code, and compiles, for tens of seconds
+            // (in a 64-shard burst right after start a third of the silo's samples were the JIT). Both systems alike.
+            int rate = options.Rates.Length > 0 ? options.Rates[0] : 1_000;
+            Say($"  {system.Name} warm-up: {rate:N0}/s for {options.WarmupSeconds} s (not measured)");
+            await phase.SteadyAsync(system.Name, shards, mode, rate, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(60));
+            await Task.Delay(Settle, ct);
+        }
+
         var before = worker.Totals;
         var burst = await phase.BurstAsync(system.Name, shards, mode, options.Burst, TimeSpan.FromSeconds(60 + (options.Burst / 1_000)));
         Record(burst);
@@ -84,8 +94,8 @@ internal sealed class BenchRunner(BenchOptions options, ChildProcesses children,
             var silo = await SystemUnderTest.StartSiloAsync(children, options.SiloDll, simulator, redis.ConnectionString, shards, "zlib-stream",
                 $"e2e-idle-{shards}", TimeSpan.FromSeconds(120 + (shards / 4)));
             double startSeconds = (DateTimeOffset.UtcNow - started).TotalSeconds;
-            // Let the start settle (GUILD_CREATE bursts pushed, JIT done, first heartbeats) before measuring.
-            await Task.Delay(TimeSpan.FromSeconds(10), ct);
+            // Let the start settle (GUILD_CREATE bursts pushed, first heartbeats, tiered JIT) before measuring.
+            await Task.Delay(TimeSpan.FromSeconds(options.IdleSettleSeconds), ct);
             int pid = silo.Process.Id;
             double cpu0 = ProcessStats.CpuSeconds(pid);
             var t0 = DateTimeOffset.UtcNow;

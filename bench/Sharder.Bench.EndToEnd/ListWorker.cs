@@ -22,6 +22,10 @@ internal sealed class ListWorker : IAsyncDisposable
     private long _entries;
     private long _bytes;
 
+    // The uids a phase waits for that have not been popped yet, and the signal once none is left.
+    private HashSet<long>? _awaited;
+    private TaskCompletionSource? _allPopped;
+
     private ListWorker(ConnectionMultiplexer redis, string key)
     {
         _redis = redis;
@@ -59,6 +63,34 @@ internal sealed class ListWorker : IAsyncDisposable
         }
 
         return (count, last);
+    }
+
+    /// <summary>
+    /// Completes once every one of <paramref name="uids"/> has been popped: signalled by the pop itself, so a phase
+    /// ends when its last event arrives, not at the next poll. One wait at a time; a new call replaces the last.
+    /// </summary>
+    public Task WhenPoppedAsync(IEnumerable<long> uids)
+    {
+        lock (_gate)
+        {
+            var pending = new HashSet<long>();
+            foreach (var uid in uids)
+            {
+                if (!_popped.ContainsKey(uid)) pending.Add(uid);
+            }
+
+            _allPopped?.TrySetCanceled();
+            if (pending.Count == 0)
+            {
+                _awaited = null;
+                _allPopped = null;
+                return Task.CompletedTask;
+            }
+
+            _awaited = pending;
+            _allPopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _allPopped.Task;
+        }
     }
 
     public bool TryGetPopTime(long uid, out DateTimeOffset at)
@@ -103,7 +135,12 @@ internal sealed class ListWorker : IAsyncDisposable
                 var bytes = (byte[])value!;
                 _entries++;
                 _bytes += bytes.Length;
-                if (TryReadUid(bytes, out var uid)) _popped.TryAdd(uid, at);
+                if (TryReadUid(bytes, out var uid) && _popped.TryAdd(uid, at) && _awaited is not null && _awaited.Remove(uid) && _awaited.Count == 0)
+                {
+                    _allPopped!.TrySetResult();
+                    _awaited = null;
+                    _allPopped = null;
+                }
             }
         }
     }
