@@ -55,10 +55,5 @@ internal static class TestSiloHost
         ["Cluster:ShutdownTimeout"] = "00:00:20",
     };
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Sharder.TestKit.Net.LoopbackPorts.Reserve();
 }

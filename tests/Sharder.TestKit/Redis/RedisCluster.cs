@@ -289,10 +289,5 @@ public sealed class RedisCluster : IAsyncDisposable
         return text;
     }
 
-    private static int ReserveFreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int ReserveFreePort() => Net.LoopbackPorts.Reserve();
 }

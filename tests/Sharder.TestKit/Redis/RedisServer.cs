@@ -395,10 +395,5 @@ public sealed class RedisServer : IAsyncDisposable
         _ => false,
     };
 
-    private static int ReserveFreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int ReserveFreePort() => Net.LoopbackPorts.Reserve();
 }
