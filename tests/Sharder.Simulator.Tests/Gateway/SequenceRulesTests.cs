@@ -149,6 +149,9 @@ public sealed class SequenceRulesTests
         Assert.Equal([resumeFrom + 1, resumeFrom + 2, resumeFrom + 3], second.AllFrames.Where(f => f.Op == 0).Select(f => f.Seq!.Value));
         var session = simulator.Sessions().Single();
         Assert.Equal(SessionState.Attached, session.State);
+        // The client has the 4006 frame; the simulator drops the old connection from its open list just after.
+        await simulator.WaitUntilAsync(
+            s => s.Connections().Count(c => c.SessionId == second.SessionId) == 1, SimulatorHarness.Patience, "the old connection to close");
         Assert.Equal(SimulatorHarness.ConnectionOf(simulator, second).Id, session.AttachedConnectionId);
         simulator.EmitMessage(simulator.World.Guilds[0].Id);
         Assert.Equal(resumeFrom + 4, (await second.WaitForDispatchAsync("MESSAGE_CREATE")).Seq);
