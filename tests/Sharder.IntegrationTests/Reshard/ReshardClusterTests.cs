@@ -31,6 +31,7 @@ public sealed class ReshardClusterTests(RedisServerFixture redis, ITestOutputHel
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(150);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxGuildGap = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ReorderSlack = TimeSpan.FromMilliseconds(10);
 
     /// <summary>How much earlier than its receive time an event may have been produced (simulator → silo latency).</summary>
     private static readonly TimeSpan LatencySlack = TimeSpan.FromMilliseconds(500);
@@ -334,10 +335,11 @@ public sealed class ReshardClusterTests(RedisServerFixture redis, ITestOutputHel
             output.WriteLine($"  guild {guild.GuildId?.ToString(CultureInfo.InvariantCulture) ?? "DM"}: produced {guild.Produced}, popped {guild.Popped}, overlap duplicates {guild.OverlapDuplicates}, gap {Ms(guild.MaxGap)} (baseline {Ms(guild.BaselineGap)})");
         }
 
-        // The simulator's own produce times can hold a longer pause (a loaded test host delays its timer): the
-        // sharder must not add a gap beyond 250 ms on top of what was produced.
+        // The simulator's own produce times can hold a longer pause (a loaded test host delays its timer). Then the
+        // popped stream has that pause too, give or take the order of the events around it (CI saw 921.58 ms
+        // popped against a 921.53 ms baseline): the switch may add at most ReorderSlack to it.
         Assert.All(report.Guilds, guild => Assert.True(
-            guild.MaxGap <= (guild.BaselineGap > MaxGuildGap ? guild.BaselineGap : MaxGuildGap),
+            guild.MaxGap <= (guild.BaselineGap + ReorderSlack > MaxGuildGap ? guild.BaselineGap + ReorderSlack : MaxGuildGap),
             $"guild {guild.GuildId}: gap {Ms(guild.MaxGap)} > {Ms(MaxGuildGap)} (baseline {Ms(guild.BaselineGap)})"));
     }
 
