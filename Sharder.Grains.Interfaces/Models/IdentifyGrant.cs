@@ -49,6 +49,14 @@ public sealed record IdentifyGrant
     [Id(6)]
     public DateTimeOffset IssuedAt { get; private init; }
 
+    /// <summary>
+    /// How long the request waited inside the coordinator before it was decided (a duration, so no clock skew in it).
+    /// Requests are answered in group commits; without this a shard would count that wait as network time and
+    /// allow itself that much less of the grace.
+    /// </summary>
+    [Id(7)]
+    public TimeSpan Waited { get; init; }
+
     /// <summary>True when <see cref="SlotAt"/> holds a slot.</summary>
     public bool IsGranted => SlotAt is not null;
 

@@ -124,7 +124,8 @@ internal sealed class CoordinatorIdentifyGate : IIdentifyGate
             // the call took (a stalled silo would otherwise send late on a slot it placed late, and crowd the next
             // slot on the key); an answer slower than the grace leaves no time to send, and the permit is missed.
             var skew = _timeProvider.GetUtcNow() - grant.IssuedAt;
-            var leastSkew = asked - grant.IssuedAt;
+            // It decided no sooner than Waited after the request reached it, which was after we asked.
+            var leastSkew = asked - grant.IssuedAt + grant.Waited;
             if (grant.SlotAt is { } coordinatorSlot)
             {
                 var slot = coordinatorSlot + skew;

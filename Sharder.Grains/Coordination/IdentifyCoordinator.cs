@@ -105,10 +105,11 @@ internal sealed class IdentifyCoordinator : IDisposable
             CoordinationLog.SlotUnused(_logger, shardId, unused);
         }
 
+        var received = _localTime.GetTimestamp();
         var (grant, missed) = await TransactAsync(scheduler =>
         {
             var missedBefore = scheduler.State.Missed;
-            var answer = scheduler.Request(shardId, shardCount, unusedSlot);
+            var answer = scheduler.Request(shardId, shardCount, unusedSlot) with { Waited = _localTime.GetElapsedTime(received) };
             return (answer, scheduler.State.Missed > missedBefore);
         }, refreshFirst: true).ConfigureAwait(false);
 

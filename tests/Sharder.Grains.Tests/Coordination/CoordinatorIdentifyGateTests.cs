@@ -168,6 +168,25 @@ public sealed class CoordinatorIdentifyGateTests
         Assert.Equal([(3, Start + ahead)], coordinator.Failures);
     }
 
+    [Fact]
+    public async Task Time_queued_inside_the_coordinator_is_not_counted_as_network_time_so_the_whole_grace_stays_usable()
+    {
+        var clock = new DelayWatchingClock(Start);
+        var queued = TimeSpan.FromMilliseconds(250);
+        var coordinator = new ScriptedCoordinator(clock, TimeSpan.FromSeconds(4)) { QueuedInside = queued };
+        var gate = new CoordinatorIdentifyGate(coordinator, 4, clock, NullLogger.Instance);
+
+        var acquiring = gate.AcquireAsync(2, null, TimeSpan.FromSeconds(1), CancellationToken.None).AsTask();
+        clock.Advance(await clock.FirstTimerDue);
+        var permit = await acquiring.WaitAsync(Timeout);
+
+        // 250 ms of the 300 ms grace went by in the coordinator's queue, not on the wire: the clocks are known to
+        // agree, so the permit keeps its whole grace and is not asked for again.
+        Assert.Single(coordinator.Requests);
+        Assert.Equal(Start.AddSeconds(4) + queued, permit.SlotAt);
+        Assert.Equal(permit.SlotAt + SlotGrace, permit.UseBy);
+    }
+
     /// <summary>
     /// Answers each request with a slot at now + the next scripted delay, usable for <see cref="SlotGrace"/>,
     /// on a clock <see cref="ClockAhead"/> of the shard's.
@@ -181,14 +200,22 @@ public sealed class CoordinatorIdentifyGateTests
         /// <summary>Runs after the coordinator decided, before the answer arrives (e.g. advances the clock: a slow answer).</summary>
         public Action? AfterDecision { get; init; }
 
+        /// <summary>How long each request waits in the coordinator's queue before it is decided (reported as Waited).</summary>
+        public TimeSpan QueuedInside { get; init; }
+
         public List<(int ShardId, DateTimeOffset? UnusedSlot)> Requests { get; } = [];
 
         public Task<IdentifyGrant> RequestIdentifyAsync(int shardId, int shardCount, DateTimeOffset? unusedSlot)
         {
             Requests.Add((shardId, unusedSlot));
+            if (QueuedInside > TimeSpan.Zero && clock is DelayWatchingClock watching)
+            {
+                watching.Advance(QueuedInside);
+            }
+
             var now = clock.GetUtcNow() + ClockAhead;
             var slot = now + slotDelays[_next++];
-            var grant = IdentifyGrant.Granted(shardId, shardId % 2, slot, slot + SlotGrace, now);
+            var grant = IdentifyGrant.Granted(shardId, shardId % 2, slot, slot + SlotGrace, now) with { Waited = QueuedInside };
             AfterDecision?.Invoke();
             return Task.FromResult(grant);
         }
