@@ -23,6 +23,8 @@
 # Knobs (environment): BENCH_SHARDS (16), BENCH_MAX_CONCURRENCY (4), BENCH_SILOS (3), BENCH_GUILDS
 # (4 per shard), BENCH_SETTLE seconds (10), BENCH_TIMEOUT seconds (60 + 6 per bucket),
 # BENCH_COORDINATOR_WINDOW_MS (5300, the default Coordinator:IdentifyWindow; only the reference figure uses it),
+# BENCH_DAILY_IDENTIFIES (the simulator's session_start_limit total: 1000, or twice the shards when that is more,
+# as Discord raises the limit for large bots; with 1000 a 1,000-shard start runs into the coordinator's reserve),
 # SHARDER_SKIP_BUILD=1 with SHARDER_SILO_DLL and SHARDER_SIMULATOR_DLL (run prebuilt binaries).
 # Needs dotnet, redis-server, redis-cli, curl, jq and python3. Exit code 0 when all N shards were READY,
 # 1 otherwise. Logs, the raw JSON and report.txt stay in the temp directory printed at the end.
@@ -35,6 +37,7 @@ silo_count="${BENCH_SILOS:-3}"
 guilds="${BENCH_GUILDS:-$((shards * 4))}"
 settle="${BENCH_SETTLE:-10}"
 coordinator_window="${BENCH_COORDINATOR_WINDOW_MS:-5300}"
+daily_identifies="${BENCH_DAILY_IDENTIFIES:-$(( shards * 2 > 1000 ? shards * 2 : 1000 ))}"
 buckets=$(( (shards + max_concurrency - 1) / max_concurrency ))
 timeout="${BENCH_TIMEOUT:-$((60 + 6 * buckets))}"
 logs="$(mktemp -d "${TMPDIR:-/tmp}/sharder-cold-start.XXXXXX")"
@@ -115,7 +118,7 @@ start_redis() { # port
 
 start_simulator() { # port
     dotnet "$sim_dll" --port "$1" --token "$token" --guilds "$guilds" --rate 0 \
-        --max-concurrency "$max_concurrency" >"$logs/simulator.log" 2>&1 &
+        --max-concurrency "$max_concurrency" --daily-identifies "$daily_identifies" >"$logs/simulator.log" 2>&1 &
     sim_pid=$!
     sim_url="http://127.0.0.1:$1"
     wait_http "$sim_url/_sim/status" 30 "the simulator"

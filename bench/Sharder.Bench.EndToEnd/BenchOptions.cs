@@ -19,6 +19,8 @@ internal sealed class BenchOptions
           --steady-seconds S       length of each steady phase (default 15)
           --warmup-seconds S       before the burst, run the first steady rate this long unmeasured, so
                                    tiered JIT has settled in both systems (default 0)
+          --lead-in-seconds S      run each steady rate this long unmeasured right before its measured
+                                   window, so the burst's and the previous rate's tier-ups are over (default 0)
           --idle-shards LIST       idle shard counts (default 10,1000)
           --idle-seconds S         idle CPU window (default 30)
           --idle-settle-seconds S  wait this long after all are READY before the window (default 10); tiered
@@ -38,6 +40,7 @@ internal sealed class BenchOptions
     public int[] Rates { get; private set; } = [1_000, 10_000];
     public int SteadySeconds { get; private set; } = 15;
     public int WarmupSeconds { get; private set; }
+    public int LeadInSeconds { get; private set; }
     public int[] IdleShards { get; private set; } = [10, 1_000];
     public int IdleSeconds { get; private set; } = 30;
     public int IdleSettleSeconds { get; private set; } = 10;
@@ -75,6 +78,7 @@ internal sealed class BenchOptions
                 case "--rates": o.Rates = Ints(); break;
                 case "--steady-seconds": o.SteadySeconds = Int(); break;
                 case "--warmup-seconds": o.WarmupSeconds = Int(); break;
+                case "--lead-in-seconds": o.LeadInSeconds = Int(); break;
                 case "--idle-shards": o.IdleShards = Ints(); break;
                 case "--idle-seconds": o.IdleSeconds = Int(); break;
                 case "--idle-settle-seconds": o.IdleSettleSeconds = Int(); break;

@@ -75,6 +75,13 @@ internal sealed class BenchRunner(BenchOptions options, ChildProcesses children,
         {
             ct.ThrowIfCancellationRequested();
             await Task.Delay(Settle, ct);
+            if (options.LeadInSeconds > 0)
+            {
+                // Not recorded: the methods this rate runs hot reach their last tier here, not in the window.
+                Say($"  {system.Name} lead-in: {rate:N0}/s for {options.LeadInSeconds} s (not measured)");
+                await phase.SteadyAsync(system.Name, shards, mode, rate, TimeSpan.FromSeconds(options.LeadInSeconds), TimeSpan.FromSeconds(60));
+            }
+
             Record(await phase.SteadyAsync(system.Name, shards, mode, rate, TimeSpan.FromSeconds(options.SteadySeconds), TimeSpan.FromSeconds(60)));
         }
 
