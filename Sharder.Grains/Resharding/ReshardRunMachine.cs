@@ -1,3 +1,4 @@
+using System.Globalization;
 using Sharder.Grains.Interfaces.Models;
 
 namespace Sharder.Grains.Resharding;
@@ -29,6 +30,72 @@ internal sealed class ReshardRunMachine
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
     }
+
+    /// <summary>
+    /// Why a run to <paramref name="total"/> shards cannot start, checked before the budget is read; null when it may.
+    /// </summary>
+    /// <param name="record">The persisted record.</param>
+    /// <param name="shardIds">The shard ids this cluster runs (from configuration).</param>
+    /// <param name="configuredTotal">The configured shard total.</param>
+    /// <param name="total">The new total asked for.</param>
+    public static ReshardStartResult? RefuseStart(ShardingRecord record, IReadOnlyList<int> shardIds, int configuredTotal, int total)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(shardIds);
+        if (record.ActiveRun is { } active)
+        {
+            return new ReshardStartResult(
+                ReshardStartOutcome.AlreadyActive,
+                active,
+                $"Run {active.RunId} ({active.From} → {active.To} shards) is {ShardingStore.ToText(active.State)}; wait for it to end, "
+                + "or roll it back with DELETE /admin/reshard before it switches.");
+        }
+
+        if (shardIds.Count != configuredTotal)
+        {
+            return new ReshardStartResult(
+                ReshardStartOutcome.NotWholeBot,
+                null,
+                $"This cluster runs shards {shardIds[0]}..{shardIds[^1]} of {configuredTotal} "
+                + "(DISCORD_SHARD_START / DISCORD_SHARD_UNTIL); resharding needs one cluster running every shard (START=0, UNTIL=TOTAL-1).");
+        }
+
+        if (total < 1 || total == record.Total || total > ushort.MaxValue)
+        {
+            return new ReshardStartResult(
+                ReshardStartOutcome.InvalidTotal,
+                null,
+                $"The new total must be a shard count from 1 to {ushort.MaxValue} other than the {record.Total} in service; it was {total}.");
+        }
+
+        return null;
+    }
+
+    /// <summary>Session starts a run to <paramref name="total"/> shards needs: the new shards and the reserve.</summary>
+    public int SessionStartsNeeded(int total) => total + _options.ReserveFor(total);
+
+    /// <summary>The refusal when fewer than <see cref="SessionStartsNeeded"/> session starts remain; null when enough do.</summary>
+    /// <param name="total">The new total asked for.</param>
+    /// <param name="remaining">Session starts left in the budget.</param>
+    /// <param name="resetAt">When the budget resets; null when no budget window runs.</param>
+    public ReshardStartResult? RefuseForBudget(int total, int remaining, DateTimeOffset? resetAt)
+    {
+        var reserve = _options.ReserveFor(total);
+        var needed = total + reserve;
+        if (remaining >= needed)
+        {
+            return null;
+        }
+
+        var resets = resetAt is { } at ? at.ToString("O", CultureInfo.InvariantCulture) : "unknown (no budget window runs)";
+        var message = $"Resharding to {total} shards needs {needed} session starts ({total} new shards + a reserve of {reserve}, "
+            + $"Reshard:SessionStartReserve); {remaining} remain, and the budget resets at {resets}. Nothing was changed.";
+        return new ReshardStartResult(ReshardStartOutcome.InsufficientBudget, null, message);
+    }
+
+    /// <summary>A new run from the <paramref name="from"/> shards in service to <paramref name="to"/>, as first persisted.</summary>
+    public ReshardRun Start(string runId, int from, int to, DateTimeOffset now, string reason)
+        => new(runId, from, to, ReshardState.Starting, now, null, _options.OverlapWindow, null, reason);
 
     /// <summary>A tick's first decision, from the active run (null: none) and the time the tick began.</summary>
     public ReshardStep Next(ReshardRun? active, DateTimeOffset now)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sharder.Grains.Interfaces;
 using Sharder.Grains.Interfaces.Models;
 using Sharder.Grains.Resharding;
@@ -33,30 +32,9 @@ internal sealed partial class ShardSupervisorGrain
     {
         var selection = await _selection.GetAsync().ConfigureAwait(true);
         var record = await LoadAsync(selection.Total).ConfigureAwait(true);
-        if (record.ActiveRun is { } active)
+        if (ReshardRunMachine.RefuseStart(record, selection.ShardIds, selection.Total, total) is { } refused)
         {
-            return new ReshardStartResult(
-                ReshardStartOutcome.AlreadyActive,
-                active,
-                $"Run {active.RunId} ({active.From} → {active.To} shards) is {ShardingStore.ToText(active.State)}; wait for it to end, "
-                + "or roll it back with DELETE /admin/reshard before it switches.");
-        }
-
-        if (selection.ShardIds.Count != selection.Total)
-        {
-            return new ReshardStartResult(
-                ReshardStartOutcome.NotWholeBot,
-                null,
-                $"This cluster runs shards {selection.ShardIds[0]}..{selection.ShardIds[^1]} of {selection.Total} "
-                + "(DISCORD_SHARD_START / DISCORD_SHARD_UNTIL); resharding needs one cluster running every shard (START=0, UNTIL=TOTAL-1).");
-        }
-
-        if (total < 1 || total == record.Total || total > ushort.MaxValue)
-        {
-            return new ReshardStartResult(
-                ReshardStartOutcome.InvalidTotal,
-                null,
-                $"The new total must be a shard count from 1 to {ushort.MaxValue} other than the {record.Total} in service; it was {total}.");
+            return refused;
         }
 
         var coordinator = GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey);
@@ -68,19 +46,13 @@ internal sealed partial class ShardSupervisorGrain
             budget = await coordinator.GetStatusAsync().ConfigureAwait(true);
         }
 
-        var reserve = _reshard.ReserveFor(total);
-        var needed = total + reserve;
-        if (budget.Remaining < needed)
+        if (_runMachine.RefuseForBudget(total, budget.Remaining, budget.ResetAt) is { } tooFew)
         {
-            var resets = budget.ResetAt is { } at ? at.ToString("O", CultureInfo.InvariantCulture) : "unknown (no budget window runs)";
-            var message = $"Resharding to {total} shards needs {needed} session starts ({total} new shards + a reserve of {reserve}, "
-                + $"Reshard:SessionStartReserve); {budget.Remaining} remain, and the budget resets at {resets}. Nothing was changed.";
-            ReshardLog.RefusedForBudget(_logger, record.Total, total, needed, budget.Remaining);
-            return new ReshardStartResult(ReshardStartOutcome.InsufficientBudget, null, message);
+            ReshardLog.RefusedForBudget(_logger, record.Total, total, _runMachine.SessionStartsNeeded(total), budget.Remaining);
+            return tooFew;
         }
 
-        var run = new ReshardRun(
-            Guid.NewGuid().ToString("N")[..12], record.Total, total, ReshardState.Starting, _timeProvider.GetUtcNow(), null, _reshard.OverlapWindow, null, reason);
+        var run = _runMachine.Start(Guid.NewGuid().ToString("N")[..12], record.Total, total, _timeProvider.GetUtcNow(), reason);
         await SaveAsync(run).ConfigureAwait(true);
         ReshardLog.Started(_logger, run.RunId, run.From, run.To, reason);
         _instruments.OnReshardState(ShardingStore.ToText(run.State));
