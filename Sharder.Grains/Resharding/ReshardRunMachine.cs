@@ -80,15 +80,14 @@ internal sealed class ReshardRunMachine
     /// <param name="resetAt">When the budget resets; null when no budget window runs.</param>
     public ReshardStartResult? RefuseForBudget(int total, int remaining, DateTimeOffset? resetAt)
     {
-        var reserve = _options.ReserveFor(total);
-        var needed = total + reserve;
+        var needed = SessionStartsNeeded(total);
         if (remaining >= needed)
         {
             return null;
         }
 
         var resets = resetAt is { } at ? at.ToString("O", CultureInfo.InvariantCulture) : "unknown (no budget window runs)";
-        var message = $"Resharding to {total} shards needs {needed} session starts ({total} new shards + a reserve of {reserve}, "
+        var message = $"Resharding to {total} shards needs {needed} session starts ({total} new shards + a reserve of {needed - total}, "
             + $"Reshard:SessionStartReserve); {remaining} remain, and the budget resets at {resets}. Nothing was changed.";
         return new ReshardStartResult(ReshardStartOutcome.InsufficientBudget, null, message);
     }
