@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Sharder.Grains.Interfaces;
 using Sharder.Grains.Interfaces.Models;
 using Sharder.Grains.Resharding;
@@ -8,23 +6,19 @@ using Sharder.Grains.Sink;
 namespace Sharder.Grains.Supervision;
 
 /// <summary>
-/// Resharding runs (docs/resharding.md). A run is persisted in <c>{prefix}:sharding</c> at every step and
-/// advanced by a timer, so a supervisor reactivated on another silo (its silo killed) picks it up where it
-/// was: <c>starting</c> → <c>identifying</c> (the new generation identifies through the coordinator while the
-/// old one publishes) → <c>ready</c> → <c>switching</c> (T fixed and sent to both generations; the old one
-/// closes with 1000 at T + W + <see cref="ReshardOptions.DrainLag"/>) → <c>completed</c>; or <c>rolled_back</c>.
+/// Resharding runs (docs/resharding.md): the I/O of a run. A run is persisted in <c>{prefix}:sharding</c> at every
+/// step and advanced by a timer, so a supervisor reactivated on another silo (its silo killed) picks it up where it
+/// was. Each tick gathers what the <see cref="ReshardRunMachine"/> asks for, and carries out the step it returns.
 /// </summary>
 internal sealed partial class ShardSupervisorGrain
 {
     /// <summary>How long a retired checkpoint keeps fencing a straggling activation of the old generation.</summary>
     internal static readonly TimeSpan RetiredFenceLifetime = TimeSpan.FromDays(7);
 
-    /// <summary>How long past T + W + DrainLag the close waits for old shards that are reconnecting (a silo died).</summary>
-    internal static readonly TimeSpan MaxCatchUpWait = TimeSpan.FromMinutes(1);
-
     private readonly ShardingStore _sharding;
     private readonly RedisEventPublisher _publisher;
     private readonly ReshardOptions _reshard;
+    private readonly ReshardRunMachine _runMachine;
     private readonly bool _selectionFromGateway;
     private readonly bool _reshardOnConfigChange;
     private bool _warnedStoredTotal;
@@ -38,30 +32,9 @@ internal sealed partial class ShardSupervisorGrain
     {
         var selection = await _selection.GetAsync().ConfigureAwait(true);
         var record = await LoadAsync(selection.Total).ConfigureAwait(true);
-        if (record.ActiveRun is { } active)
+        if (ReshardRunMachine.RefuseStart(record, selection.ShardIds, selection.Total, total) is { } refused)
         {
-            return new ReshardStartResult(
-                ReshardStartOutcome.AlreadyActive,
-                active,
-                $"Run {active.RunId} ({active.From} → {active.To} shards) is {ShardingStore.ToText(active.State)}; wait for it to end, "
-                + "or roll it back with DELETE /admin/reshard before it switches.");
-        }
-
-        if (selection.ShardIds.Count != selection.Total)
-        {
-            return new ReshardStartResult(
-                ReshardStartOutcome.NotWholeBot,
-                null,
-                $"This cluster runs shards {selection.ShardIds[0]}..{selection.ShardIds[^1]} of {selection.Total} "
-                + "(DISCORD_SHARD_START / DISCORD_SHARD_UNTIL); resharding needs one cluster running every shard (START=0, UNTIL=TOTAL-1).");
-        }
-
-        if (total < 1 || total == record.Total || total > ushort.MaxValue)
-        {
-            return new ReshardStartResult(
-                ReshardStartOutcome.InvalidTotal,
-                null,
-                $"The new total must be a shard count from 1 to {ushort.MaxValue} other than the {record.Total} in service; it was {total}.");
+            return refused;
         }
 
         var coordinator = GrainFactory.GetGrain<IShardCoordinatorGrain>(IShardCoordinatorGrain.SingletonKey);
@@ -73,19 +46,13 @@ internal sealed partial class ShardSupervisorGrain
             budget = await coordinator.GetStatusAsync().ConfigureAwait(true);
         }
 
-        var reserve = _reshard.ReserveFor(total);
-        var needed = total + reserve;
-        if (budget.Remaining < needed)
+        if (_runMachine.RefuseForBudget(total, budget.Remaining, budget.ResetAt) is { } tooFew)
         {
-            var resets = budget.ResetAt is { } at ? at.ToString("O", CultureInfo.InvariantCulture) : "unknown (no budget window runs)";
-            var message = $"Resharding to {total} shards needs {needed} session starts ({total} new shards + a reserve of {reserve}, "
-                + $"Reshard:SessionStartReserve); {budget.Remaining} remain, and the budget resets at {resets}. Nothing was changed.";
-            ReshardLog.RefusedForBudget(_logger, record.Total, total, needed, budget.Remaining);
-            return new ReshardStartResult(ReshardStartOutcome.InsufficientBudget, null, message);
+            ReshardLog.RefusedForBudget(_logger, record.Total, total, _runMachine.SessionStartsNeeded(total), budget.Remaining);
+            return tooFew;
         }
 
-        var run = new ReshardRun(
-            Guid.NewGuid().ToString("N")[..12], record.Total, total, ReshardState.Starting, _timeProvider.GetUtcNow(), null, _reshard.OverlapWindow, null, reason);
+        var run = _runMachine.Start(Guid.NewGuid().ToString("N")[..12], record.Total, total, _timeProvider.GetUtcNow(), reason);
         await SaveAsync(run).ConfigureAwait(true);
         ReshardLog.Started(_logger, run.RunId, run.From, run.To, reason);
         _instruments.OnReshardState(ShardingStore.ToText(run.State));
@@ -103,12 +70,10 @@ internal sealed partial class ShardSupervisorGrain
     {
         var selection = await _selection.GetAsync().ConfigureAwait(true);
         var record = await LoadAsync(selection.Total).ConfigureAwait(true);
-        if (record.ActiveRun is not { } run || run.State == ReshardState.Switching)
-        {
-            return record.Run;
-        }
-
-        return await RollBackAsync(run, record, "cancelled by DELETE /admin/reshard").ConfigureAwait(true);
+        var step = ReshardRunMachine.Cancel(record.ActiveRun);
+        return step.Kind == ReshardStepKind.RollBack
+            ? await RollBackAsync(step.Run!, record, step.Why!).ConfigureAwait(true)
+            : record.Run;
     }
 
     /// <summary>On activation: an active run continues; a run that completed lately makes sure its generation took over the commands.</summary>
@@ -118,14 +83,15 @@ internal sealed partial class ShardSupervisorGrain
         {
             var selection = await _selection.GetAsync().ConfigureAwait(true);
             var record = await LoadAsync(selection.Total).ConfigureAwait(true);
-            if (record.ActiveRun is { } run)
+            var step = ReshardRunMachine.OnActivation(record, _timeProvider.GetUtcNow());
+            if (step.Kind == ReshardStepKind.Resume)
             {
-                ReshardLog.Resumed(_logger, run.RunId, run.State);
+                ReshardLog.Resumed(_logger, step.Run!.RunId, step.Run.State);
                 StartReshardTimer();
             }
-            else if (record.Run is { State: ReshardState.Completed, EndedAt: { } ended } done && _timeProvider.GetUtcNow() - ended < TimeSpan.FromHours(1))
+            else if (step.Kind == ReshardStepKind.Promote)
             {
-                await PromoteAsync(done).ConfigureAwait(true);
+                await PromoteAsync(step.Run!).ConfigureAwait(true);
             }
         }
 #pragma warning disable CA1031 // Logged; the ensure timer (which reads the record too) retries.
@@ -164,52 +130,21 @@ internal sealed partial class ShardSupervisorGrain
         {
             var selection = await _selection.GetAsync().ConfigureAwait(true);
             var record = await LoadAsync(selection.Total).ConfigureAwait(true);
-            if (record.ActiveRun is not { } run)
-            {
-                StopReshardTimer();
-                return;
-            }
-
             var now = _timeProvider.GetUtcNow();
-            switch (run.State)
+            var step = _runMachine.Next(record.ActiveRun, now);
+            if (step.Kind == ReshardStepKind.ObserveNewGeneration)
             {
-                case ReshardState.Starting:
-                    run = await SaveAsync(run with { State = ReshardState.Identifying }).ConfigureAwait(true);
-                    await EnsureGenerationAsync(run.To).ConfigureAwait(true);
-                    break;
-                case ReshardState.Identifying or ReshardState.Ready:
-                    if (now - run.StartedAt > _reshard.ReadyTimeout)
-                    {
-                        await RollBackAsync(run, record, $"the new generation was not ready within Reshard:ReadyTimeout ({_reshard.ReadyTimeout})")
-                            .ConfigureAwait(true);
-                        return;
-                    }
-
-                    await EnsureGenerationAsync(run.To).ConfigureAwait(true);
-                    var progress = await ProgressAsync(run.To).ConfigureAwait(true);
-                    if (progress.Count == run.To && progress.Values.All(p => p.IsReady))
-                    {
-                        run = await SaveAsync(run with { State = ReshardState.Ready }).ConfigureAwait(true);
-                        var cutover = _timeProvider.GetUtcNow() + _reshard.CutoverLead;
-                        run = await SaveAsync(run with { State = ReshardState.Switching, Cutover = cutover, Window = _reshard.OverlapWindow })
-                            .ConfigureAwait(true);
-                        ReshardLog.CutoverFixed(_logger, run.RunId, cutover, run.Window);
-                        await SendCutoverAsync(run).ConfigureAwait(true);
-                    }
-
-                    break;
-                case ReshardState.Switching when run.Cutover is { } cutover:
-                    if (now < cutover + run.Window + _reshard.DrainLag || !await OldGenerationCaughtUpAsync(run, now).ConfigureAwait(true))
-                    {
-                        // Repeated until the close: a shard reactivated meanwhile reads T from Redis, this covers a missed call.
-                        await SendCutoverAsync(run).ConfigureAwait(true);
-                        await EnsureGenerationAsync(run.To).ConfigureAwait(true);
-                        break;
-                    }
-
-                    await CompleteAsync(run, record).ConfigureAwait(true);
-                    break;
+                await EnsureGenerationAsync(step.Run!.To).ConfigureAwait(true);
+                var progress = await ProgressAsync(step.Run.To).ConfigureAwait(true);
+                step = _runMachine.AfterNewGeneration(step.Run, progress, _timeProvider.GetUtcNow());
             }
+            else if (step.Kind == ReshardStepKind.ObserveOldGeneration)
+            {
+                var statuses = await GetShardStatusesAsync(step.Run!.From).ConfigureAwait(true);
+                step = _runMachine.AfterOldGeneration(step.Run, statuses, now);
+            }
+
+            await CarryOutAsync(step, record).ConfigureAwait(true);
         }
 #pragma warning disable CA1031 // Logged; the next tick retries the same step (every step is safe to repeat).
         catch (Exception ex)
@@ -219,20 +154,39 @@ internal sealed partial class ShardSupervisorGrain
         }
     }
 
-    /// <summary>
-    /// Whether every old shard has had its session long enough to have received every event created before T:
-    /// Active for <see cref="ReshardOptions.DrainLag"/> (one that resumed after a crash replayed what it missed),
-    /// or not running at all (it cannot resume). Waits at most <see cref="MaxCatchUpWait"/> past the close time.
-    /// </summary>
-    private async Task<bool> OldGenerationCaughtUpAsync(ReshardRun run, DateTimeOffset now)
+    /// <summary>Persists the step's runs, then acts on it.</summary>
+    private async Task CarryOutAsync(ReshardStep step, ShardingRecord record)
     {
-        if (now >= run.Cutover!.Value + run.Window + _reshard.DrainLag + MaxCatchUpWait)
+        var run = step.Run;
+        foreach (var save in step.Saves)
         {
-            return true;
+            run = await SaveAsync(save).ConfigureAwait(true);
         }
 
-        var statuses = await GetShardStatusesAsync(run.From).ConfigureAwait(true);
-        return statuses.All(s => s.ConnectionState == "Active" && s.StateSince is { } since && now - since >= _reshard.DrainLag);
+        switch (step.Kind)
+        {
+            case ReshardStepKind.Stop:
+                StopReshardTimer();
+                break;
+            case ReshardStepKind.StartNewGeneration:
+                await EnsureGenerationAsync(run!.To).ConfigureAwait(true);
+                break;
+            case ReshardStepKind.FixCutover:
+                ReshardLog.CutoverFixed(_logger, run!.RunId, run.Cutover!.Value, run.Window);
+                await SendCutoverAsync(run).ConfigureAwait(true);
+                break;
+            case ReshardStepKind.HoldSwitch:
+                // Repeated until the close: a shard reactivated meanwhile reads T from Redis, this covers a missed call.
+                await SendCutoverAsync(run!).ConfigureAwait(true);
+                await EnsureGenerationAsync(run!.To).ConfigureAwait(true);
+                break;
+            case ReshardStepKind.Complete:
+                await CompleteAsync(run!, record).ConfigureAwait(true);
+                break;
+            case ReshardStepKind.RollBack:
+                await RollBackAsync(run!, record, step.Why!).ConfigureAwait(true);
+                break;
+        }
     }
 
     private async Task CompleteAsync(ReshardRun run, ShardingRecord record)
@@ -261,10 +215,9 @@ internal sealed partial class ShardSupervisorGrain
             }
         }).ConfigureAwait(true);
 
-        var marker = ReshardedMarker(run, oldLast, newProgress);
+        var marker = ReshardMarkers.Resharded(run, oldLast, newProgress);
         await _publisher.PublishGenerationMarkerAsync(marker, NewShardKeys(run, record)).ConfigureAwait(true);
-        var done = await SaveAsync(run with { State = ReshardState.Completed, EndedAt = _timeProvider.GetUtcNow() }, totalInService: run.To)
-            .ConfigureAwait(true);
+        var done = await SaveAsync(ReshardRunMachine.Completed(run, _timeProvider.GetUtcNow()), totalInService: run.To).ConfigureAwait(true);
         StopReshardTimer();
         await PromoteAsync(done).ConfigureAwait(true);
         ReshardLog.Completed(_logger, done.RunId, done.From, done.To, done.EndedAt!.Value - done.StartedAt);
@@ -288,16 +241,8 @@ internal sealed partial class ShardSupervisorGrain
             await _publisher.RetireCheckpointAsync(shard.Id, record.KeyTotalOf(run.To), RetiredFenceLifetime).ConfigureAwait(true);
         }).ConfigureAwait(true);
 
-        var rolledBack = run with { State = ReshardState.RolledBack, EndedAt = _timeProvider.GetUtcNow(), Reason = $"{run.Reason}; rolled back: {why}" };
-        var marker = JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["marker"] = "reshard_rolled_back",
-            ["run"] = run.RunId,
-            ["from"] = run.From,
-            ["to"] = run.To,
-            ["reason"] = why,
-        });
-        await _publisher.PublishGenerationMarkerAsync(marker, OldShardKeys(run, record)).ConfigureAwait(true);
+        var rolledBack = ReshardRunMachine.RolledBack(run, why, _timeProvider.GetUtcNow());
+        await _publisher.PublishGenerationMarkerAsync(ReshardMarkers.RolledBack(run, why), OldShardKeys(run, record)).ConfigureAwait(true);
         await SaveAsync(rolledBack).ConfigureAwait(true);
         StopReshardTimer();
         ReshardLog.RolledBack(_logger, run.RunId, run.From, run.To, why);
@@ -330,29 +275,7 @@ internal sealed partial class ShardSupervisorGrain
 
     /// <summary>Called by each ensure pass: promotes the generation of a completed run until every shard took it.</summary>
     private Task PromoteIfPendingAsync()
-        => _record?.Run is { State: ReshardState.Completed } done && !string.Equals(_promotedRun, done.RunId, StringComparison.Ordinal)
-            ? PromoteAsync(done)
-            : Task.CompletedTask;
-
-    private static string ReshardedMarker(ReshardRun run, SortedDictionary<int, long> oldLast, IReadOnlyDictionary<int, ShardReshardProgress> newProgress)
-        => JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["marker"] = "resharded",
-            ["run"] = run.RunId,
-            ["from"] = run.From,
-            ["to"] = run.To,
-            ["cutover"] = run.Cutover?.ToString("O", CultureInfo.InvariantCulture),
-            ["cutover_ms"] = run.Cutover?.ToUnixTimeMilliseconds(),
-            ["window_ms"] = (long)run.Window.TotalMilliseconds,
-            ["old"] = oldLast.Select(p => new Dictionary<string, long> { ["shard"] = p.Key, ["last_seq"] = p.Value }).ToArray(),
-            ["new"] = Enumerable.Range(0, run.To)
-                .Select(id => new Dictionary<string, long>
-                {
-                    ["shard"] = id,
-                    ["first_seq"] = newProgress.TryGetValue(id, out var p) ? p.FirstPublishedSequence : -1,
-                })
-                .ToArray(),
-        });
+        => ReshardRunMachine.NeedsPromotion(_record, _promotedRun) ? PromoteAsync(_record!.Run!) : Task.CompletedTask;
 
     private static IEnumerable<(int, int)> NewShardKeys(ReshardRun run, ShardingRecord record)
         => Enumerable.Range(0, run.To).Select(id => (id, record.KeyTotalOf(run.To)));

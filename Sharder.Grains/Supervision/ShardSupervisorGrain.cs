@@ -57,6 +57,7 @@ internal sealed partial class ShardSupervisorGrain : Grain, IShardSupervisorGrai
         _sharding = sharding;
         _publisher = publisher;
         _reshard = reshardOptions.Value;
+        _runMachine = new ReshardRunMachine(_reshard);
         _selection = selection;
         _membership = membership;
         _options = options.Value;
