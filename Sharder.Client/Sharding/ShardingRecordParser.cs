@@ -12,8 +12,8 @@ namespace Sharder.Client.Sharding;
 /// </summary>
 internal static class ShardingRecordParser
 {
-    /// <summary>The largest total accepted; far above any bot's, low enough that listing a generation's lists stays cheap.</summary>
-    public const int MaxTotal = 1 << 16;
+    /// <summary>The largest total accepted: the silo's own limit for a run's total, far above any bot's.</summary>
+    public const int MaxTotal = ushort.MaxValue;
 
     private const int MaxQuotedLength = 40;
 

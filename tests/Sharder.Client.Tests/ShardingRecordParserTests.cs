@@ -85,6 +85,10 @@ public sealed class ShardingRecordParserTests
     }
 
     [Fact]
+    public void The_largest_total_accepted_is_the_silos_limit_for_a_run()
+        => Assert.Equal(ushort.MaxValue, Parse(("total", "65535")).TotalInService);
+
+    [Fact]
     public void Unknown_fields_are_ignored()
         => Assert.Equal(4, Parse(("total", "4"), ("base_total", "4"), ("added_by_a_later_silo", "x{}")).TotalInService);
 
@@ -97,7 +101,7 @@ public sealed class ShardingRecordParserTests
         { [("total", " 4")], "field 'total' is ' 4'" },
         { [("total", "4.0")], "field 'total' is '4.0'" },
         { [("total", "99999999999")], "field 'total' is '99999999999'" },
-        { [("total", "65537")], "from 1 to 65536" },
+        { [("total", "65536")], "from 1 to 65535" },
         { [("total", new string('9', 500))], "(500 characters)" },
         { [("total", "4"), ("base_total", "")], "field 'base_total' is ''" },
         { [("total", "4"), ("run", "r1"), ("to", "8"), ("state", "identifying")], "has a run but no field 'from'" },
