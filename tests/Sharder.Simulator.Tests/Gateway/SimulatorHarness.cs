@@ -18,7 +18,10 @@ internal static class SimulatorHarness
     {
         var options = new SimulatorOptions
         {
-            HeartbeatIntervalMs = 5_000,
+            // The raw test clients do not heartbeat: a connection is closed with 4009 after 1.5 intervals, which a
+            // loaded CI machine once reached while a test was still waiting for READY (7.5 s at 5 s). Tests of the
+            // heartbeat set their own interval.
+            HeartbeatIntervalMs = 30_000,
             IdentifyWindowMs = 200,
             World = new WorldOptions { GuildCount = 8, GuildCreateSizeMix = GuildCreateSizeMix.SmallOnly() },
         };
