@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Break a process' resident memory down by kind of mapping, from /proc/<pid>/smaps.
 
-    bench/smaps-breakdown.py PID [--json]
+    bench/smaps-breakdown.py PID [--json] [--top]
+    bench/smaps-breakdown.py --file SAVED_SMAPS [--json] [--top]   (the e2e driver saves idle-<shards>.smaps)
 
 Categories (RSS in KiB):
   gc-heap          anonymous mappings inside the GC's reserved range (the longest run of adjacent anonymous
@@ -21,10 +22,10 @@ GIB = 1 << 30
 ARENA = 64 << 20
 
 
-def read(pid):
+def read(path):
     maps = []
     cur = None
-    with open(f"/proc/{pid}/smaps") as f:
+    with open(path) as f:
         for line in f:
             parts = line.split()
             if "-" in parts[0] and len(parts) >= 5 and not parts[0].endswith(":"):
@@ -85,8 +86,8 @@ def classify(maps):
 
 
 def main():
-    pid = int(sys.argv[1])
-    maps = read(pid)
+    path = sys.argv[sys.argv.index("--file") + 1] if "--file" in sys.argv else f"/proc/{int(sys.argv[1])}/smaps"
+    maps = read(path)
     kinds = classify(maps)
     order = ["gc-heap", "malloc-main", "malloc-arenas", "thread-stacks", "jit-code", "other-anon", "file"]
     totals = {k: {"rss_kib": 0, "mappings": 0} for k in order}
