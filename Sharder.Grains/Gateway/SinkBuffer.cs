@@ -23,6 +23,7 @@ internal sealed class SinkBuffer
     private readonly int _limit;
     private readonly Lock _lock = new();
     private Channel<SinkItem> _channel;
+    private int _count;
     private int _mostHeld;
     private bool _completed;
 
@@ -40,7 +41,7 @@ internal sealed class SinkBuffer
         {
             lock (_lock)
             {
-                return _channel.Reader.Count;
+                return _count;
             }
         }
     }
@@ -58,7 +59,8 @@ internal sealed class SinkBuffer
                 return false;
             }
 
-            _mostHeld = Math.Max(_mostHeld, _channel.Reader.Count);
+            _count++;
+            _mostHeld = Math.Max(_mostHeld, _count);
             return true;
         }
     }
@@ -73,7 +75,8 @@ internal sealed class SinkBuffer
                 return false;
             }
 
-            if (_mostHeld > KeptItems && _channel.Reader.Count == 0 && !_completed)
+            _count--;
+            if (_mostHeld > KeptItems && _count == 0 && !_completed)
             {
                 _channel = Create(_limit);
                 _mostHeld = 0;
