@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Sharder.Grains.Gateway.Protocol;
 using Sharder.Grains.Gateway.RateLimiting;
 using Sharder.Grains.Gateway.Transport;
@@ -24,7 +23,7 @@ internal sealed class ConnectionScope : IAsyncDisposable
     private readonly CancellationTokenRegistration _hardStopRegistration;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly List<Task> _tasks = [];
-    private readonly Channel<SinkItem> _sinkBuffer;
+    private readonly SinkBuffer _sinkBuffer;
     private readonly long _sinkBufferBytes;
     private readonly Lock _bytesLock = new();
     private long _bufferedBytes;
@@ -61,12 +60,7 @@ internal sealed class ConnectionScope : IAsyncDisposable
         _lifetime = CancellationTokenSource.CreateLinkedTokenSource(_io.Token);
         _hardStopRegistration = hardStop.UnsafeRegister(static state => ((ConnectionScope)state!).CancelIo(), this);
         Heartbeat = new HeartbeatMonitor(timeProvider);
-        _sinkBuffer = Channel.CreateBounded<SinkItem>(new BoundedChannelOptions(sinkBufferLimit)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _sinkBuffer = new SinkBuffer(sinkBufferLimit);
     }
 
     public IGatewayTransport Transport { get; }
@@ -100,7 +94,8 @@ internal sealed class ConnectionScope : IAsyncDisposable
     /// <summary>The decompressed gateway message.</summary>
     public PooledBufferWriter JsonBuffer { get; } = new();
 
-    public ChannelReader<SinkItem> SinkReader => _sinkBuffer.Reader;
+    /// <summary>The buffer between the read loop and the delivery loop.</summary>
+    public SinkBuffer SinkBuffer => _sinkBuffer;
 
     /// <summary>Payload bytes in the sink buffer.</summary>
     public long BufferedBytes
@@ -122,7 +117,7 @@ internal sealed class ConnectionScope : IAsyncDisposable
     {
         lock (_bytesLock)
         {
-            if (!HasByteRoomLocked(item.Bytes) || !_sinkBuffer.Writer.TryWrite(item))
+            if (!HasByteRoomLocked(item.Bytes) || !_sinkBuffer.TryWrite(item))
             {
                 return false;
             }
@@ -135,7 +130,7 @@ internal sealed class ConnectionScope : IAsyncDisposable
     /// <summary>Takes the next buffered item for the sink, freeing its bytes.</summary>
     public bool TryTakeBuffered(out SinkItem item)
     {
-        if (!_sinkBuffer.Reader.TryRead(out item))
+        if (!_sinkBuffer.TryRead(out item))
         {
             return false;
         }
@@ -178,7 +173,7 @@ internal sealed class ConnectionScope : IAsyncDisposable
             return true;
         }
 
-        return await _sinkBuffer.Writer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
+        return await _sinkBuffer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private bool HasByteRoomLocked(long bytes) => _bufferedBytes == 0 || _bufferedBytes + bytes <= _sinkBufferBytes;
@@ -325,7 +320,7 @@ internal sealed class ConnectionScope : IAsyncDisposable
     public Task EndDeliveries(bool drain)
     {
         _dropUndelivered = !drain;
-        _sinkBuffer.Writer.TryComplete();
+        _sinkBuffer.Complete();
         return _deliveries;
     }
 

@@ -306,7 +306,7 @@ internal sealed partial class ShardConnection
     {
         var pausedAt = _timeProvider.GetTimestamp();
         scope.Heartbeat.PauseReading();
-        GatewayLog.ReadingPaused(_logger, ShardId, scope.SinkReader.Count, scope.BufferedBytes);
+        GatewayLog.ReadingPaused(_logger, ShardId, scope.SinkBuffer.Count, scope.BufferedBytes);
         using var stall = new CancellationTokenSource(_options.SinkStallTimeout, _timeProvider);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(stall.Token, scope.Lifetime);
         try

@@ -69,7 +69,7 @@ internal sealed class ShardDelivery
     /// </remarks>
     public async Task RunAsync(ConnectionScope scope)
     {
-        var buffer = scope.SinkReader;
+        var buffer = scope.SinkBuffer;
         ShardDispatch[]? batch = null;
         try
         {
@@ -125,7 +125,7 @@ internal sealed class ShardDelivery
     public async Task AwaitAsync(ConnectionScope scope, Task deliveries)
     {
         await deliveries.ConfigureAwait(false);
-        var dropped = scope.SinkReader.Count;
+        var dropped = scope.SinkBuffer.Count;
         if (dropped > 0 && scope.DropUndelivered)
         {
             GatewayLog.UndeliveredDropped(_logger, _shardId, dropped);
@@ -141,7 +141,7 @@ internal sealed class ShardDelivery
         batch[0] = first.Dispatch;
         int count = 1;
         long bytes = first.Bytes;
-        var reader = scope.SinkReader;
+        var reader = scope.SinkBuffer;
         while (count < batch.Length && count < MaxBatchEvents && !scope.DropUndelivered && reader.TryPeek(out var next))
         {
             if (next.SessionStart is not null

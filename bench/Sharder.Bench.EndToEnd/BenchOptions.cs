@@ -25,6 +25,8 @@ internal sealed class BenchOptions
           --idle-seconds S         idle CPU window (default 30)
           --idle-settle-seconds S  wait this long after all are READY before the window (default 10); tiered
                                    JIT keeps an idle silo busy for about 90 s after start
+          --idle-hold-seconds S    keep each idle silo running this long after its RSS is read, for
+                                   dotnet-gcdump or dotnet-counters (default 0); its pid is printed at READY
           --no-throughput          skip the load phases
           --no-idle                skip the idle phase
         """;
@@ -44,6 +46,7 @@ internal sealed class BenchOptions
     public int[] IdleShards { get; private set; } = [10, 1_000];
     public int IdleSeconds { get; private set; } = 30;
     public int IdleSettleSeconds { get; private set; } = 10;
+    public int IdleHoldSeconds { get; private set; }
     public bool Throughput { get; private set; } = true;
     public bool Idle { get; private set; } = true;
 
@@ -82,6 +85,7 @@ internal sealed class BenchOptions
                 case "--idle-shards": o.IdleShards = Ints(); break;
                 case "--idle-seconds": o.IdleSeconds = Int(); break;
                 case "--idle-settle-seconds": o.IdleSettleSeconds = Int(); break;
+                case "--idle-hold-seconds": o.IdleHoldSeconds = Int(); break;
                 case "--no-throughput": o.Throughput = false; break;
                 case "--no-idle": o.Idle = false; break;
                 default: throw new ArgumentException($"unknown option '{name}'");

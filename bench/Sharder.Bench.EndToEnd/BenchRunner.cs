@@ -101,6 +101,7 @@ internal sealed class BenchRunner(BenchOptions options, ChildProcesses children,
             var silo = await SystemUnderTest.StartSiloAsync(children, options.SiloDll, simulator, redis.ConnectionString, shards, "zlib-stream",
                 $"e2e-idle-{shards}", TimeSpan.FromSeconds(120 + (shards / 4)));
             double startSeconds = (DateTimeOffset.UtcNow - started).TotalSeconds;
+            Say($"idle: {shards} shards READY in {startSeconds:0.0} s, silo pid {silo.Process.Id}");
             // Let the start settle (GUILD_CREATE bursts pushed, first heartbeats, tiered JIT) before measuring.
             await Task.Delay(TimeSpan.FromSeconds(options.IdleSettleSeconds), ct);
             int pid = silo.Process.Id;
@@ -111,7 +112,15 @@ internal sealed class BenchRunner(BenchOptions options, ChildProcesses children,
             double cpu = ProcessStats.CpuSeconds(pid) - cpu0;
             var result = new IdleResult(shards, startSeconds, ProcessStats.RssBytes(pid), ProcessStats.AnonymousRssBytes(pid), cpu / window * 100, window, ProcessStats.LoadAverage());
             report.Idle.Add(result);
+            // The mappings behind that RSS, for bench/smaps-breakdown.py (GC heap, malloc arenas, stacks, files).
+            ProcessStats.SaveSmaps(pid, Path.Combine(children.LogDirectory, $"idle-{shards}.smaps"));
             Say($"idle: {shards} shards: RSS {result.RssBytes / 1048576.0:0} MiB, CPU {result.CpuPercent:0.0} % of a core over {window:0} s");
+            if (options.IdleHoldSeconds > 0)
+            {
+                Say($"idle: holding silo pid {pid} for {options.IdleHoldSeconds} s");
+                await Task.Delay(TimeSpan.FromSeconds(options.IdleHoldSeconds), ct);
+            }
+
             await children.StopAsync(silo.Process, StopGrace);
         }
     }

@@ -35,6 +35,18 @@ internal static class ProcessStats
     /// <summary>RssAnon in bytes: the resident anonymous memory (GC heap, native heaps, stacks), without mapped files such as the assemblies.</summary>
     public static long AnonymousRssBytes(int pid) => StatusBytes(pid, "RssAnon:");
 
+    /// <summary>Copies <c>/proc/&lt;pid&gt;/smaps</c> to <paramref name="path"/>; nothing when the process is gone.</summary>
+    public static void SaveSmaps(int pid, string path)
+    {
+        try
+        {
+            File.WriteAllText(path, File.ReadAllText($"/proc/{pid}/smaps"));
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     private static long StatusBytes(int pid, string field)
     {
         try
