@@ -42,6 +42,9 @@ public sealed class DeviationSwitchTests
         {
             o.ReuseSessionIds = true;
             o.IdentifyWindowMs = 1;
+            // Shard 1 gets its own rate-limit key: with one key, its Identify can follow shard 0's within the 1 ms
+            // window (a fast machine did: 0.97 ms) and be refused with op 9.
+            o.MaxConcurrency = 2;
         });
         await using var first = await SimulatorHarness.ReadyClientAsync(simulator);
         await first.CloseAsync(1000);
