@@ -69,14 +69,14 @@ public sealed class ShardConnectionSinkTests
             connection.SendDispatch(sequence);
         }
 
-        // One batch in the sink (event 2, or 2 and 3 when both were buffered before it was taken), two
-        // buffered, one held by the paused reader: the rest never read.
+        // One batch in the sink, two buffered, one held by the paused reader: the rest never read. The batch is
+        // event 2 and whatever the reader put into the freed room while the delivery loop was taking it (CI saw 3).
         await Waits.UntilAsync(
             () => harness.Shard.Status is { ReadingPaused: true } && harness.Sink.WaitingCalls == 1
                 && harness.Shard.Status.LastSequence == 1 + harness.Sink.HeldEvents + 2 + 1,
             "the reader paused with the buffer full");
         var lastRead = harness.Shard.Status.LastSequence;
-        Assert.InRange(harness.Sink.HeldEvents, 1, 2);
+        Assert.InRange(harness.Sink.HeldEvents, 1, 7); // events 2..8 at most: three of the ten stay outside the sink
         Assert.Equal(11 - lastRead, connection.PendingFrames);
         Assert.Equal(1, harness.Shard.Status.LastDeliveredSequence);
 
